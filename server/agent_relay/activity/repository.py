@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, RowMapping
+
+from agent_relay.models import ActivityEvent
+
+activity: sa.Table = ActivityEvent.__table__  # type: ignore[attr-defined]
+
+_insert_returning = sa.insert(activity).returning(activity.c.id)
+
+
+def to_wire(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "clientId": row["client_id"],
+        "kind": row["kind"],
+        "title": row["title"],
+        "body": row["body"],
+        "meta": row["meta"],
+        "icon": row["icon"],
+        "view": row["view"],
+        "messageId": row["message_id"],
+        "agentId": row["agent_id"],
+        "metadata": row["metadata"],
+        "createdAt": row["created_at"],
+    }
+
+
+def insert(conn: Connection, values: dict[str, Any]) -> int:
+    return conn.execute(_insert_returning, values).scalar_one()
+
+
+def by_client_id(conn: Connection, client_id: str) -> RowMapping | None:
+    return conn.execute(sa.select(activity).where(activity.c.client_id == client_id)).mappings().first()
+
+
+def list_filtered(
+    conn: Connection,
+    *,
+    kind: str | None,
+    agent_id: str | None,
+    view: str | None,
+    before: int | None,
+    limit: int,
+) -> list[RowMapping]:
+    q = sa.select(activity)
+    if kind:
+        q = q.where(activity.c.kind == kind)
+    if agent_id:
+        q = q.where(activity.c.agent_id == agent_id)
+    if view:
+        q = q.where(activity.c.view == view)
+    if before is not None:
+        q = q.where(activity.c.id < before)
+    return list(conn.execute(q.order_by(activity.c.id.desc()).limit(limit)).mappings())

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from agent_relay.activity import repository as repo
+from agent_relay.activity import service
+from agent_relay.activity.schemas import ActivityIn, ActivityOut
+from agent_relay.context import RelayDep
+from agent_relay.wire import LimitQuery, error_responses, json_response
+
+router = APIRouter(prefix="/api/activity", tags=["activity"])
+
+
+@router.get("", response_model=list[ActivityOut], responses=error_responses(400))
+async def list_activity(
+    relay: RelayDep,
+    kind: Annotated[str | None, Query(max_length=40)] = None,
+    agent_id: Annotated[str | None, Query(alias="agentId", max_length=200)] = None,
+    view: Annotated[str | None, Query(max_length=80)] = None,
+    before: Annotated[int | None, Query(ge=1)] = None,
+    limit: LimitQuery = 100,
+):
+    """The activity feed, newest first."""
+    rows = await relay.db.read(
+        lambda conn: repo.list_filtered(conn, kind=kind, agent_id=agent_id, view=view, before=before, limit=limit)
+    )
+    return json_response([repo.to_wire(r) for r in rows])
+
+
+@router.post(
+    "",
+    response_model=ActivityOut,
+    status_code=201,
+    responses={200: {"model": ActivityOut, "description": "Repeat of a known clientId"}, **error_responses(400)},
+)
+async def create_activity(body: ActivityIn, relay: RelayDep):
+    item, created = await relay.db.write(
+        lambda uow: service.record(
+            uow,
+            client_id=body.client_id,
+            kind=body.kind,
+            title=body.title,
+            body=body.body,
+            meta=body.meta,
+            icon=body.icon,
+            view=body.view,
+            message_id=body.message_id,
+            agent_id=body.agent_id,
+            metadata=body.metadata,
+        )
+    )
+    return json_response(item, 201 if created else 200)

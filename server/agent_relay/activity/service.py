@@ -1,0 +1,55 @@
+"""The activity feed: what happened, for people. Idempotent by clientId."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from agent_relay.activity import repository as repo
+from agent_relay.db import UnitOfWork
+
+
+def record(
+    uow: UnitOfWork,
+    *,
+    kind: str,
+    title: str,
+    client_id: str | None = None,
+    body: str | None = None,
+    meta: str | None = None,
+    icon: str | None = None,
+    view: str | None = None,
+    message_id: int | None = None,
+    agent_id: str | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> tuple[dict[str, Any], bool]:
+    """Insert an activity event, or return the existing one with the same clientId."""
+    client_id = client_id or f"server-{uuid.uuid4().hex}"
+    existing = repo.by_client_id(uow.conn, client_id)
+    if existing is not None:
+        return repo.to_wire(existing), False
+    values = {
+        "client_id": client_id,
+        "kind": kind,
+        "title": title[:300],
+        "body": body,
+        "meta": meta[:500] if meta else meta,
+        "icon": icon,
+        "view": view,
+        "message_id": message_id,
+        "agent_id": agent_id,
+        "metadata": metadata,
+        "created_at": uow.now,
+    }
+    try:
+        with uow.conn.begin_nested():
+            values["id"] = repo.insert(uow.conn, values)
+    except IntegrityError:  # the same clientId committed by another process meanwhile
+        existing = repo.by_client_id(uow.conn, client_id)
+        assert existing is not None
+        return repo.to_wire(existing), False
+    item = repo.to_wire(values)
+    uow.emit("activity.new", item)
+    return item, True

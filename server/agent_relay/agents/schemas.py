@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints
+
+from agent_relay.wire import OutModel, WireModel
+
+AgentKind = Literal["provider", "channel", "orchestrator", "system", "user"]
+AgentStatus = Literal["online", "idle", "busy", "offline"]
+AGENT_KINDS: tuple[str, ...] = AgentKind.__args__  # type: ignore[attr-defined]
+AGENT_STATUSES: tuple[str, ...] = AgentStatus.__args__  # type: ignore[attr-defined]
+
+TagList = Annotated[list[Annotated[str, StringConstraints(min_length=1, max_length=120)]], Field(max_length=64)]
+
+
+class SessionFields(WireModel):
+    instance_id: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    epoch: Annotated[int, Field(ge=0)] | None = None
+
+
+class AgentRegister(SessionFields):
+    id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    kind: AgentKind | None = None
+    status: AgentStatus | None = None
+    ready: bool | None = None
+    label: Annotated[str, StringConstraints(max_length=120)] | None = None
+    tags: TagList | None = None
+    capabilities: TagList | None = None
+    meta: dict[str, Any] | None = None
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "id": "claude-1",
+                    "name": "Claude on build host",
+                    "kind": "provider",
+                    "label": "backend",
+                    "tags": ["python"],
+                    "capabilities": ["review"],
+                    "instanceId": "6f1c0d2e",
+                    "epoch": 1,
+                }
+            ]
+        }
+    }
+
+
+class Heartbeat(SessionFields):
+    status: AgentStatus | None = None
+    ready: bool | None = None
+
+
+class AgentActionIn(WireModel):
+    action: Literal["restart", "shutdown"]
+
+
+class AgentCard(OutModel):
+    id: str
+    name: str
+    kind: AgentKind
+    status: AgentStatus
+    ready: bool
+    label: str | None = None
+    tags: list[str]
+    capabilities: list[str]
+    meta: dict[str, Any]
+    last_seen: int
+    created_at: int
+    instance_id: str | None = None
+    epoch: int | None = None
+
+
+class HeartbeatOut(OutModel):
+    ok: bool
+    agent: AgentCard

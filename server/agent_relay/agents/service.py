@@ -1,0 +1,143 @@
+"""Agent registry rules: upsert, heartbeats, session fencing, staleness."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.engine import Connection, RowMapping
+
+from agent_relay.agents import repository as repo
+from agent_relay.agents.schemas import AgentRegister, Heartbeat
+from agent_relay.db import UnitOfWork
+from agent_relay.errors import BadRequest, Conflict, NotFound
+
+SUPERSEDED = "agent session superseded"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionGuard:
+    """The (instanceId, epoch) a process claims to be; newer sessions fence older ones off."""
+
+    instance_id: str | None = None
+    epoch: int | None = None
+
+    @property
+    def given(self) -> bool:
+        return self.instance_id is not None or self.epoch is not None
+
+
+def guard_from(headers: Any, body: Any = None) -> SessionGuard:
+    """Headers win over body fields (seed: normalizeAgentSessionGuard)."""
+    instance_id = headers.get("x-agent-instance-id") or None
+    raw_epoch = headers.get("x-agent-epoch")
+    epoch: int | None = None
+    if raw_epoch not in (None, ""):
+        try:
+            epoch = int(raw_epoch)
+        except ValueError:
+            raise BadRequest("X-Agent-Epoch must be an integer") from None
+        if epoch < 0:
+            raise BadRequest("X-Agent-Epoch must be a non-negative integer")
+    if body is not None:
+        instance_id = instance_id or getattr(body, "instance_id", None)
+        if epoch is None:
+            epoch = getattr(body, "epoch", None)
+    return SessionGuard(instance_id, epoch)
+
+
+def check_session(row: RowMapping, guard: SessionGuard) -> None:
+    """Raise 409 when the guard names an older session than the registered one."""
+    if not guard.given:
+        return
+    current_epoch = row["epoch"]
+    current_instance = row["instance_id"]
+    if guard.epoch is not None and current_epoch is not None:
+        if guard.epoch < current_epoch:
+            raise Conflict(SUPERSEDED)
+        if guard.epoch == current_epoch and guard.instance_id and current_instance and guard.instance_id != current_instance:
+            raise Conflict(SUPERSEDED)
+    elif guard.instance_id and current_instance and guard.instance_id != current_instance:
+        raise Conflict(SUPERSEDED)
+
+
+def validate_session(conn: Connection, agent_id: str, guard: SessionGuard) -> RowMapping | None:
+    """Seed: validateAgentSession. Unknown agent with a guard is a 404."""
+    if not guard.given:
+        return None
+    row = repo.get(conn, agent_id)
+    if row is None:
+        raise NotFound("agent not found")
+    check_session(row, guard)
+    return row
+
+
+def require_agent(conn: Connection, agent_id: str) -> RowMapping:
+    row = repo.get(conn, agent_id)
+    if row is None:
+        raise NotFound("agent not found")
+    return row
+
+
+def register(uow: UnitOfWork, inp: AgentRegister) -> tuple[dict[str, Any], bool]:
+    conn = uow.conn
+    existing = repo.get(conn, inp.id)
+    guard = SessionGuard(inp.instance_id, inp.epoch)
+    fields: dict[str, Any] = {"name": inp.name, "last_seen": uow.now}
+    for attr in ("kind", "status", "ready", "label", "tags", "capabilities", "meta"):
+        value = getattr(inp, attr)
+        if value is not None:
+            fields[attr] = value
+    if existing is None:
+        fields.update(id=inp.id, created_at=uow.now, instance_id=inp.instance_id, epoch=inp.epoch)
+        fields.setdefault("kind", "provider")
+        fields.setdefault("status", "online")
+        fields.setdefault("ready", True)
+        fields.setdefault("tags", [])
+        fields.setdefault("capabilities", [])
+        fields.setdefault("meta", {})
+        repo.insert(conn, fields)
+        created = True
+    else:
+        check_session(existing, guard)
+        if guard.given:
+            # A registration moves the session forward; a missing part keeps the old one.
+            fields["instance_id"] = inp.instance_id or existing["instance_id"]
+            fields["epoch"] = inp.epoch if inp.epoch is not None else existing["epoch"]
+        if "status" not in fields and existing["status"] == "offline":
+            fields["status"] = "online"
+        repo.update(conn, inp.id, fields)
+        created = False
+    card = repo.to_wire(repo.get(conn, inp.id))  # type: ignore[arg-type]
+    uow.emit("agent.status", card)
+    return card, created
+
+
+def heartbeat(uow: UnitOfWork, agent_id: str, inp: Heartbeat, guard: SessionGuard) -> dict[str, Any]:
+    row = require_agent(uow.conn, agent_id)
+    check_session(row, guard)
+    fields: dict[str, Any] = {"last_seen": uow.now}
+    if inp.status is not None:
+        fields["status"] = inp.status
+    elif row["status"] == "offline":
+        fields["status"] = "online"
+    if inp.ready is not None:
+        fields["ready"] = inp.ready
+    repo.update(uow.conn, agent_id, fields)
+    card = repo.to_wire({**row, **fields})
+    if card["status"] != row["status"] or card["ready"] != bool(row["ready"]):
+        uow.emit("agent.status", card)
+    return card
+
+
+def delete(uow: UnitOfWork, agent_id: str) -> None:
+    row = require_agent(uow.conn, agent_id)
+    repo.delete(uow.conn, agent_id)
+    uow.emit("agent.status", {**repo.to_wire(row), "status": "offline", "deleted": True})
+
+
+def reap_stale(uow: UnitOfWork, stale_after_ms: int) -> list[str]:
+    rows = repo.mark_stale_offline(uow.conn, uow.now - stale_after_ms)
+    for row in rows:
+        uow.emit("agent.status", repo.to_wire(row))
+    return [row["id"] for row in rows]

@@ -1,0 +1,136 @@
+"""`agent-relay serve | migrate | openapi | reap`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+
+from pydantic import ValidationError
+
+from agent_relay.settings import LOOPBACK_HOSTS, Settings
+
+log = logging.getLogger("agent_relay")
+
+
+def _settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = "AGENT_RELAY_" + str(err["loc"][0]).upper() if err.get("loc") else "settings"
+        print(f"agent-relay: bad setting {field}: {err['msg']}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _migrate(settings: Settings) -> None:
+    from agent_relay.migrations import upgrade
+
+    if settings.is_sqlite:
+        settings.ensure_home()
+    try:
+        upgrade(settings.resolved_database_url)
+    except Exception as exc:  # noqa: BLE001 - one clear line instead of a traceback
+        print(f"agent-relay: cannot migrate {_redact(settings.resolved_database_url)}: {exc}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    settings = _settings(host=args.host, port=args.port)
+    workers = args.workers or 1
+    if workers > 1 and settings.is_sqlite:
+        print("agent-relay: --workers > 1 needs PostgreSQL (SQLite allows one writer process)", file=sys.stderr)
+        raise SystemExit(2)
+    if not settings.token and settings.host not in LOOPBACK_HOSTS and not settings.allow_open_remote:
+        print(
+            f"agent-relay: refusing to listen on {settings.host} without AGENT_RELAY_TOKEN "
+            "(set a token, or AGENT_RELAY_ALLOW_OPEN_REMOTE=1 to accept anyone)",
+            file=sys.stderr,
+        )
+        raise SystemExit(2)
+    _migrate(settings)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    auth = "token required" if settings.token else "OPEN (no AGENT_RELAY_TOKEN): loopback only"
+    log.info(
+        "agent-relay on http://%s:%s, database %s, auth %s",
+        settings.host,
+        settings.port,
+        _redact(settings.resolved_database_url),
+        auth,
+    )
+    # Settings travel to workers through the environment, so every worker builds the same app.
+    os.environ["AGENT_RELAY_HOST"] = settings.host
+    os.environ["AGENT_RELAY_PORT"] = str(settings.port)
+    uvicorn.run(
+        "agent_relay.asgi:app",
+        host=settings.host,
+        port=settings.port,
+        workers=workers,
+        log_level=args.log_level,
+        access_log=args.access_log,
+        lifespan="on",
+        timeout_graceful_shutdown=3,
+    )
+
+
+def cmd_migrate(_args: argparse.Namespace) -> None:
+    settings = _settings()
+    _migrate(settings)
+    print(f"migrated {_redact(settings.resolved_database_url)} to head")
+
+
+def cmd_openapi(_args: argparse.Namespace) -> None:
+    from agent_relay.app import create_app
+
+    print(json.dumps(create_app(_settings()).openapi(), indent=2, sort_keys=True))
+
+
+def cmd_reap(_args: argparse.Namespace) -> None:
+    from agent_relay.db import Database
+    from agent_relay.events.log import events_table
+    from agent_relay.system.reaper import reap
+
+    settings = _settings()
+    _migrate(settings)
+    db = Database(settings.resolved_database_url)
+    db.start(events_table, None)  # events still land in the durable log; servers replay them
+    try:
+        result = db.write_sync(lambda uow: reap(uow, settings, always_record=True))
+    finally:
+        db.stop()
+    print(json.dumps(result))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="agent-relay", description="The agent relay server.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="migrate the database to head, then serve HTTP")
+    serve.add_argument("--host", help="bind address (AGENT_RELAY_HOST, default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (AGENT_RELAY_PORT, default 4850)")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL only for > 1)")
+    serve.add_argument("--log-level", default="warning")
+    serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve.set_defaults(func=cmd_serve)
+    sub.add_parser("migrate", help="migrate the database to head").set_defaults(func=cmd_migrate)
+    sub.add_parser("openapi", help="print the OpenAPI spec").set_defaults(func=cmd_openapi)
+    sub.add_parser("reap", help="run one maintenance sweep").set_defaults(func=cmd_reap)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,28 @@
+"""The running relay's shared objects, built once in the app lifespan."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from agent_relay.db import Database
+from agent_relay.events.hub import EventHub
+from agent_relay.settings import Settings
+
+
+@dataclass
+class Relay:
+    settings: Settings
+    db: Database
+    hub: EventHub
+    started_at: float = field(default_factory=time.time)
+
+
+def get_relay(request: Request) -> Relay:
+    return request.app.state.relay
+
+
+RelayDep = Annotated[Relay, Depends(get_relay)]

@@ -1,0 +1,75 @@
+"""In-process fan-out of committed events to SSE streams and long-poll waiters.
+
+Each subscriber has a bounded queue. A subscriber that falls behind is flagged instead of
+blocking everyone else; its stream then catches up from the durable log (replay), so a slow
+client costs itself, never the publisher.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from agent_relay.db import PendingEvent
+
+Accept = Callable[[PendingEvent], bool]
+
+
+class Subscriber:
+    __slots__ = ("accept", "overflowed", "queue")
+
+    def __init__(self, maxsize: int, accept: Accept | None) -> None:
+        self.queue: asyncio.Queue[PendingEvent] = asyncio.Queue(maxsize)
+        self.accept = accept
+        self.overflowed = False
+
+    def reset(self) -> None:
+        self.queue = asyncio.Queue(self.queue.maxsize)
+        self.overflowed = False
+
+
+class EventHub:
+    def __init__(self, queue_size: int = 1000) -> None:
+        self.queue_size = queue_size
+        self._subscribers: set[Subscriber] = set()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self.last_id = 0
+
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+
+    @property
+    def subscriber_count(self) -> int:
+        return len(self._subscribers)
+
+    def subscribe(self, accept: Accept | None = None, maxsize: int | None = None) -> Subscriber:
+        sub = Subscriber(maxsize or self.queue_size, accept)
+        self._subscribers.add(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscriber) -> None:
+        self._subscribers.discard(sub)
+
+    def publish_threadsafe(self, events: list[PendingEvent]) -> None:
+        """Called by the writer thread after a commit."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            loop.call_soon_threadsafe(self.publish, events)
+        except RuntimeError:  # loop shutting down
+            pass
+
+    def publish(self, events: list[PendingEvent]) -> None:
+        subs = self._subscribers
+        for ev in events:
+            if ev.id <= self.last_id:
+                continue  # already seen (an event can arrive both locally and from the log follower)
+            self.last_id = ev.id
+            for sub in subs:
+                if sub.overflowed or (sub.accept is not None and not sub.accept(ev)):
+                    continue
+                try:
+                    sub.queue.put_nowait(ev)
+                except asyncio.QueueFull:
+                    sub.overflowed = True

@@ -1,0 +1,106 @@
+"""GET /api/events: Server-Sent Events with durable replay.
+
+A stream subscribes to the hub first, then replays the log after Last-Event-ID, then
+forwards live events, skipping any id it already sent; so nothing is lost or doubled at
+the seam. A stream whose queue overflowed catches up from the log instead of dropping
+events. No database connection is held between reads."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query
+from starlette.responses import StreamingResponse
+
+from agent_relay.agents import repository as agents_repo
+from agent_relay.context import Relay, RelayDep
+from agent_relay.db import PendingEvent
+from agent_relay.errors import BadRequest
+from agent_relay.events.filters import AgentFilter
+from agent_relay.events.log import events_after, latest_event_id
+from agent_relay.wire import error_responses
+
+router = APIRouter(tags=["events"])
+
+REPLAY_PAGE = 500
+
+
+@router.get(
+    "/api/events",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {"text/event-stream": {}}, "description": "An endless event stream"},
+        **error_responses(400, 401),
+    },
+)
+async def stream_events(
+    relay: RelayDep,
+    agent_id: Annotated[str | None, Query(alias="agentId", max_length=200)] = None,
+    last_event_id: Annotated[str | None, Header()] = None,
+    after: Annotated[int | None, Query(ge=0, description="Like Last-Event-ID, for clients that cannot set it")] = None,
+    token: Annotated[str | None, Query(description="The relay token, for EventSource clients")] = None,
+):
+    """Live events (`message.new`, `agent.status`, `task.updated`, …). Reconnect with
+    `Last-Event-ID` to receive every durable event missed, in order, then live ones.
+    `agentId` narrows the stream to what concerns that agent."""
+    del token  # checked by the auth middleware
+    resume_from = after
+    if last_event_id:
+        try:
+            resume_from = int(last_event_id)
+        except ValueError:
+            raise BadRequest("Last-Event-ID must be an integer event id") from None
+    agent_filter = None
+    if agent_id:
+        card = await relay.db.read(lambda conn: agents_repo.get(conn, agent_id))
+        agent_filter = AgentFilter(agent_id, card)
+    return StreamingResponse(
+        _stream(relay, resume_from, agent_filter),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Connection": "keep-alive"},
+    )
+
+
+async def _stream(relay: Relay, resume_from: int | None, agent_filter: AgentFilter | None) -> AsyncIterator[bytes]:
+    hub = relay.hub
+    accept = agent_filter.accept if agent_filter else None
+    sub = hub.subscribe(accept)
+    heartbeat = relay.settings.sse_heartbeat_ms / 1000
+    try:
+        yield b"retry: 2000\n: connected\n\n"
+        if resume_from is None:
+            last = await relay.db.read(latest_event_id)
+        else:
+            last = resume_from
+            async for frame, last in _replay(relay, last, agent_filter):
+                yield frame
+        while True:
+            if sub.overflowed:
+                sub.reset()
+                async for frame, last in _replay(relay, last, agent_filter):
+                    yield frame
+                continue
+            try:
+                ev = await asyncio.wait_for(sub.queue.get(), timeout=heartbeat)
+            except TimeoutError:
+                yield b": ping\n\n"
+                continue
+            if ev.id <= last:
+                continue
+            last = ev.id
+            yield ev.frame
+    finally:
+        hub.unsubscribe(sub)
+
+
+async def _replay(relay: Relay, after: int, agent_filter: AgentFilter | None) -> AsyncIterator[tuple[bytes, int]]:
+    while True:
+        page: list[PendingEvent] = await relay.db.read(lambda conn: events_after(conn, after, REPLAY_PAGE))
+        for ev in page:
+            after = ev.id
+            if agent_filter is None or agent_filter.accept(ev):
+                yield ev.frame, after
+        if len(page) < REPLAY_PAGE:
+            return

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request
+
+from agent_relay.agents.service import guard_from
+from agent_relay.context import RelayDep
+from agent_relay.messages import repository as repo
+from agent_relay.messages import service
+from agent_relay.messages.schemas import AckOut, AgentRef, ClaimIn, DeletedOut, MessageKind, MessageOut, SendMessage
+from agent_relay.wire import LimitQuery, error_responses, json_response
+
+router = APIRouter(prefix="/api/messages", tags=["messages"])
+
+MessageId = Annotated[int, Path(alias="id", ge=1, description="Message id")]
+
+
+@router.post(
+    "",
+    response_model=MessageOut,
+    status_code=201,
+    responses={200: {"model": MessageOut, "description": "Idempotent repeat"}, **error_responses(400, 404, 409, 413)},
+)
+async def send_message(body: SendMessage, request: Request, relay: RelayDep):
+    """Send a message to an agent id, `label:X`, `tag:X`, `cap:X` or `broadcast`."""
+    guard = guard_from(request.headers, body)
+    max_bytes = relay.settings.max_body_bytes
+    message, created = await relay.db.write(
+        lambda uow: service.send(
+            uow,
+            sender=body.from_,
+            to=body.to,
+            body=body.body,
+            kind=body.kind,
+            subject=body.subject,
+            reply_to=body.reply_to,
+            claimable=body.claimable,
+            idempotency_key=body.idempotency_key,
+            meta=body.meta,
+            payload=body.payload,
+            channel=body.channel,
+            guard=guard,
+            max_body_bytes=max_bytes,
+        )
+    )
+    return json_response(message, 201 if created else 200)
+
+
+@router.get("", response_model=list[MessageOut], responses=error_responses(400))
+async def list_messages(
+    relay: RelayDep,
+    from_: Annotated[str | None, Query(alias="from", max_length=200)] = None,
+    to: Annotated[str | None, Query(max_length=200)] = None,
+    kind: MessageKind | None = None,
+    channel: Annotated[str | None, Query(max_length=200)] = None,
+    after: Annotated[int | None, Query(ge=0)] = None,
+    before: Annotated[int | None, Query(ge=1)] = None,
+    limit: LimitQuery = 100,
+):
+    """Messages, newest first."""
+    rows = await relay.db.read(
+        lambda conn: repo.list_filtered(
+            conn, sender=from_, to=to, kind=kind, channel=channel, after=after, before=before, limit=limit
+        )
+    )
+    return json_response([repo.to_wire(r) for r in rows])
+
+
+@router.get("/{id}", response_model=MessageOut, responses=error_responses(400, 404))
+async def get_message(message_id: MessageId, relay: RelayDep):
+    row = await relay.db.read(lambda conn: service.get(conn, message_id))
+    return json_response(repo.to_wire(row))
+
+
+@router.delete("/{id}", response_model=DeletedOut, responses=error_responses(400, 404))
+async def delete_message(message_id: MessageId, relay: RelayDep):
+    await relay.db.write(lambda uow: service.delete(uow, message_id))
+    return json_response({"ok": True, "id": message_id})
+
+
+@router.post("/{id}/ack", response_model=AckOut, responses=error_responses(400, 404, 409))
+async def ack_message(message_id: MessageId, body: AgentRef, request: Request, relay: RelayDep):
+    """Read receipt for one agent (per agent for group messages)."""
+    guard = guard_from(request.headers, body)
+    result = await relay.db.write(lambda uow: service.ack(uow, message_id, body.agent_id, guard))
+    return json_response(result)
+
+
+@router.post("/{id}/claim", response_model=MessageOut, responses=error_responses(400, 404, 409))
+async def claim_message(message_id: MessageId, body: ClaimIn, request: Request, relay: RelayDep):
+    """Claim a claimable message for a lease. Exactly one concurrent claimer wins; the
+    others get 409. Claiming again extends your own lease."""
+    guard = guard_from(request.headers, body)
+    settings = relay.settings
+    lease = min(body.lease_ms or settings.default_lease_ms, settings.max_lease_ms)
+    message = await relay.db.write(lambda uow: service.claim(uow, message_id, body.agent_id, lease, guard))
+    return json_response(message)
+
+
+@router.post("/{id}/release", response_model=MessageOut, responses=error_responses(400, 404, 409))
+async def release_message(message_id: MessageId, body: AgentRef, request: Request, relay: RelayDep):
+    guard = guard_from(request.headers, body)
+    message = await relay.db.write(lambda uow: service.release(uow, message_id, body.agent_id, guard))
+    return json_response(message)

@@ -1,0 +1,59 @@
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from agent_relay.models._types import id_field, json_field, ms_field
+
+
+class Message(SQLModel, table=True):
+    __tablename__ = "messages"
+    __table_args__ = (
+        # Idempotency: one message per (sender, key); NULL keys never collide.
+        sa.UniqueConstraint("from_agent", "idempotency_key", name="uq_messages_sender_idempotency_key"),
+        # The inbox query is "to IN (my addresses) AND id > cursor ORDER BY id".
+        sa.Index("ix_messages_to_id", "to_addr", "id"),
+        sa.Index("ix_messages_from_id", "from_agent", "id"),
+        sa.Index("ix_messages_channel_id", "channel", "id"),
+        sa.Index("ix_messages_claim_expires_at", "claim_expires_at"),
+    )
+
+    id: int | None = id_field()
+    from_agent: str = Field(max_length=200)
+    to_addr: str = Field(max_length=200)
+    kind: str = Field(default="chat", max_length=40)
+    subject: str | None = Field(default=None, max_length=500)
+    body: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    reply_to: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, nullable=True))
+    claimable: bool = False
+    claimed_by: str | None = Field(default=None, max_length=200)
+    claim_expires_at: int | None = ms_field(nullable=True)
+    idempotency_key: str | None = Field(default=None, max_length=240)
+    meta: dict[str, Any] | None = json_field()
+    payload: dict[str, Any] | None = json_field()
+    channel: str | None = Field(default=None, max_length=200)
+    created_at: int = ms_field()
+
+
+class MessageAck(SQLModel, table=True):
+    """A read receipt: per agent, so one group message can be read by each member."""
+
+    __tablename__ = "message_acks"
+
+    message_id: int = Field(
+        sa_column=sa.Column(
+            sa.BigInteger, sa.ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    agent_id: str = Field(primary_key=True, max_length=200)
+    acked_at: int = ms_field()
+
+
+class InboxDraft(SQLModel, table=True):
+    """One saved compose-draft per inbox, for the dashboard."""
+
+    __tablename__ = "inbox_drafts"
+
+    agent_id: str = Field(primary_key=True, max_length=200)
+    draft: dict[str, Any] = json_field(nullable=False)
+    updated_at: int = ms_field()

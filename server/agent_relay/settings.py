@@ -1,0 +1,95 @@
+"""All configuration, read once from AGENT_RELAY_* environment variables."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="AGENT_RELAY_", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = Field(4850, ge=1, le=65535)
+    home: Path = Path("~/.agent-relay")
+    database_url: str | None = None
+    token: str | None = None
+    # Binding a non-loopback host without a token needs this explicit opt-in.
+    allow_open_remote: bool = False
+    # "name=token,name2=token2": each token authorizes only POST /api/integrations/events.
+    integration_tokens: str = ""
+    integration_rate_limit_per_minute: int = Field(120, ge=1)
+    max_body_bytes: int = Field(1024 * 1024, ge=1024)
+    agent_stale_after_ms: int = Field(5 * 60_000, ge=1000)
+    reap_interval_ms: int = Field(30_000, ge=0)  # 0 turns the timer off
+    default_lease_ms: int = Field(5 * 60_000, ge=1000)
+    max_lease_ms: int = Field(24 * 3600_000, ge=1000)
+    event_retention_ms: int = Field(7 * 24 * 3600_000, ge=60_000)
+    sse_heartbeat_ms: int = Field(15_000, ge=100)
+    sse_queue_size: int = Field(1000, ge=10)
+    host_root: Path | None = None
+    codex_command: str = "codex"
+    spawn_dry_run: bool = False
+    public_url: str | None = None  # how spawned processes and connectors reach us
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("must start with sqlite:// or postgresql+psycopg://")
+        if value.startswith("postgresql://") or value.startswith("postgres://"):
+            value = "postgresql+psycopg://" + value.split("://", 1)[1]
+        return value
+
+    @field_validator("integration_tokens")
+    @classmethod
+    def _check_integration_tokens(cls, value: str) -> str:
+        for pair in filter(None, (p.strip() for p in value.split(","))):
+            name, sep, token = pair.partition("=")
+            if not sep or not name.strip() or not token.strip():
+                raise ValueError(f"expected name=token pairs, got {pair!r}")
+        return value
+
+    @cached_property
+    def home_dir(self) -> Path:
+        return self.home.expanduser()
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.home_dir / 'relay.db'}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    @cached_property
+    def integration_token_map(self) -> dict[str, str]:
+        """token -> integration name."""
+        out: dict[str, str] = {}
+        for pair in filter(None, (p.strip() for p in self.integration_tokens.split(","))):
+            name, _, token = pair.partition("=")
+            out[token.strip()] = name.strip()
+        return out
+
+    @property
+    def relay_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
+        return f"http://{host}:{self.port}"
+
+    def ensure_home(self) -> None:
+        self.home_dir.mkdir(parents=True, exist_ok=True)
+
+
+def load_settings(**overrides: object) -> Settings:
+    return Settings(**overrides)  # type: ignore[arg-type]

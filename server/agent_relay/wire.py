@@ -1,0 +1,63 @@
+"""Shared wire conventions: camelCase models, error bodies, fast JSON responses."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import orjson
+from fastapi import Query
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic.alias_generators import to_camel
+from starlette.responses import Response
+
+
+class WireModel(BaseModel):
+    """Request bodies: camelCase on the wire, strict types (a "true" string is not a bool)."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, strict=True, extra="ignore"
+    )
+
+
+class OutModel(BaseModel):
+    """Response shapes, for the OpenAPI spec and the generated SDK."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+
+class ErrorBody(BaseModel):
+    error: str = Field(examples=["kind must be one of: chat, channel.event, task, pair, control, system"])
+
+
+class OkBody(BaseModel):
+    ok: bool = True
+
+
+def Str(max_length: int, min_length: int = 1) -> Any:  # noqa: N802 - reads like a type
+    return Annotated[str, StringConstraints(min_length=min_length, max_length=max_length)]
+
+
+Id200 = Str(200)
+JsonObject = dict[str, Any]
+
+LimitQuery = Annotated[int, Query(ge=1, le=1000, description="Page size (default 100, max 1000)")]
+
+
+def json_response(data: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """Serialize with orjson and skip FastAPI's response-model pass: routes build their
+    wire dicts with to_wire functions that a unit test checks against the Out models."""
+    return Response(orjson.dumps(data), status_code=status_code, media_type="application/json", headers=headers)
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    descriptions = {
+        400: "Bad input: the message names the field",
+        401: "Missing or wrong token",
+        403: "Not allowed for this actor",
+        404: "Not found",
+        409: "State conflict",
+        413: "Request body too large",
+        429: "Rate limited (see Retry-After)",
+        502: "An external command failed",
+    }
+    return {code: {"model": ErrorBody, "description": descriptions.get(code, "Error")} for code in codes}
