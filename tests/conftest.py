@@ -5,9 +5,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from agent_relay.app import create_app
 from agent_relay.settings import Settings
+
 from tests.support import POSTGRES_ENV, ServerProcess, backends, fresh_database, postgres_admin_url, wipe
 
 
@@ -43,7 +43,7 @@ async def app(settings: Settings) -> AsyncIterator:
 
 
 @pytest.fixture
-async def client(app) -> AsyncIterator[httpx.AsyncClient]:  # noqa: ANN001
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://relay") as c:
         yield c

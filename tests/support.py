@@ -14,7 +14,6 @@ from pathlib import Path
 
 import httpx
 import sqlalchemy as sa
-
 from agent_relay.migrations import upgrade
 from agent_relay.models import metadata
 

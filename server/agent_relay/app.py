@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -24,7 +25,7 @@ from agent_relay.events.log import events_table, latest_event_id
 from agent_relay.events.router import router as events_router
 from agent_relay.inbox.router import router as inbox_router
 from agent_relay.messages.router import router as messages_router
-from agent_relay.middleware import AssumeJson, BodySizeLimit, TokenAuth
+from agent_relay.middleware import BodySizeLimit, NormalizeRequest, TokenAuth
 from agent_relay.settings import Settings
 from agent_relay.system import reaper
 from agent_relay.system.router import router as system_router
@@ -87,7 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     _install_error_handlers(app)
-    app.add_middleware(AssumeJson)  # type: ignore[arg-type]
+    app.add_middleware(NormalizeRequest)  # type: ignore[arg-type]
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)  # type: ignore[arg-type]
     app.add_middleware(TokenAuth, token=settings.token)  # type: ignore[arg-type]
     return app
@@ -110,6 +111,12 @@ def _install_error_handlers(app: FastAPI) -> None:
         elif exc.status_code == 405:
             message = "method not allowed"
         return json_response({"error": message}, exc.status_code, getattr(exc, "headers", None))
+
+    @app.exception_handler(DataError)
+    async def data_error(_request: Request, exc: DataError) -> Response:
+        # Safety net: a value the database refuses (validation should have caught it first).
+        log.warning("database refused a value: %s", exc.orig)
+        return json_response({"error": "a value is out of range or not storable"}, 400)
 
     @app.exception_handler(Exception)
     async def unexpected_error(_request: Request, exc: Exception) -> Response:

@@ -32,7 +32,7 @@ def _migrate(settings: Settings) -> None:
         settings.ensure_home()
     try:
         upgrade(settings.resolved_database_url)
-    except Exception as exc:  # noqa: BLE001 - one clear line instead of a traceback
+    except Exception as exc:
         print(f"agent-relay: cannot migrate {_redact(settings.resolved_database_url)}: {exc}", file=sys.stderr)
         raise SystemExit(1) from None
 

@@ -13,6 +13,7 @@ UPDATEs and unique constraints, not from the writer.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import queue
 import threading
@@ -222,17 +223,15 @@ class Database:
             for job in batch:
                 try:
                     outcomes.extend(self._execute(conn, [job]))
-                except Exception as single_exc:  # noqa: BLE001 - reported to the caller
+                except Exception as single_exc:
                     conn = self._reconnect(conn)
                     outcomes.append((job, False, single_exc, None))
         self._deliver(outcomes)
         return conn
 
     def _reconnect(self, conn: Connection) -> Connection:
-        try:
+        with contextlib.suppress(Exception):
             conn.close()
-        except Exception:  # noqa: BLE001 - the connection is being thrown away
-            pass
         return self.write_engine.connect()
 
     def _execute(self, conn: Connection, batch: list[_Job]) -> list[tuple[_Job, bool, Any, UnitOfWork | None]]:
@@ -249,9 +248,9 @@ class Database:
                     savepoint.rollback()
                     outcomes.append((job, False, exc, None))
                     continue
-                except (OperationalError,) as exc:
+                except OperationalError as exc:
                     raise exc
-                except Exception as exc:  # noqa: BLE001 - surfaced to the caller, batch goes on
+                except Exception as exc:
                     savepoint.rollback()
                     log.exception("write job failed")
                     outcomes.append((job, False, exc, None))
@@ -284,7 +283,7 @@ class Database:
                 for hook in uow.after_commit:
                     try:
                         hook()
-                    except Exception:  # noqa: BLE001 - a hook must not lose other results
+                    except Exception:
                         log.exception("after-commit hook failed")
         by_loop: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], bool, Any]]] = {}
         for job, ok, value, _ in outcomes:
@@ -299,10 +298,8 @@ class Database:
         if events and sink is not None:
             sink(events)
         for loop, results in by_loop.items():
-            try:
+            with contextlib.suppress(RuntimeError):  # the caller's loop closed; nobody waits
                 loop.call_soon_threadsafe(_resolve_all, results)
-            except RuntimeError:  # the caller's loop has closed; nobody is waiting
-                pass
 
 
 def _resolve_all(results: list[tuple[asyncio.Future[Any], bool, Any]]) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 import orjson
+from starlette.exceptions import HTTPException
 
 ASGIApp = Callable[[dict[str, Any], Callable[[], Awaitable[dict[str, Any]]], Callable[[dict[str, Any]], Awaitable[None]]], Awaitable[None]]
 
@@ -94,7 +95,6 @@ class BodySizeLimit:
                     return
                 break
         received = 0
-        response_started = False
 
         async def limited_receive() -> dict[str, Any]:
             nonlocal received
@@ -102,29 +102,19 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise _TooLarge
+                    # An HTTPException passes through FastAPI's body parsing (which turns
+                    # other errors into 400) and is rendered by the app's handler as 413.
+                    raise HTTPException(413, f"request body too large (max {limit} bytes)")
             return message
 
-        async def tracking_send(message: dict[str, Any]) -> None:
-            nonlocal response_started
-            if message["type"] == "http.response.start":
-                response_started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _TooLarge:
-            if not response_started:
-                await _send_error(send, 413, f"request body too large (max {limit} bytes)")
+        await self.app(scope, limited_receive, send)
 
 
-class _TooLarge(Exception):
-    pass
-
-
-class AssumeJson:
-    """The original relay read every body as JSON whatever its Content-Type; clients that
-    post with curl's default form type or none at all keep working. Raw uploads keep theirs."""
+class NormalizeRequest:
+    """Two compatibility and safety fixes before routing:
+    - the original relay read every body as JSON whatever its Content-Type, so clients that
+      post with curl's default form type or none at all keep working (raw uploads excepted);
+    - a NUL character in the URL is refused: PostgreSQL text cannot hold one."""
 
     RAW_PATHS = ("/api/blobs",)
 
@@ -132,12 +122,18 @@ class AssumeJson:
         self.app = app
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["method"] in ("POST", "PUT", "PATCH") and not scope["path"].startswith(
-            self.RAW_PATHS
-        ):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b""):
+            await _send_error(send, 400, "NUL characters are not allowed in the URL")
+            return
+        if scope["method"] in ("POST", "PUT", "PATCH") and not scope["path"].startswith(self.RAW_PATHS):
             headers = scope["headers"]
             content_type = next((v for k, v in headers if k == b"content-type"), None)
-            if content_type is None or content_type.startswith((b"application/x-www-form-urlencoded", b"text/plain")):
+            if content_type is None or content_type.startswith(
+                (b"application/x-www-form-urlencoded", b"text/plain")
+            ):
                 scope = dict(scope)
                 scope["headers"] = [(k, v) for k, v in headers if k != b"content-type"] + [
                     (b"content-type", b"application/json")

@@ -39,11 +39,15 @@ def _field_name(loc: Sequence[Any]) -> str:
     return "".join(parts)
 
 
+def _num(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def describe(error: dict[str, Any]) -> str:
     loc = error.get("loc", ())
     field = _field_name(loc)
     kind = error.get("type", "")
-    ctx = error.get("ctx") or {}
+    ctx = {k: _num(v) for k, v in (error.get("ctx") or {}).items()}
     if kind == "json_invalid":
         return "invalid JSON body"
     if not field:
@@ -74,7 +78,7 @@ def describe(error: dict[str, Any]) -> str:
     if kind == "string_pattern_mismatch":
         return f"{field} must match {ctx.get('pattern')}"
     if kind == "value_error":
-        return f"{field}: {str(ctx.get('error') or error.get('msg', 'invalid value'))}"
+        return f"{field} {ctx.get('error') or error.get('msg', 'is invalid')}"
     return f"{field}: {error.get('msg', 'invalid value')}"
 
 

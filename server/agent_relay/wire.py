@@ -6,9 +6,14 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import Query
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from pydantic.alias_generators import to_camel
 from starlette.responses import Response
+
+MAX_INT = 2**63 - 1  # the database's BIGINT; larger numbers are a 400, not an overflow
+
+PositiveId = Annotated[int, Field(gt=0, le=MAX_INT)]
+NonNegativeInt = Annotated[int, Field(ge=0, le=MAX_INT)]
 
 
 class WireModel(BaseModel):
@@ -17,6 +22,14 @@ class WireModel(BaseModel):
     model_config = ConfigDict(
         alias_generator=to_camel, populate_by_name=True, strict=True, extra="ignore"
     )
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # PostgreSQL text cannot hold NUL; refuse it for every backend alike.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
 
 
 class OutModel(BaseModel):
@@ -33,7 +46,7 @@ class OkBody(BaseModel):
     ok: bool = True
 
 
-def Str(max_length: int, min_length: int = 1) -> Any:  # noqa: N802 - reads like a type
+def Str(max_length: int, min_length: int = 1) -> Any:
     return Annotated[str, StringConstraints(min_length=min_length, max_length=max_length)]
 
 
@@ -41,6 +54,7 @@ Id200 = Str(200)
 JsonObject = dict[str, Any]
 
 LimitQuery = Annotated[int, Query(ge=1, le=1000, description="Page size (default 100, max 1000)")]
+CursorQuery = Annotated[int | None, Query(ge=0, le=MAX_INT)]
 
 
 def json_response(data: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:

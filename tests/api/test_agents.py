@@ -90,7 +90,7 @@ async def test_delete_agent(client: httpx.AsyncClient) -> None:
     assert (await client.get("/api/agents/a1")).status_code == 404
 
 
-async def test_stale_agents_go_offline_on_reap(client: httpx.AsyncClient, app) -> None:  # noqa: ANN001
+async def test_stale_agents_go_offline_on_reap(client: httpx.AsyncClient, app) -> None:
     await register(client, "a1")
     app.state.relay.settings.agent_stale_after_ms = 1000
     # nothing is stale yet

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from agent_relay.models import metadata
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-
-from agent_relay.models import metadata
 
 
 def test_upgrade_head_matches_models(database: str) -> None:

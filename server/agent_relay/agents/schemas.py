@@ -4,7 +4,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
-from agent_relay.wire import OutModel, WireModel
+from agent_relay.wire import NonNegativeInt, OutModel, WireModel
 
 AgentKind = Literal["provider", "channel", "orchestrator", "system", "user"]
 AgentStatus = Literal["online", "idle", "busy", "offline"]
@@ -16,7 +16,7 @@ TagList = Annotated[list[Annotated[str, StringConstraints(min_length=1, max_leng
 
 class SessionFields(WireModel):
     instance_id: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
-    epoch: Annotated[int, Field(ge=0)] | None = None
+    epoch: NonNegativeInt | None = None
 
 
 class AgentRegister(SessionFields):

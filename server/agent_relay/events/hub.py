@@ -8,6 +8,7 @@ client costs itself, never the publisher.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 
 from agent_relay.db import PendingEvent
@@ -55,10 +56,8 @@ class EventHub:
         loop = self._loop
         if loop is None or loop.is_closed():
             return
-        try:
+        with contextlib.suppress(RuntimeError):  # loop shutting down
             loop.call_soon_threadsafe(self.publish, events)
-        except RuntimeError:  # loop shutting down
-            pass
 
     def publish(self, events: list[PendingEvent]) -> None:
         subs = self._subscribers

@@ -20,7 +20,7 @@ from agent_relay.db import PendingEvent
 from agent_relay.errors import BadRequest
 from agent_relay.events.filters import AgentFilter
 from agent_relay.events.log import events_after, latest_event_id
-from agent_relay.wire import error_responses
+from agent_relay.wire import MAX_INT, error_responses
 
 router = APIRouter(tags=["events"])
 
@@ -39,7 +39,7 @@ async def stream_events(
     relay: RelayDep,
     agent_id: Annotated[str | None, Query(alias="agentId", max_length=200)] = None,
     last_event_id: Annotated[str | None, Header()] = None,
-    after: Annotated[int | None, Query(ge=0, description="Like Last-Event-ID, for clients that cannot set it")] = None,
+    after: Annotated[int | None, Query(ge=0, le=MAX_INT, description="Like Last-Event-ID, for clients that cannot set it")] = None,
     token: Annotated[str | None, Query(description="The relay token, for EventSource clients")] = None,
 ):
     """Live events (`message.new`, `agent.status`, `task.updated`, …). Reconnect with
@@ -74,12 +74,14 @@ async def _stream(relay: Relay, resume_from: int | None, agent_filter: AgentFilt
             last = await relay.db.read(latest_event_id)
         else:
             last = resume_from
-            async for frame, last in _replay(relay, last, agent_filter):
+            async for frame, event_id in _replay(relay, resume_from, agent_filter):
+                last = event_id
                 yield frame
         while True:
             if sub.overflowed:
                 sub.reset()
-                async for frame, last in _replay(relay, last, agent_filter):
+                async for frame, event_id in _replay(relay, last, agent_filter):
+                    last = event_id
                     yield frame
                 continue
             try:
@@ -97,7 +99,8 @@ async def _stream(relay: Relay, resume_from: int | None, agent_filter: AgentFilt
 
 async def _replay(relay: Relay, after: int, agent_filter: AgentFilter | None) -> AsyncIterator[tuple[bytes, int]]:
     while True:
-        page: list[PendingEvent] = await relay.db.read(lambda conn: events_after(conn, after, REPLAY_PAGE))
+        cursor = after
+        page: list[PendingEvent] = await relay.db.read(lambda conn, c=cursor: events_after(conn, c, REPLAY_PAGE))
         for ev in page:
             after = ev.id
             if agent_filter is None or agent_filter.accept(ev):

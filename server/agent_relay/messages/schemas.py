@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints
 
 from agent_relay.agents.schemas import SessionFields
-from agent_relay.wire import OutModel, WireModel
+from agent_relay.wire import OutModel, PositiveId, WireModel
 
 MessageKind = Literal["chat", "channel.event", "task", "pair", "control", "system"]
 MESSAGE_KINDS: tuple[str, ...] = MessageKind.__args__  # type: ignore[attr-defined]
@@ -19,7 +19,7 @@ class SendMessage(SessionFields):
     body: Annotated[str, StringConstraints(min_length=1)]
     kind: MessageKind = "chat"
     subject: Annotated[str, StringConstraints(max_length=500)] | None = None
-    reply_to: Annotated[int, Field(gt=0)] | None = None
+    reply_to: PositiveId | None = None
     claimable: bool | None = None
     idempotency_key: Annotated[str, StringConstraints(min_length=1, max_length=240)] | None = None
     meta: dict[str, Any] | None = None
@@ -48,7 +48,7 @@ class AgentRef(SessionFields):
 
 
 class ClaimIn(AgentRef):
-    lease_ms: Annotated[int, Field(gt=0)] | None = None
+    lease_ms: PositiveId | None = None
 
 
 class BroadcastIn(WireModel):

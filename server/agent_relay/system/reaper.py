@@ -66,5 +66,5 @@ async def run_timer(write: Callable[[Callable[[UnitOfWork], Any]], Any], setting
         await asyncio.sleep(interval)
         try:
             await write(lambda uow: reap(uow, settings))
-        except Exception:  # noqa: BLE001 - the timer must survive a bad sweep
+        except Exception:
             log.exception("reaper run failed")

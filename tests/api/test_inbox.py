@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+
+from tests.api.test_agents import register
+from tests.api.test_messages import send
+
+
+async def test_inbox_covers_every_address_form_oldest_first(client: httpx.AsyncClient) -> None:
+    await register(client, "a1", label="rev", tags=["py", "ops"], capabilities=["review"])
+    await register(client, "a2", label="other")
+    wanted = [
+        (await send(client, to="a1")).json()["id"],
+        (await send(client, to="label:rev")).json()["id"],
+        (await send(client, to="tag:ops")).json()["id"],
+        (await send(client, to="cap:review")).json()["id"],
+        (await send(client, to="broadcast")).json()["id"],
+    ]
+    await send(client, to="a2")
+    await send(client, to="label:other")
+    await send(client, to="tag:rust")
+    await send(client, **{"from": "a1", "to": "label:rev"})  # own group send is not echoed back
+    inbox = (await client.get("/api/inbox/a1")).json()
+    assert [m["id"] for m in inbox] == wanted
+    a2 = (await client.get("/api/inbox/a2")).json()
+    assert len(a2) == 3  # direct, its label, broadcast
+
+
+async def test_group_address_matches_current_card(client: httpx.AsyncClient) -> None:
+    await register(client, "a1")
+    sent = (await send(client, to="label:late")).json()["id"]
+    assert (await client.get("/api/inbox/a1")).json() == []
+    await register(client, "a1", label="late")
+    assert [m["id"] for m in (await client.get("/api/inbox/a1")).json()] == [sent]
+
+
+async def test_message_waits_for_unregistered_agent(client: httpx.AsyncClient) -> None:
+    sent = (await send(client, to="future")).json()["id"]
+    await register(client, "future")
+    assert [m["id"] for m in (await client.get("/api/inbox/future")).json()] == [sent]
+
+
+async def test_after_limit_and_unread(client: httpx.AsyncClient) -> None:
+    await register(client, "a1")
+    ids = [(await send(client, to="a1" if i % 2 else "broadcast")).json()["id"] for i in range(6)]
+    assert [m["id"] for m in (await client.get("/api/inbox/a1", params={"after": ids[2]})).json()] == ids[3:]
+    assert [m["id"] for m in (await client.get("/api/inbox/a1", params={"limit": 2})).json()] == ids[:2]
+    ack = await client.post(f"/api/messages/{ids[0]}/ack", json={"agentId": "a1"})
+    assert ack.status_code == 200 and ack.json()["ok"] is True and ack.json()["messageId"] == ids[0]
+    await client.post(f"/api/messages/{ids[1]}/ack", json={"agentId": "a1"})
+    unread = (await client.get("/api/inbox/a1", params={"unread": "true"})).json()
+    assert [m["id"] for m in unread] == ids[2:]
+    # acks are per agent: a broadcast read by a1 is still unread for a2
+    await register(client, "a2")
+    assert ids[0] in [m["id"] for m in (await client.get("/api/inbox/a2", params={"unread": "true"})).json()]
+    # acking twice keeps the first receipt
+    again = await client.post(f"/api/messages/{ids[0]}/ack", json={"agentId": "a1"})
+    assert again.json()["ackedAt"] == ack.json()["ackedAt"]
+    assert (await client.post("/api/messages/999999/ack", json={"agentId": "a1"})).status_code == 404
+
+
+async def test_long_poll_answers_when_a_message_arrives(client: httpx.AsyncClient) -> None:
+    await register(client, "a1", label="rev")
+
+    async def later() -> int:
+        await asyncio.sleep(0.3)
+        await send(client, to="label:other")  # not for a1: must not end the wait
+        await asyncio.sleep(0.2)
+        return (await send(client, to="label:rev")).json()["id"]
+
+    started = time.monotonic()
+    inbox_task = asyncio.create_task(client.get("/api/inbox/a1", params={"wait": 5}))
+    sent_id = await later()
+    inbox = (await inbox_task).json()
+    elapsed = time.monotonic() - started
+    assert [m["id"] for m in inbox] == [sent_id]
+    assert 0.4 < elapsed < 3
+
+
+async def test_long_poll_times_out_empty(client: httpx.AsyncClient) -> None:
+    started = time.monotonic()
+    response = await client.get("/api/inbox/nobody", params={"wait": 0.3})
+    assert response.json() == [] and 0.25 < time.monotonic() - started < 2
+    assert (await client.get("/api/inbox/a1", params={"wait": 61})).status_code == 400
+
+
+async def test_drafts(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/api/inbox/a1/draft")).status_code == 404
+    saved = await client.put("/api/inbox/a1/draft", json={"to": "bob", "body": "half a tho"})
+    assert saved.status_code == 200 and saved.json()["body"] == "half a tho"
+    await client.put("/api/inbox/a1/draft", json={"to": "bob", "body": "half a thought"})
+    got = (await client.get("/api/inbox/a1/draft")).json()
+    assert got["body"] == "half a thought" and got["to"] == "bob" and got["agentId"] == "a1"
+    assert (await client.delete("/api/inbox/a1/draft")).json() == {"ok": True}
+    assert (await client.delete("/api/inbox/a1/draft")).status_code == 404
