@@ -92,6 +92,7 @@ class ServerProcess:
             "AGENT_RELAY_HOME": str(home),
             "AGENT_RELAY_PORT": str(self.port),
             "AGENT_RELAY_REAP_INTERVAL_MS": "0",
+            "AGENT_RELAY_SSE_HEARTBEAT_MS": "300",
             **(env or {}),
         }
         self.workers = workers
