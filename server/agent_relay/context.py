@@ -21,7 +21,8 @@ class Relay:
     started_at: float = field(default_factory=time.time)
 
 
-def get_relay(request: Request) -> Relay:
+async def get_relay(request: Request) -> Relay:
+    # async: a plain def dependency would cost a thread-pool hop on every request
     return request.app.state.relay
 
 

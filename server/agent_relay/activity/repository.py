@@ -5,11 +5,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from agent_relay.db import Prepared, dumps_json
 from agent_relay.models import ActivityEvent
 
 activity: sa.Table = ActivityEvent.__table__  # type: ignore[attr-defined]
 
-_insert_returning = sa.insert(activity).returning(activity.c.id)
+_insert = Prepared(sa.insert(activity).returning(activity.c.id))
 
 
 def to_wire(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
@@ -30,7 +31,8 @@ def to_wire(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
 
 
 def insert(conn: Connection, values: dict[str, Any]) -> int:
-    return conn.execute(_insert_returning, values).scalar_one()
+    """Prepared (see db.Prepared): every message send records one of these."""
+    return _insert.scalar(conn, {**values, "id": None, "metadata": dumps_json(values["metadata"])})
 
 
 def by_client_id(conn: Connection, client_id: str) -> RowMapping | None:

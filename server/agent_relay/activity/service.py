@@ -24,12 +24,17 @@ def record(
     message_id: int | None = None,
     agent_id: str | None = None,
     metadata: dict[str, Any] | None = None,
+    unique_client_id: bool = False,
 ) -> tuple[dict[str, Any], bool]:
-    """Insert an activity event, or return the existing one with the same clientId."""
-    client_id = client_id or f"server-{uuid.uuid4().hex}"
-    existing = repo.by_client_id(uow.conn, client_id)
-    if existing is not None:
-        return repo.to_wire(existing), False
+    """Insert an activity event, or return the existing one with the same clientId.
+    `unique_client_id` skips the lookup for ids that cannot exist yet (server-message-<new id>)."""
+    if client_id is None:
+        client_id = f"server-{uuid.uuid4().hex}"
+        unique_client_id = True
+    if not unique_client_id:
+        existing = repo.by_client_id(uow.conn, client_id)
+        if existing is not None:
+            return repo.to_wire(existing), False
     values = {
         "client_id": client_id,
         "kind": kind,
@@ -43,13 +48,17 @@ def record(
         "metadata": metadata,
         "created_at": uow.now,
     }
-    try:
-        with uow.conn.begin_nested():
-            values["id"] = repo.insert(uow.conn, values)
-    except IntegrityError:  # the same clientId committed by another process meanwhile
-        existing = repo.by_client_id(uow.conn, client_id)
-        assert existing is not None
-        return repo.to_wire(existing), False
+    if unique_client_id:
+        values["id"] = repo.insert(uow.conn, values)
+    else:
+        try:
+            with uow.conn.begin_nested():
+                values["id"] = repo.insert(uow.conn, values)
+        except IntegrityError:  # the same clientId committed by another process meanwhile
+            existing = repo.by_client_id(uow.conn, client_id)
+            if existing is None:
+                raise
+            return repo.to_wire(existing), False
     item = repo.to_wire(values)
     uow.emit("activity.new", item)
     return item, True

@@ -52,9 +52,16 @@ class EventHub:
         self._subscribers.discard(sub)
 
     def publish_threadsafe(self, events: list[PendingEvent]) -> None:
-        """Called by the writer thread after a commit."""
+        """Called by the writer after a commit, from its thread or from the loop itself."""
         loop = self._loop
         if loop is None or loop.is_closed():
+            return
+        try:
+            on_loop = asyncio.get_running_loop() is loop
+        except RuntimeError:
+            on_loop = False
+        if on_loop:
+            self.publish(events)
             return
         with contextlib.suppress(RuntimeError):  # loop shutting down
             loop.call_soon_threadsafe(self.publish, events)

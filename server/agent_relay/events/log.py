@@ -30,5 +30,17 @@ def latest_event_id(conn: Connection) -> int:
     return conn.execute(sa.select(sa.func.coalesce(sa.func.max(events_table.c.id), 0))).scalar_one()
 
 def prune_events(conn: Connection, older_than_ms: int) -> int:
-    result = conn.execute(sa.delete(events_table).where(events_table.c.created_at < older_than_ms))
+    """Delete events older than the cutoff. Ids grow with time, so find the first id to
+    keep and delete everything below it (an id range, not a scan of created_at)."""
+    keep_from = conn.execute(
+        sa.select(events_table.c.id)
+        .where(events_table.c.created_at >= older_than_ms)
+        .order_by(events_table.c.id)
+        .limit(1)
+    ).scalar()
+    if keep_from is None:
+        # Keep the newest row even when it is old: SQLite would otherwise reuse ids from 1,
+        # and clients resuming with a higher Last-Event-ID would miss new events.
+        keep_from = latest_event_id(conn)
+    result = conn.execute(sa.delete(events_table).where(events_table.c.id < keep_from))
     return result.rowcount or 0

@@ -5,13 +5,15 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from agent_relay.db import Prepared, dumps_json
 from agent_relay.models import InboxDraft, Message, MessageAck
 
 messages: sa.Table = Message.__table__  # type: ignore[attr-defined]
 acks: sa.Table = MessageAck.__table__  # type: ignore[attr-defined]
 drafts: sa.Table = InboxDraft.__table__  # type: ignore[attr-defined]
 
-_insert_returning = sa.insert(messages).returning(messages.c.id)
+_insert = Prepared(sa.insert(messages).returning(messages.c.id))
+_JSON_COLUMNS = ("meta", "payload")
 
 
 def to_wire(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
@@ -35,7 +37,11 @@ def to_wire(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
 
 
 def insert(conn: Connection, values: dict[str, Any]) -> int:
-    return conn.execute(_insert_returning, values).scalar_one()
+    """The send path's insert (prepared: see db.Prepared). `values` has every column but id."""
+    params = {**values, "id": None}
+    for column in _JSON_COLUMNS:
+        params[column] = dumps_json(values[column])
+    return _insert.scalar(conn, params)
 
 
 def get(conn: Connection, message_id: int) -> RowMapping | None:

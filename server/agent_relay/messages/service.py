@@ -86,6 +86,7 @@ def send(
             view="messages",
             message_id=values["id"],
             agent_id=sender,
+            unique_client_id=True,
         )
     return message, True
 

@@ -8,7 +8,8 @@ from agent_relay.models._types import id_field, json_field, ms_field
 
 class ActivityEvent(SQLModel, table=True):
     __tablename__ = "activity_events"
-    __table_args__ = (sa.Index("ix_activity_kind_id", "kind", "id"),)
+    # Few indexes on purpose: every message send writes a row here. Filters by kind or view
+    # walk the primary key newest-first and stop at `limit`.
 
     id: int | None = id_field()
     client_id: str = Field(max_length=200, unique=True)
@@ -17,7 +18,7 @@ class ActivityEvent(SQLModel, table=True):
     body: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))
     meta: str | None = Field(default=None, max_length=500)
     icon: str | None = Field(default=None, max_length=80)
-    view: str | None = Field(default=None, max_length=80, index=True)
+    view: str | None = Field(default=None, max_length=80)
     message_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, nullable=True))
     agent_id: str | None = Field(default=None, max_length=200, index=True)
     # "metadata" is reserved on declarative classes; the wire name stays "metadata".

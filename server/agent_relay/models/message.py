@@ -9,13 +9,32 @@ from agent_relay.models._types import id_field, json_field, ms_field
 class Message(SQLModel, table=True):
     __tablename__ = "messages"
     __table_args__ = (
-        # Idempotency: one message per (sender, key); NULL keys never collide.
-        sa.UniqueConstraint("from_agent", "idempotency_key", name="uq_messages_sender_idempotency_key"),
         # The inbox query is "to IN (my addresses) AND id > cursor ORDER BY id".
         sa.Index("ix_messages_to_id", "to_addr", "id"),
         sa.Index("ix_messages_from_id", "from_agent", "id"),
-        sa.Index("ix_messages_channel_id", "channel", "id"),
-        sa.Index("ix_messages_claim_expires_at", "claim_expires_at"),
+        # Partial indexes: most messages have no key, channel or claim, and an index entry
+        # costs every send; these cover only the rows that need them.
+        sa.Index(
+            "uq_messages_sender_idempotency_key",
+            "from_agent",
+            "idempotency_key",
+            unique=True,
+            sqlite_where=sa.text("idempotency_key IS NOT NULL"),
+            postgresql_where=sa.text("idempotency_key IS NOT NULL"),
+        ),
+        sa.Index(
+            "ix_messages_channel_id",
+            "channel",
+            "id",
+            sqlite_where=sa.text("channel IS NOT NULL"),
+            postgresql_where=sa.text("channel IS NOT NULL"),
+        ),
+        sa.Index(
+            "ix_messages_claim_expires_at",
+            "claim_expires_at",
+            sqlite_where=sa.text("claim_expires_at IS NOT NULL"),
+            postgresql_where=sa.text("claim_expires_at IS NOT NULL"),
+        ),
     )
 
     id: int | None = id_field()
