@@ -11,6 +11,7 @@ from agent_relay.agents import repository as repo
 from agent_relay.agents.schemas import AgentRegister, Heartbeat
 from agent_relay.db import UnitOfWork
 from agent_relay.errors import BadRequest, Conflict, NotFound
+from agent_relay.wire import MAX_INT
 
 SUPERSEDED = "agent session superseded"
 
@@ -28,16 +29,22 @@ class SessionGuard:
 
 
 def guard_from(headers: Any, body: Any = None) -> SessionGuard:
-    """Headers win over body fields (seed: normalizeAgentSessionGuard)."""
-    instance_id = headers.get("x-agent-instance-id") or None
-    raw_epoch = headers.get("x-agent-epoch")
+    """Headers win over body fields (seed: normalizeAgentSessionGuard). `headers` is a
+    Starlette Headers: its raw list is scanned once (Headers.get costs a scan per name)."""
+    instance_id: str | None = None
+    raw_epoch: str | None = None
+    for name, value in headers.raw:
+        if name == b"x-agent-instance-id":
+            instance_id = value.decode("latin-1") or None
+        elif name == b"x-agent-epoch":
+            raw_epoch = value.decode("latin-1")
     epoch: int | None = None
-    if raw_epoch not in (None, ""):
+    if raw_epoch:
         try:
             epoch = int(raw_epoch)
         except ValueError:
             raise BadRequest("X-Agent-Epoch must be an integer") from None
-        if epoch < 0:
+        if not 0 <= epoch <= MAX_INT:
             raise BadRequest("X-Agent-Epoch must be a non-negative integer")
     if body is not None:
         instance_id = instance_id or getattr(body, "instance_id", None)
