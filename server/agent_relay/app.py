@@ -20,6 +20,7 @@ from agent_relay.agents.router import router as agents_router
 from agent_relay.context import Relay
 from agent_relay.db import Database
 from agent_relay.errors import RelayError
+from agent_relay.events.follower import LogFollower
 from agent_relay.events.hub import EventHub
 from agent_relay.events.log import events_table, latest_event_id
 from agent_relay.events.router import router as events_router
@@ -57,10 +58,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         db = Database(settings.resolved_database_url)
         hub = EventHub(settings.sse_queue_size)
         hub.bind(asyncio.get_running_loop())
-        db.start(events_table, hub.publish_threadsafe)
+        hub.last_id = await db.read(latest_event_id)
+        follower: LogFollower | None = None
+        if db.is_sqlite:
+            # One process owns the file: publish straight from the writer.
+            db.start(events_table, hub.publish_threadsafe)
+        else:
+            # Any number of processes share the log: each publishes from it, in id order.
+            follower = LogFollower(db, hub)
+            db.start(events_table, follower.poke_threadsafe)
+            follower.start()
         relay = Relay(settings=settings, db=db, hub=hub)
         app.state.relay = relay
-        hub.last_id = await db.read(latest_event_id)
         tasks = []
         if settings.reap_interval_ms > 0:
             tasks.append(asyncio.create_task(reaper.run_timer(db.write, settings), name="reaper"))
@@ -72,6 +81,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            if follower is not None:
+                await follower.stop()
             await asyncio.to_thread(db.stop)
 
     app = FastAPI(

@@ -35,6 +35,7 @@ log = logging.getLogger("agent_relay.db")
 T = TypeVar("T")
 MAX_BATCH = 256
 CHECKPOINT_INTERVAL_S = 0.5
+EVENT_LOG_LOCK = 0x52454C4159  # 'RELAY': the advisory lock that orders event-log appends
 MAX_INLINE_BATCH = 64  # bounds how long one inline batch holds the event loop (~10 ms)
 
 
@@ -126,6 +127,12 @@ class Prepared:
         cursor.execute(sql, [params[n] for n in names] if names is not None else params)
         return cursor
 
+    @classmethod
+    def insert_returning_id(cls, table: sa.Table) -> Prepared:
+        """INSERT of every column but the id (the database assigns it), RETURNING id."""
+        columns = [c.key for c in table.columns if c.key != "id"]
+        return cls(sa.insert(table).values({c: sa.bindparam(c) for c in columns}).returning(table.c.id))
+
     def scalar(self, conn: Connection, params: dict[str, Any]) -> Any:
         row = self.execute(conn, params).fetchone()
         return None if row is None else row[0]
@@ -205,7 +212,7 @@ class Database:
 
     # -- lifecycle -------------------------------------------------------------------
     def start(self, event_table: sa.Table, sink: EventSink | None) -> None:
-        self._event_insert = Prepared(sa.insert(event_table).returning(event_table.c.id))
+        self._event_insert = Prepared.insert_returning_id(event_table)
         self._sink = sink
         if self.is_sqlite:
             self._checkpointer = threading.Thread(target=self._checkpoint_loop, name="relay-checkpoint", daemon=True)
@@ -376,9 +383,15 @@ class Database:
     def _append_events(self, conn: Connection, events: list[PendingEvent], now: int) -> None:
         insert = self._event_insert
         assert insert is not None
+        if not self.is_sqlite:
+            # Hold the log's lock from id allocation to commit, so ids commit in order across
+            # processes (see events/follower.py), and wake the other processes on commit.
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", (EVENT_LOG_LOCK,))
+            cursor.execute("SELECT pg_notify('agent_relay_events', '')")
         for ev in events:
             payload = orjson.dumps(ev.data)
-            ev.id = insert.scalar(conn, {"id": None, "name": ev.name, "data": payload.decode(), "created_at": now})
+            ev.id = insert.scalar(conn, {"name": ev.name, "data": payload.decode(), "created_at": now})
             ev.created_at = now
             ev.frame = render_sse_frame(ev.id, ev.name, payload)
 

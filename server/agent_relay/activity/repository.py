@@ -10,7 +10,7 @@ from agent_relay.models import ActivityEvent
 
 activity: sa.Table = ActivityEvent.__table__  # type: ignore[attr-defined]
 
-_insert = Prepared(sa.insert(activity).returning(activity.c.id))
+_insert = Prepared.insert_returning_id(activity)
 
 
 def to_wire(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
@@ -32,7 +32,7 @@ def to_wire(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
 
 def insert(conn: Connection, values: dict[str, Any]) -> int:
     """Prepared (see db.Prepared): every message send records one of these."""
-    return _insert.scalar(conn, {**values, "id": None, "metadata": dumps_json(values["metadata"])})
+    return _insert.scalar(conn, {**values, "metadata": dumps_json(values["metadata"])})
 
 
 def by_client_id(conn: Connection, client_id: str) -> RowMapping | None:

@@ -12,7 +12,7 @@ messages: sa.Table = Message.__table__  # type: ignore[attr-defined]
 acks: sa.Table = MessageAck.__table__  # type: ignore[attr-defined]
 drafts: sa.Table = InboxDraft.__table__  # type: ignore[attr-defined]
 
-_insert = Prepared(sa.insert(messages).returning(messages.c.id))
+_insert = Prepared.insert_returning_id(messages)
 _JSON_COLUMNS = ("meta", "payload")
 
 
@@ -38,7 +38,7 @@ def to_wire(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
 
 def insert(conn: Connection, values: dict[str, Any]) -> int:
     """The send path's insert (prepared: see db.Prepared). `values` has every column but id."""
-    params = {**values, "id": None}
+    params = dict(values)
     for column in _JSON_COLUMNS:
         params[column] = dumps_json(values[column])
     return _insert.scalar(conn, params)

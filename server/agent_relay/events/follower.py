@@ -1,0 +1,98 @@
+"""PostgreSQL: several relay processes share one durable event log.
+
+Each process publishes to its own SSE subscribers *from the log*, in id order, never
+straight from its writer: that is what makes every process deliver every event, in commit
+order, exactly once. Commit order equals id order because each writer takes a transaction
+advisory lock before it appends events (see db.Database._append_events), so a reader that
+has seen id N has seen everything below it. A process wakes on LISTEN/NOTIFY (sent by the
+committing transaction), on its own commits, and on a slow timer as a safety net.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import psycopg
+from sqlalchemy.engine import make_url
+
+from agent_relay.db import Database, PendingEvent
+from agent_relay.events.hub import EventHub
+from agent_relay.events.log import events_after
+
+log = logging.getLogger("agent_relay.events")
+
+NOTIFY_CHANNEL = "agent_relay_events"
+SAFETY_POLL_S = 1.0
+PAGE = 500
+
+
+def libpq_url(sqlalchemy_url: str) -> str:
+    return make_url(sqlalchemy_url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+class LogFollower:
+    def __init__(self, db: Database, hub: EventHub) -> None:
+        self.db = db
+        self.hub = hub
+        self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+
+    def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._tasks = [
+            asyncio.create_task(self._follow(), name="event-log-follower"),
+            asyncio.create_task(self._listen(), name="event-log-listener"),
+        ]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    def poke_threadsafe(self, _events: list[PendingEvent]) -> None:
+        """The writer's sink: our own commit landed, go read the log."""
+        loop = self._loop
+        if loop is not None and not loop.is_closed():
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self._wake.set)
+
+    async def _follow(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=SAFETY_POLL_S)
+            self._wake.clear()
+            try:
+                await self.catch_up()
+            except Exception:  # the database may be briefly unreachable: try again
+                log.warning("event log read failed", exc_info=True)
+                await asyncio.sleep(0.5)
+
+    async def catch_up(self) -> None:
+        while True:
+            after = self.hub.last_id
+            page = await self.db.read(lambda conn, a=after: events_after(conn, a, PAGE))
+            if page:
+                self.hub.publish(page)
+            if len(page) < PAGE:
+                return
+
+    async def _listen(self) -> None:
+        url = libpq_url(self.db.url)
+        while True:
+            try:
+                conn = await psycopg.AsyncConnection.connect(url, autocommit=True)
+                async with conn:
+                    await conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    self._wake.set()  # catch up on anything committed while we connected
+                    async for _ in conn.notifies():
+                        self._wake.set()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # reconnect; the safety poll covers the gap
+                log.warning("LISTEN connection lost; reconnecting", exc_info=True)
+                await asyncio.sleep(1.0)
