@@ -16,6 +16,8 @@ from starlette.responses import Response
 from agent_relay import __version__
 from agent_relay.activity.router import router as activity_router
 from agent_relay.agents.router import router as agents_router
+from agent_relay.connectors.router import router as connectors_router
+from agent_relay.connectors.supervisor import Supervisor as ConnectorSupervisor
 from agent_relay.context import Relay
 from agent_relay.db import Database
 from agent_relay.errors import RelayError
@@ -40,6 +42,7 @@ ROUTERS = [
     activity_router,
     system_router,
     events_router,
+    connectors_router,
 ]
 
 
@@ -59,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         db.start(events_table, hub.publish_threadsafe)
         relay = Relay(settings=settings, db=db, hub=hub)
         app.state.relay = relay
+        app.state.connector_supervisor = supervisor = ConnectorSupervisor(settings)
         hub.last_id = await db.read(latest_event_id)
         tasks = []
         if settings.reap_interval_ms > 0:
@@ -71,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            await supervisor.shutdown()  # stop every connector process this server started
             await asyncio.to_thread(db.stop)
 
     app = FastAPI(
