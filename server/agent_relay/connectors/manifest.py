@@ -120,6 +120,8 @@ def parse_manifest(raw: Any, prefix: str) -> Manifest:
         loc = tuple(error.get("loc", ()))
         if error["type"] in ("semver", "action", "nul", "json_schema"):
             raise BadRequest(f"{_field(loc, prefix)} {error['msg']}") from None
+        if error["type"] == "too_short":
+            raise BadRequest(f"{_field(loc, prefix)} must not be empty") from None
         if error["type"] == "string_pattern_mismatch" and loc == ("id",):
             raise BadRequest(f"{_field(loc, prefix)} must match {ID_PATTERN}") from None
         prefixed = dict(error, loc=(*(prefix.split(".") if prefix else ()), *loc))

@@ -175,7 +175,9 @@ class ActionRunner:
 
         async def start() -> dict[str, Any]:
             try:
-                _already, output = await self.supervisor.start(connector_id, commands["start"], directory, env)
+                _already, output = await self.supervisor.start(
+                    connector_id, commands["start"], directory, env
+                )
             except SpawnFailed as exc:
                 return {"ok": False, "exitCode": exc.exit_code, "output": exc.message}
             return {"ok": True, "exitCode": 0, "output": output}
