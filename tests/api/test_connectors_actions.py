@@ -269,3 +269,27 @@ async def test_server_shutdown_stops_connectors(settings: Settings) -> None:
             )
             assert alive(pids["pid"]) and alive(pids["child"])
     assert not alive(pids["pid"]) and not alive(pids["child"])
+
+
+def test_real_server_stops_connectors_on_sigterm(live_server) -> None:
+    """Under uvicorn (uvloop): start a bridge over HTTP, then SIGTERM the server."""
+    manifest = {
+        "id": "fake",
+        "name": "Fake",
+        "version": "0.1.0",
+        "description": "t",
+        "commands": {"start": fake("bridge")},
+    }
+    assert httpx.post(f"{live_server.url}/api/connectors", json=manifest).status_code == 201
+    started = httpx.post(
+        f"{live_server.url}/api/connectors/fake/actions", json={"action": "start"}, timeout=30
+    )
+    assert started.status_code == 200, started.text
+    directory = live_server.home / "connectors" / "fake"
+    deadline = time.monotonic() + 15
+    while (pids := read_pids(directory)) is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    assert alive(pids["pid"]) and alive(pids["child"])
+    live_server.stop()
+    assert not alive(pids["pid"]) and not alive(pids["child"])
