@@ -17,6 +17,8 @@ from starlette.responses import Response
 from agent_relay import __version__
 from agent_relay.activity.router import router as activity_router
 from agent_relay.agents.router import router as agents_router
+from agent_relay.connectors.router import router as connectors_router
+from agent_relay.connectors.supervisor import Supervisor as ConnectorSupervisor
 from agent_relay.context import Relay
 from agent_relay.db import Database
 from agent_relay.errors import RelayError
@@ -42,6 +44,7 @@ ROUTERS = [
     activity_router,
     system_router,
     events_router,
+    connectors_router,
 ]
 
 
@@ -70,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             follower.start()
         relay = Relay(settings=settings, db=db, hub=hub)
         app.state.relay = relay
+        app.state.connector_supervisor = supervisor = ConnectorSupervisor(settings)
         tasks = []
         if settings.reap_interval_ms > 0:
             tasks.append(asyncio.create_task(reaper.run_timer(db.write, settings), name="reaper"))
@@ -81,6 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            await supervisor.shutdown()  # stop every connector process this server started
             if follower is not None:
                 await follower.stop()
             await asyncio.to_thread(db.stop)

@@ -36,6 +36,13 @@ class Settings(BaseSettings):
     codex_command: str = "codex"
     spawn_dry_run: bool = False
     public_url: str | None = None  # how spawned processes and connectors reach us
+    # Connectors (connectors/): lifecycle commands and the supervised bridge processes.
+    connector_action_timeout_ms: int = Field(60_000, ge=100)
+    connector_output_max_bytes: int = Field(64 * 1024, ge=1024)
+    connector_start_check_ms: int = Field(300, ge=0)  # a `start` that dies this fast is a 502
+    connector_stop_grace_ms: int = Field(5_000, ge=0)  # SIGTERM -> SIGKILL
+    connector_backoff_initial_ms: int = Field(1_000, ge=10)
+    connector_backoff_max_ms: int = Field(60_000, ge=10)
 
     @field_validator("database_url")
     @classmethod

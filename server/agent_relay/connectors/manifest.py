@@ -1,0 +1,238 @@
+"""Connector manifests and configs: validation (pydantic for the manifest, jsonschema for
+the config), secret masking, and 400 messages that name the field."""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+import jsonschema
+from jsonschema.exceptions import SchemaError
+from jsonschema.validators import validator_for
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
+
+from agent_relay.errors import BadRequest
+from agent_relay.validation import describe
+
+ConnectorAction = Literal[
+    "install", "uninstall", "enable", "disable", "start", "stop", "restart", "status", "doctor"
+]
+CONNECTOR_ACTIONS: tuple[str, ...] = ConnectorAction.__args__  # type: ignore[attr-defined]
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
+# semver.org's regular expression (MAJOR.MINOR.PATCH, optional -prerelease and +build)
+SEMVER = re.compile(
+    r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+    r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
+    r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
+)
+MASK = "********"
+MAX_ARGV = 256
+MAX_ARG_CHARS = 8192
+
+Arg = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ARG_CHARS)]
+Argv = Annotated[list[Arg], Field(min_length=1, max_length=MAX_ARGV)]
+
+
+class Manifest(BaseModel):
+    """What a connector declares about itself. Unknown extra fields are kept."""
+
+    model_config = ConfigDict(strict=True, extra="allow", populate_by_name=True)
+
+    id: Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    version: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    description: Annotated[str, StringConstraints(max_length=2000)]
+    channel_type: Annotated[str, StringConstraints(min_length=1, max_length=80)] | None = Field(
+        default=None, alias="channelType"
+    )
+    commands: dict[str, Argv] = Field(
+        default_factory=dict,
+        description="For each supported action, an argv list (never a shell string)",
+        examples=[{"start": ["python", "bridge.py"], "status": ["python", "bridge.py", "--status"]}],
+    )
+    config_schema: dict[str, Any] | None = Field(default=None, alias="configSchema")
+
+    @field_validator("version")
+    @classmethod
+    def _semver(cls, value: str) -> str:
+        if not SEMVER.match(value):
+            raise PydanticCustomError("semver", "must be a semantic version like 1.2.3")
+        return value
+
+    @field_validator("commands", mode="before")
+    @classmethod
+    def _known_actions(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            for key in value:
+                if key not in CONNECTOR_ACTIONS:
+                    raise PydanticCustomError(
+                        "action",
+                        "has an unknown action {key}; actions must be one of: {choices}",
+                        {"key": repr(key), "choices": ", ".join(CONNECTOR_ACTIONS)},
+                    )
+                argv = value[key]
+                if isinstance(argv, list) and any(isinstance(a, str) and "\x00" in a for a in argv):
+                    raise PydanticCustomError(
+                        "nul", "{key} arguments must not contain NUL bytes", {"key": key}
+                    )
+        return value
+
+    @field_validator("config_schema")
+    @classmethod
+    def _json_schema(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
+        if value is None:
+            return value
+        try:
+            validator_for(value).check_schema(value)
+        except SchemaError as exc:
+            where = ".".join(str(p) for p in exc.path)
+            raise PydanticCustomError(
+                "json_schema",
+                "is not a valid JSON Schema{where}: {msg}",
+                {"where": f" (at {where})" if where else "", "msg": exc.message[:300]},
+            ) from None
+        return value
+
+    def wire(self) -> dict[str, Any]:
+        return self.model_dump(by_alias=True, exclude_none=True)
+
+
+def _field(loc: tuple[Any, ...], prefix: str) -> str:
+    out = prefix
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def parse_manifest(raw: Any, prefix: str) -> Manifest:
+    if not isinstance(raw, dict):
+        raise BadRequest(f"{prefix or 'manifest'} must be an object")
+    try:
+        return Manifest.model_validate(raw)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        loc = tuple(error.get("loc", ()))
+        if error["type"] in ("semver", "action", "nul", "json_schema"):
+            raise BadRequest(f"{_field(loc, prefix)} {error['msg']}") from None
+        if error["type"] == "too_short":
+            raise BadRequest(f"{_field(loc, prefix)} must not be empty") from None
+        if error["type"] == "string_pattern_mismatch" and loc == ("id",):
+            raise BadRequest(f"{_field(loc, prefix)} must match {ID_PATTERN}") from None
+        prefixed = dict(error, loc=(*(prefix.split(".") if prefix else ()), *loc))
+        raise BadRequest(describe(prefixed)) from None
+
+
+# -- config --------------------------------------------------------------------------------
+
+
+def secret_paths(schema: dict[str, Any] | None, base: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """Paths of properties marked `"secret": true` (nested object properties included)."""
+    if not isinstance(schema, dict):
+        return
+    properties = schema.get("properties")
+    if not isinstance(properties, dict):
+        return
+    for name, sub in properties.items():
+        if not isinstance(sub, dict):
+            continue
+        if sub.get("secret") is True:
+            yield (*base, name)
+        else:
+            yield from secret_paths(sub, (*base, name))
+
+
+def _lookup(obj: Any, path: tuple[str, ...]) -> tuple[bool, Any]:
+    for part in path:
+        if not isinstance(obj, dict) or part not in obj:
+            return False, None
+        obj = obj[part]
+    return True, obj
+
+
+def mask(config: dict[str, Any], schema: dict[str, Any] | None) -> dict[str, Any]:
+    """The config as clients see it: every present secret replaced by the mask."""
+    out = copy.deepcopy(config)
+    for path in secret_paths(schema):
+        found, value = _lookup(out, path)
+        if found and value is not None:
+            parent = out
+            for part in path[:-1]:
+                parent = parent[part]
+            parent[path[-1]] = MASK
+    return out
+
+
+def unmask(new: dict[str, Any], stored: dict[str, Any], schema: dict[str, Any] | None) -> dict[str, Any]:
+    """A PUT that sends the mask back keeps the stored secret (or drops it if none is stored)."""
+    out = copy.deepcopy(new)
+    for path in secret_paths(schema):
+        found, value = _lookup(out, path)
+        if not found or value != MASK:
+            continue
+        parent = out
+        for part in path[:-1]:
+            parent = parent[part]
+        had, old = _lookup(stored, path)
+        if had:
+            parent[path[-1]] = old
+        else:
+            del parent[path[-1]]
+    return out
+
+
+def _describe_config_error(error: jsonschema.ValidationError, secrets: set[tuple[str, ...]]) -> str:
+    path = tuple(str(p) for p in error.absolute_path)
+    field = "config" + "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in path)
+    kind, expected, instance = error.validator, error.validator_value, error.instance
+    if kind == "required" and isinstance(instance, dict):
+        missing = next((p for p in expected if p not in instance), None)
+        if missing is not None:
+            return f"{field}.{missing} required"
+    if kind == "type":
+        types = expected if isinstance(expected, list) else [expected]
+        return f"{field} must be {' or '.join(str(t) for t in types)}"
+    if kind == "enum":
+        return f"{field} must be one of: {', '.join(str(v) for v in expected)}"
+    if kind == "const":
+        return f"{field} must be {expected!r}"
+    if kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        word = {
+            "minimum": "at least",
+            "exclusiveMinimum": "greater than",
+            "maximum": "at most",
+            "exclusiveMaximum": "less than",
+        }[kind]
+        return f"{field} must be {word} {expected}"
+    if kind == "minLength":
+        return f"{field} must be at least {expected} characters"
+    if kind == "maxLength":
+        return f"{field} must be at most {expected} characters"
+    if kind == "pattern":
+        return f"{field} must match {expected}"
+    if kind == "format":
+        return f"{field} must be a valid {expected}"
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        allowed = set((error.schema or {}).get("properties", {}))
+        extra = sorted(k for k in instance if k not in allowed)
+        return f"{field}.{extra[0]} is not allowed" if extra else f"{field} has unexpected properties"
+    if kind in ("minItems", "maxItems", "minProperties", "maxProperties", "uniqueItems"):
+        return f"{field} violates {kind} {expected}"
+    if path in secrets:  # never echo a secret value back in an error
+        return f"{field} is invalid ({kind})"
+    return f"{field} is invalid: {error.message[:300]}"
+
+
+def validate_config(config: dict[str, Any], schema: dict[str, Any] | None) -> None:
+    if not schema:
+        return
+    cls = validator_for(schema)
+    validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(config))
+    if error is not None:
+        raise BadRequest(_describe_config_error(error, set(secret_paths(schema))))

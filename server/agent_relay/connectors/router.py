@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Path, Request
+
+from agent_relay.connectors import repository as repo
+from agent_relay.connectors import service
+from agent_relay.connectors.manifest import ID_PATTERN
+from agent_relay.connectors.schemas import REGISTER_EXAMPLE, ActionResultOut, ConnectorActionIn, ConnectorOut
+from agent_relay.connectors.supervisor import Supervisor
+from agent_relay.context import RelayDep
+from agent_relay.errors import BadRequest
+from agent_relay.wire import LimitQuery, error_responses, json_response
+
+router = APIRouter(prefix="/api/connectors", tags=["connectors"])
+
+ConnectorId = Annotated[
+    str, Path(alias="id", min_length=1, max_length=64, description=f"Connector id ({ID_PATTERN})")
+]
+
+
+def _supervisor(request: Request) -> Supervisor:
+    return request.app.state.connector_supervisor
+
+
+@router.get("", response_model=list[ConnectorOut], responses=error_responses(400))
+async def list_connectors(request: Request, relay: RelayDep, limit: LimitQuery = 100):
+    """Registered connectors, newest first."""
+    rows = await relay.db.read(lambda conn: repo.list_all(conn, limit))
+    sup = _supervisor(request)
+    return json_response([service.to_wire(r, sup.status(r["id"])) for r in rows])
+
+
+@router.post("", response_model=ConnectorOut, status_code=201, responses=error_responses(400))
+async def register_connector(
+    request: Request,
+    relay: RelayDep,
+    body: Annotated[Any, Body(openapi_examples={"wrapped": {"value": REGISTER_EXAMPLE}})] = None,
+):
+    """Register a connector: `{manifest, config?, state?}` or a bare manifest. Registering a
+    known id again updates its manifest (and config/state when given)."""
+    manifest, config, state = service.parse_register_body(body)
+    row = await relay.db.write(lambda uow: service.register(uow, manifest, config, state))
+    service.refresh_config_file(relay.settings, row)
+    return json_response(service.to_wire(row, _supervisor(request).status(row["id"])), 201)
+
+
+@router.get("/{id}", response_model=ConnectorOut, responses=error_responses(400, 404))
+async def get_connector(connector_id: ConnectorId, request: Request, relay: RelayDep):
+    """Manifest, enabled flag, process status, last action result, state and config
+    (secrets masked)."""
+    row = await relay.db.read(lambda conn: service.require(conn, connector_id))
+    return json_response(service.to_wire(row, _supervisor(request).status(connector_id)))
+
+
+@router.post(
+    "/{id}/actions",
+    response_model=ActionResultOut,
+    responses={
+        502: {"model": ActionResultOut, "description": "The command failed or timed out"},
+        **error_responses(400, 404, 409),
+    },
+)
+async def run_connector_action(
+    connector_id: ConnectorId, body: ConnectorActionIn, request: Request, relay: RelayDep
+):
+    """Run a lifecycle action: the manifest's argv for it (no shell, a timeout, the relay URL
+    and token in the environment, the config in the file named by
+    `AGENT_RELAY_CONNECTOR_CONFIG`). `start` keeps the process supervised; `stop` ends its
+    process group; `enable`/`disable` toggle the connector. 200 when it succeeded, 502 when
+    the command failed or timed out."""
+    runner = service.ActionRunner(relay.db, relay.settings, _supervisor(request))
+    result = await runner.run(connector_id, body.action)
+    return json_response(result, 200 if result["ok"] else 502)
+
+
+@router.get("/{id}/config", response_model=dict[str, Any], responses=error_responses(400, 404))
+async def get_connector_config(connector_id: ConnectorId, relay: RelayDep):
+    """The stored config; properties marked `"secret": true` read back as `"********"`."""
+    return json_response(await relay.db.read(lambda conn: service.read_config(conn, connector_id)))
+
+
+@router.put("/{id}/config", response_model=dict[str, Any], responses=error_responses(400, 404))
+async def put_connector_config(
+    connector_id: ConnectorId,
+    relay: RelayDep,
+    body: Annotated[
+        Any, Body(openapi_examples={"config": {"value": {"port": 8787, "secret": "********"}}})
+    ] = None,
+):
+    """Replace the config (validated against the manifest's `configSchema`). Sending the
+    mask back for a secret keeps the stored value."""
+    exists = await relay.db.read(lambda conn: service.require(conn, connector_id))
+    del exists  # 404 before the body check, as in the seed
+    if not isinstance(body, dict):
+        raise BadRequest("connector config must be an object")
+    row = await relay.db.write(lambda uow: service.write_config(uow, connector_id, body))
+    service.refresh_config_file(relay.settings, row)
+    return json_response(service.read_config_from_row(row))

@@ -1,0 +1,190 @@
+"""Running a connector's commands safely: argv lists only (no shell), the connector's own
+directory, a scrubbed environment with the relay's URL and token, the config in a 0600
+file (never on the command line), a timeout that kills the whole process group, and an
+output cap."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import signal
+import time
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from agent_relay.settings import Settings
+
+CONFIG_FILE = ".relay-config.json"
+# The server's own environment may hold credentials (database URL, integration tokens,
+# cloud keys): a connector gets what it needs through its config, not through these.
+_SECRET_ENV = re.compile(
+    r"TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|PRIVATE|API_?KEY|DATABASE_URL", re.IGNORECASE
+)
+
+
+@dataclass(slots=True)
+class CommandResult:
+    exit_code: int | None
+    output: str
+    duration_ms: int
+    timed_out: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.exit_code == 0 and not self.timed_out
+
+
+def connector_dir(settings: Settings, connector_id: str) -> Path:
+    path = settings.home_dir / "connectors" / connector_id
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return path
+
+
+def write_config_file(directory: Path, config: dict[str, Any]) -> Path:
+    """Write the full config (secrets included) readable only by the relay's user."""
+    path = directory / CONFIG_FILE
+    tmp = directory / f"{CONFIG_FILE}.{os.getpid()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+        os.write(fd, orjson.dumps(config, option=orjson.OPT_INDENT_2))
+    finally:
+        os.close(fd)
+    os.replace(tmp, path)
+    return path
+
+
+def build_env(settings: Settings, connector_id: str, directory: Path, config_path: Path) -> dict[str, str]:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("AGENT_RELAY_") and not _SECRET_ENV.search(k)
+    }
+    env.setdefault("PATH", os.defpath)
+    env.setdefault("HOME", str(Path.home()))
+    env["AGENT_RELAY_URL"] = settings.relay_url
+    env["AGENT_RELAY_CONNECTOR_ID"] = connector_id
+    env["AGENT_RELAY_CONNECTOR_DIR"] = str(directory)
+    env["AGENT_RELAY_CONNECTOR_CONFIG"] = str(config_path)
+    if settings.token:
+        env["AGENT_RELAY_TOKEN"] = settings.token
+    return env
+
+
+class OutputTail:
+    """Keeps the last `cap` bytes of a stream and counts what was dropped."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.chunks: deque[bytes] = deque()
+        self.size = 0
+        self.dropped = 0
+
+    def feed(self, data: bytes) -> None:
+        self.chunks.append(data)
+        self.size += len(data)
+        while self.size > self.cap:
+            head = self.chunks[0]
+            excess = self.size - self.cap
+            if len(head) <= excess:
+                self.chunks.popleft()
+                self.size -= len(head)
+                self.dropped += len(head)
+            else:
+                self.chunks[0] = head[excess:]
+                self.size -= excess
+                self.dropped += excess
+
+    def text(self) -> str:
+        body = b"".join(self.chunks).decode("utf-8", errors="replace")
+        if self.dropped:
+            return f"[output truncated: first {self.dropped} bytes dropped]\n{body}"
+        return body
+
+
+def kill_group(pgid: int, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, sig)
+
+
+def group_alive(pgid: int) -> bool:
+    """Is any non-zombie process left in the group? (Orphaned zombies may never be reaped
+    in a container without an init, so `killpg(pgid, 0)` alone is not enough.)"""
+    proc = Path("/proc")
+    if not (proc / "self" / "stat").exists():
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2 :].split()
+        if len(fields) > 2 and fields[2] == str(pgid) and fields[0] not in ("Z", "X"):
+            return True
+    return False
+
+
+async def run_command(
+    argv: list[str], *, cwd: Path, env: dict[str, str], timeout_s: float, output_cap: int
+) -> CommandResult:
+    """Run argv to completion (no shell) in its own process group; kill the group on timeout."""
+    started = time.monotonic()
+    tail = OutputTail(output_cap)
+
+    def elapsed() -> int:
+        return int((time.monotonic() - started) * 1000)
+
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            *argv,
+            cwd=cwd,
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True,
+        )
+    except (OSError, ValueError) as exc:
+        return CommandResult(None, f"cannot run {argv[0]}: {exc}", elapsed())
+
+    async def pump() -> None:
+        assert proc.stdout is not None
+        while chunk := await proc.stdout.read(65536):
+            tail.feed(chunk)
+
+    reader = asyncio.create_task(pump())
+    timed_out = False
+    try:
+        await asyncio.wait_for(proc.wait(), timeout_s)
+    except TimeoutError:
+        timed_out = True
+        kill_group(proc.pid, signal.SIGKILL)
+        await proc.wait()
+    except asyncio.CancelledError:
+        kill_group(proc.pid, signal.SIGKILL)
+        reader.cancel()
+        raise
+    # A background grandchild may still hold the pipe open: give the reader a moment, no more.
+    try:
+        await asyncio.wait_for(asyncio.shield(reader), 1.0 if not timed_out else 0.2)
+    except TimeoutError:
+        reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reader
+    output = tail.text()
+    if timed_out:
+        output += f"\n[timed out after {int(timeout_s * 1000)} ms; process group killed]"
+        return CommandResult(None, output, elapsed(), timed_out=True)
+    return CommandResult(proc.returncode, output, elapsed())

@@ -1,0 +1,279 @@
+"""Connector rules: registration, config with secrets, and the lifecycle actions.
+
+Process work (commands, the supervisor) runs on the event loop / in child processes, never
+inside a writer job; the outcome is recorded afterwards in one small write job (the last
+action, the enabled flag, an activity event)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sqlalchemy.engine import Connection, RowMapping
+from sqlalchemy.exc import IntegrityError
+
+from agent_relay.activity import service as activity
+from agent_relay.connectors import repository as repo
+from agent_relay.connectors.manifest import Manifest, mask, parse_manifest, unmask, validate_config
+from agent_relay.connectors.runner import build_env, connector_dir, run_command, write_config_file
+from agent_relay.connectors.supervisor import SpawnFailed, Supervisor, log_tail
+from agent_relay.db import Database, UnitOfWork
+from agent_relay.errors import BadRequest, Conflict, NotFound
+from agent_relay.settings import Settings
+
+
+def to_wire(row: RowMapping | dict[str, Any], process: dict[str, Any]) -> dict[str, Any]:
+    manifest = row["manifest"] or {}
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "version": row["version"],
+        "description": manifest.get("description", ""),
+        "channelType": manifest.get("channelType"),
+        "manifest": manifest,
+        "enabled": bool(row["enabled"]),
+        "running": process["running"],
+        "process": process,
+        "lastAction": row["last_action"],
+        "state": row["state"] or {},
+        "config": mask(row["config"] or {}, manifest.get("configSchema")),
+        "createdAt": row["created_at"],
+        "updatedAt": row["updated_at"],
+    }
+
+
+def require(conn: Connection, connector_id: str) -> RowMapping:
+    row = repo.get(conn, connector_id)
+    if row is None:
+        raise NotFound("connector not found")
+    return row
+
+
+# -- registry ------------------------------------------------------------------------------
+
+
+def parse_register_body(body: Any) -> tuple[Manifest, dict[str, Any] | None, dict[str, Any] | None]:
+    """`{manifest, config?, state?}` or a bare manifest (seed rules)."""
+    if not isinstance(body, dict):
+        raise BadRequest("JSON object body required")
+    wrapped = isinstance(body.get("manifest"), dict)
+    manifest = parse_manifest(body["manifest"] if wrapped else body, "manifest" if wrapped else "")
+    config = body.get("config") if wrapped and isinstance(body.get("config"), dict) else None
+    state = body.get("state") if wrapped and isinstance(body.get("state"), dict) else None
+    return manifest, config, state
+
+
+def register(
+    uow: UnitOfWork, manifest: Manifest, config: dict[str, Any] | None, state: dict[str, Any] | None
+) -> RowMapping:
+    """Insert, or update the manifest (and config/state when given) of a known connector."""
+    wire = manifest.wire()
+    schema = manifest.config_schema
+    values: dict[str, Any] = {
+        "name": manifest.name,
+        "version": manifest.version,
+        "manifest": wire,
+        "updated_at": uow.now,
+    }
+    if state is not None:
+        values["state"] = state
+
+    def with_config(stored: dict[str, Any]) -> None:
+        if config is not None:
+            merged = unmask(config, stored, schema)
+            validate_config(merged, schema)
+            values["config"] = merged
+
+    existing = repo.get(uow.conn, manifest.id)
+    if existing is not None:
+        with_config(existing["config"] or {})
+        row = repo.update(uow.conn, manifest.id, values)
+        assert row is not None
+        return row
+    with_config({})
+    insert = {"id": manifest.id, "config": {}, "state": {}, "enabled": True, "created_at": uow.now, **values}
+    try:
+        with uow.conn.begin_nested():
+            repo.insert(uow.conn, insert)
+    except IntegrityError:  # registered by another process meanwhile: update it instead
+        row = repo.update(uow.conn, manifest.id, values)
+        assert row is not None
+        return row
+    row = repo.get(uow.conn, manifest.id)
+    assert row is not None
+    return row
+
+
+def read_config(conn: Connection, connector_id: str) -> dict[str, Any]:
+    row = require(conn, connector_id)
+    return mask(row["config"] or {}, (row["manifest"] or {}).get("configSchema"))
+
+
+def write_config(uow: UnitOfWork, connector_id: str, config: dict[str, Any]) -> RowMapping:
+    row = require(uow.conn, connector_id)
+    schema = (row["manifest"] or {}).get("configSchema")
+    merged = unmask(config, row["config"] or {}, schema)
+    validate_config(merged, schema)
+    updated = repo.update(uow.conn, connector_id, {"config": merged, "updated_at": uow.now})
+    if updated is None:
+        raise NotFound("connector not found")
+    return updated
+
+
+def refresh_config_file(settings: Settings, row: RowMapping) -> None:
+    """Keep the file a running connector reads (and re-reads on restart) current."""
+    directory = settings.home_dir / "connectors" / row["id"]
+    if directory.is_dir():
+        write_config_file(directory, row["config"] or {})
+
+
+# -- actions -------------------------------------------------------------------------------
+
+
+def _not_declared(action: str) -> BadRequest:
+    return BadRequest(f"action {action} is not declared in the connector manifest")
+
+
+class ActionRunner:
+    """Runs one action for one connector and records the outcome."""
+
+    def __init__(self, db: Database, settings: Settings, supervisor: Supervisor) -> None:
+        self.db = db
+        self.settings = settings
+        self.supervisor = supervisor
+
+    async def run(self, connector_id: str, action: str) -> dict[str, Any]:
+        row = await self.db.read(lambda conn: require(conn, connector_id))
+        commands: dict[str, list[str]] = (row["manifest"] or {}).get("commands") or {}
+        supervised = "start" in commands
+        if action in ("install", "uninstall", "doctor") and action not in commands:
+            raise _not_declared(action)
+        if action in ("stop", "restart", "status") and action not in commands and not supervised:
+            raise _not_declared(action)
+        if action == "start" and not supervised:
+            raise _not_declared(action)
+        if action in ("start", "restart") and not row["enabled"]:
+            raise Conflict("connector is disabled")
+
+        directory = connector_dir(self.settings, connector_id)
+        config_path = write_config_file(directory, row["config"] or {})
+        env = build_env(self.settings, connector_id, directory, config_path)
+        timeout_s = self.settings.connector_action_timeout_ms / 1000
+        cap = self.settings.connector_output_max_bytes
+
+        async def command(name: str) -> dict[str, Any]:
+            res = await run_command(
+                commands[name], cwd=directory, env=env, timeout_s=timeout_s, output_cap=cap
+            )
+            return {
+                "ok": res.ok,
+                "exitCode": res.exit_code,
+                "output": res.output,
+                "durationMs": res.duration_ms,
+                "timedOut": res.timed_out,
+            }
+
+        async def start() -> dict[str, Any]:
+            try:
+                _already, output = await self.supervisor.start(
+                    connector_id, commands["start"], directory, env
+                )
+            except SpawnFailed as exc:
+                return {"ok": False, "exitCode": exc.exit_code, "output": exc.message}
+            return {"ok": True, "exitCode": 0, "output": output}
+
+        async def stop() -> list[str]:
+            stopped = await self.supervisor.stop(connector_id)
+            if stopped is None:
+                return ["not running"]
+            return [
+                f"stopped (pid {stopped['pid']})" if stopped["pid"] else "stopped (was waiting to restart)"
+            ]
+
+        t0 = time.monotonic()
+        result: dict[str, Any] = {"ok": True, "exitCode": 0, "output": ""}
+        new_enabled: bool | None = None
+        if action in ("install", "doctor"):
+            result = await command(action)
+        elif action == "uninstall":
+            lines = await stop() if supervised else []
+            result = await command(action)
+            result["output"] = "\n".join([*lines, result["output"]]).strip("\n")
+        elif action in ("enable", "disable"):
+            lines = []
+            if action == "disable" and supervised:
+                lines = await stop()
+            if action in commands:
+                result = await command(action)
+            if result["ok"]:
+                new_enabled = action == "enable"
+                lines.append(f"{action}d")
+            result["output"] = "\n".join([*lines, result["output"]]).strip("\n")
+        elif action == "start":
+            result = await start()
+        elif action == "stop":
+            lines = await stop() if supervised else []
+            if "stop" in commands:
+                result = await command("stop")
+            result["output"] = "\n".join([*lines, result["output"]]).strip("\n")
+        elif action == "restart":
+            if supervised:
+                lines = await stop()
+                result = await start()
+                result["output"] = "\n".join([*lines, result["output"]])
+            else:
+                result = await command("restart")
+        elif action == "status":
+            if "status" in commands:
+                result = await command("status")
+            elif supervised:
+                status = self.supervisor.status(connector_id)
+                tail = log_tail(directory, 2000)
+                result["output"] = ("running" if status["running"] else "not running") + (
+                    f"\n--- connector.log (tail) ---\n{tail}" if tail else ""
+                )
+
+        result.setdefault("durationMs", int((time.monotonic() - t0) * 1000))
+        result["durationMs"] = max(result["durationMs"], 0)
+        result.setdefault("timedOut", False)
+        process = self.supervisor.status(connector_id)
+        outcome = {"action": action, **result}
+
+        def record(uow: UnitOfWork) -> dict[str, Any]:
+            values: dict[str, Any] = {"updated_at": uow.now}
+            if new_enabled is not None:
+                values["enabled"] = new_enabled
+            last = {**outcome, "at": uow.now}
+            values["last_action"] = last
+            updated = repo.update(uow.conn, connector_id, values)
+            enabled = bool(updated["enabled"]) if updated is not None else None
+            activity.record(
+                uow,
+                kind="connector",
+                title=f"Connector {connector_id}: {action} {'ok' if outcome['ok'] else 'failed'}",
+                meta=_summary(outcome),
+                icon="ti-plug" if outcome["ok"] else "ti-plug-x",
+                view="connectors",
+                metadata={
+                    "connectorId": connector_id,
+                    "action": action,
+                    "ok": outcome["ok"],
+                    "exitCode": outcome.get("exitCode"),
+                    "durationMs": outcome["durationMs"],
+                    "timedOut": outcome["timedOut"],
+                },
+            )
+            return {**last, "enabled": enabled, "process": process}
+
+        return await self.db.write(record)
+
+
+def _summary(outcome: dict[str, Any]) -> str:
+    if outcome.get("timedOut"):
+        return f"timed out after {outcome['durationMs']} ms"
+    code = outcome.get("exitCode")
+    return f"exit {code if code is not None else '-'} in {outcome['durationMs']} ms"
+
+
+def read_config_from_row(row: RowMapping) -> dict[str, Any]:
+    return mask(row["config"] or {}, (row["manifest"] or {}).get("configSchema"))
