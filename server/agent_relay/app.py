@@ -16,6 +16,8 @@ from starlette.responses import Response
 from agent_relay import __version__
 from agent_relay.activity.router import router as activity_router
 from agent_relay.agents.router import router as agents_router
+from agent_relay.blobs.router import router as blobs_router
+from agent_relay.channels.router import router as channels_router
 from agent_relay.context import Relay
 from agent_relay.db import Database
 from agent_relay.errors import RelayError
@@ -40,6 +42,8 @@ ROUTERS = [
     activity_router,
     system_router,
     events_router,
+    channels_router,
+    blobs_router,
 ]
 
 
@@ -88,7 +92,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     _install_error_handlers(app)
     app.add_middleware(AssumeJson)  # type: ignore[arg-type]
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)  # type: ignore[arg-type]
+    app.add_middleware(
+        BodySizeLimit,  # type: ignore[arg-type]
+        max_bytes=settings.max_body_bytes,
+        overrides={"/api/blobs": settings.blob_max_bytes},
+    )
     app.add_middleware(TokenAuth, token=settings.token)  # type: ignore[arg-type]
     return app
 
