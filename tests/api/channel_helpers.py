@@ -11,7 +11,9 @@ CHANNEL_ID = "slack:T1"
 GUARD = {"X-Agent-Instance-Id": "bridge-1", "X-Agent-Epoch": "1"}
 
 
-async def register_channel(client: httpx.AsyncClient, agent_id: str = CHANNEL_ID, **extra: Any) -> dict[str, Any]:
+async def register_channel(
+    client: httpx.AsyncClient, agent_id: str = CHANNEL_ID, **extra: Any
+) -> dict[str, Any]:
     body = {
         "id": agent_id,
         "name": "Slack bridge",

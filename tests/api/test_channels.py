@@ -17,13 +17,22 @@ from tests.api.channel_helpers import (
 
 async def test_channel_summaries_follow_the_seed(client: httpx.AsyncClient) -> None:
     await register_channel(client)  # kind channel, meta.channelType
-    await register_agent(client, "telegram:bot7", name="Zed", tags=["channel", "channel:telegram"], ready=False)
+    await register_agent(
+        client, "telegram:bot7", name="Zed", tags=["channel", "channel:telegram"], ready=False
+    )
     await register_agent(
         client,
         "hook-1",
         name="alpha hook",
-        meta={"kind": "communication-channel", "type": "webhook", "channelId": "hooks", "accountId": "acct",
-              "transport": "http", "direction": "inbound", "topicChannels": ["ops", 3, "dev"]},
+        meta={
+            "kind": "communication-channel",
+            "type": "webhook",
+            "channelId": "hooks",
+            "accountId": "acct",
+            "transport": "http",
+            "direction": "inbound",
+            "topicChannels": ["ops", 3, "dev"],
+        },
     )
     await register_agent(client, "cap-1", name="Beta", capabilities=["channel"])
     await register_agent(client, "plain", name="Not a channel", tags=["python"])
@@ -45,7 +54,12 @@ async def test_channel_summaries_follow_the_seed(client: httpx.AsyncClient) -> N
     }
     assert by_id["telegram:bot7"]["type"] == "telegram" and by_id["telegram:bot7"]["accountId"] == "bot7"
     hooks = by_id["hooks"]
-    assert (hooks["agentId"], hooks["type"], hooks["transport"], hooks["accountId"]) == ("hook-1", "webhook", "http", "acct")
+    assert (hooks["agentId"], hooks["type"], hooks["transport"], hooks["accountId"]) == (
+        "hook-1",
+        "webhook",
+        "http",
+        "acct",
+    )
     assert hooks["direction"] == "inbound" and hooks["topicChannels"] == ["ops", "dev"]
     assert by_id["cap-1"]["type"] == "custom" and by_id["cap-1"]["accountId"] == "cap-1"
 
@@ -59,7 +73,9 @@ async def test_binding_upsert_list_and_delete(client: httpx.AsyncClient) -> None
     # the same (channel, conversation, target) updates; an object target is the same target
     again = await bind(client, {"type": "label", "id": "support"}, mode="broadcast")
     assert again["id"] == first["id"] and again["mode"] == "broadcast" and again["priority"] == 5
-    conv = await bind(client, "cap:triage", conversationId="C1", priority=2.5)  # a non-integer priority is ignored
+    conv = await bind(
+        client, "cap:triage", conversationId="C1", priority=2.5
+    )  # a non-integer priority is ignored
     assert conv["id"] != first["id"] and conv["conversationId"] == "C1" and conv["priority"] == 0
     assert conv["target"] == {"type": "capability", "id": "triage"}
     assert (await bind(client, "broadcast"))["target"] == {"type": "broadcast"}
@@ -134,13 +150,17 @@ async def test_event_reaches_bound_agents_inboxes(client: httpx.AsyncClient) -> 
     exclusive = await bind(client, "solo", conversationId="DM1")
     claimable = await bind(client, "label:support", mode="claimable")
 
-    dm = await post_event(client, {"payload": envelope(conversation={"id": "DM1", "type": "dm"}), "body": "fallback"})
+    dm = await post_event(
+        client, {"payload": envelope(conversation={"id": "DM1", "type": "dm"}), "body": "fallback"}
+    )
     assert dm.status_code == 201, dm.text
     result = dm.json()
     assert result["created"] is True and [b["id"] for b in result["bindings"]] == [exclusive["id"]]
     (message,) = result["messages"]
     assert message["kind"] == "channel.event" and message["from"] == CHANNEL_ID and message["to"] == "solo"
-    assert message["channel"] == CHANNEL_ID and message["claimable"] is False and message["body"] == "fallback"
+    assert (
+        message["channel"] == CHANNEL_ID and message["claimable"] is False and message["body"] == "fallback"
+    )
     assert message["payload"]["conversation"]["id"] == "DM1"
     inbox = (await client.get("/api/inbox/solo")).json()
     assert [m["id"] for m in inbox] == [message["id"]]
@@ -156,7 +176,9 @@ async def test_event_reaches_bound_agents_inboxes(client: httpx.AsyncClient) -> 
     won = await client.post(f"/api/messages/{claim_msg['id']}/claim", json={"agentId": "r1"})
     assert won.status_code == 200
     assert (await client.get("/api/inbox/r2")).json() == [], "a claimed event leaves the other inboxes"
-    listed = (await client.get("/api/messages", params={"channel": CHANNEL_ID, "kind": "channel.event"})).json()
+    listed = (
+        await client.get("/api/messages", params={"channel": CHANNEL_ID, "kind": "channel.event"})
+    ).json()
     assert len(listed) == 2
 
 
@@ -173,7 +195,9 @@ async def test_event_idempotency_is_scoped_per_binding(client: httpx.AsyncClient
     assert keys == sorted([f"evt-1:{ba['id']}", f"evt-1:{bb['id']}"])
     repeat = await post_event(client, body)
     assert repeat.status_code == 200 and repeat.json()["created"] is False
-    assert sorted(m["id"] for m in repeat.json()["messages"]) == sorted(m["id"] for m in first.json()["messages"])
+    assert sorted(m["id"] for m in repeat.json()["messages"]) == sorted(
+        m["id"] for m in first.json()["messages"]
+    )
     # an explicit idempotencyKey wins over payload.dedupe.key
     explicit = await post_event(client, {**body, "idempotencyKey": "evt-2"})
     assert explicit.status_code == 201

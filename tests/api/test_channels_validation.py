@@ -51,7 +51,10 @@ async def test_binding_input_errors(client: httpx.AsyncClient) -> None:
         ({**ok, "target": 5}, "target required"),
         ({**ok, "target": ""}, "target required"),
         # seed order: mode is checked before target
-        ({**ok, "mode": "loud", "target": "orchestrator:o1"}, "mode must be one of: exclusive, claimable, broadcast"),
+        (
+            {**ok, "mode": "loud", "target": "orchestrator:o1"},
+            "mode must be one of: exclusive, claimable, broadcast",
+        ),
     ]
     for body, message in cases:
         response = await client.post("/api/channel-bindings", json=body, headers=GUARD)
@@ -63,16 +66,22 @@ async def test_binding_input_errors(client: httpx.AsyncClient) -> None:
 
 
 async def test_binding_channel_and_guard(client: httpx.AsyncClient) -> None:
-    missing = await client.post("/api/channel-bindings", json={"channelId": "nope", "target": "a"}, headers=GUARD)
+    missing = await client.post(
+        "/api/channel-bindings", json={"channelId": "nope", "target": "a"}, headers=GUARD
+    )
     await _expect(missing, 404, "channel not found", "unknown channel")
     await register_channel(client)
     body = {"channelId": CHANNEL_ID, "target": "a"}
-    await _expect(await client.post("/api/channel-bindings", json=body), 400, "channel session guard required", 1)
+    await _expect(
+        await client.post("/api/channel-bindings", json=body), 400, "channel session guard required", 1
+    )
     # a newer bridge process takes over; the old one is fenced off (headers or body)
     await register_channel(client, instanceId="bridge-2", epoch=2)
     stale = await client.post("/api/channel-bindings", json=body, headers=GUARD)
     await _expect(stale, 409, "agent session superseded", "stale header guard")
-    stale_body = await client.post("/api/channel-bindings", json={**body, "instanceId": "bridge-1", "epoch": 1})
+    stale_body = await client.post(
+        "/api/channel-bindings", json={**body, "instanceId": "bridge-1", "epoch": 1}
+    )
     await _expect(stale_body, 409, "agent session superseded", "stale body guard")
     fresh = await client.post("/api/channel-bindings", json={**body, "instanceId": "bridge-2", "epoch": 2})
     assert fresh.status_code == 201
@@ -102,7 +111,10 @@ async def test_event_envelope_errors_in_seed_order(client: httpx.AsyncClient) ->
             envelope(conversation={"id": long_text, "type": "dm"}),
             "payload.conversation.id must be at most 300 characters",
         ),
-        ({"payload": envelope(), "idempotencyKey": "k" * 241}, "idempotencyKey must be at most 240 characters"),
+        (
+            {"payload": envelope(), "idempotencyKey": "k" * 241},
+            "idempotencyKey must be at most 240 characters",
+        ),
         (envelope(dedupe={"key": "k" * 241}), "payload.dedupe.key must be at most 240 characters"),
         # validateChannelEnvelope
         (envelope(schema=DROP), "payload.schema required"),
@@ -110,7 +122,10 @@ async def test_event_envelope_errors_in_seed_order(client: httpx.AsyncClient) ->
         (envelope(schema="s" * 81), "payload.schema must be at most 80 characters"),
         (envelope(channel="slack"), "payload.channel must be an object"),
         (envelope(channel={"accountId": "T1", "agentId": CHANNEL_ID}), "payload.channel.provider required"),
-        (envelope(channel={"provider": "slack", "agentId": CHANNEL_ID}), "payload.channel.accountId required"),
+        (
+            envelope(channel={"provider": "slack", "agentId": CHANNEL_ID}),
+            "payload.channel.accountId required",
+        ),
         (envelope(channel={"provider": "slack", "accountId": "T1"}), "payload.channel.agentId required"),
         (
             envelope(channel={"provider": "discord", "accountId": "T1", "agentId": CHANNEL_ID}),
@@ -150,7 +165,12 @@ async def test_event_envelope_errors_in_seed_order(client: httpx.AsyncClient) ->
             "payload.attachments[0].ref.url must be at most 2048 characters",
         ),
         (
-            envelope(attachments=[{"ref": {"type": "external-url", "url": "https://x"}}, {"ref": {"type": "relay-blob"}}]),
+            envelope(
+                attachments=[
+                    {"ref": {"type": "external-url", "url": "https://x"}},
+                    {"ref": {"type": "relay-blob"}},
+                ]
+            ),
             "payload.attachments[1].ref.id required",
         ),
         (envelope(attachments=[{"ref": {"type": "channel-file"}}]), "payload.attachments[0].ref.id required"),
@@ -158,15 +178,29 @@ async def test_event_envelope_errors_in_seed_order(client: httpx.AsyncClient) ->
         (envelope(message=DROP), CONTENT),
         (envelope(activity={"kind": "typing"}), "channel activity must use /api/channels/:id/activities"),
         # ephemeral refusal
-        (envelope(event={"type": "typing.started"}), "ephemeral channel activity must use /api/channels/:id/activities"),
-        (envelope(event={"type": "presence.updated"}), "ephemeral channel activity must use /api/channels/:id/activities"),
+        (
+            envelope(event={"type": "typing.started"}),
+            "ephemeral channel activity must use /api/channels/:id/activities",
+        ),
+        (
+            envelope(event={"type": "presence.updated"}),
+            "ephemeral channel activity must use /api/channels/:id/activities",
+        ),
         # relay-blob refs must name a stored blob
         (
-            envelope(attachments=[{"ref": {"type": "external-url", "url": "https://x"}}, {"ref": {"type": "relay-blob", "id": "f" * 64}}]),
+            envelope(
+                attachments=[
+                    {"ref": {"type": "external-url", "url": "https://x"}},
+                    {"ref": {"type": "relay-blob", "id": "f" * 64}},
+                ]
+            ),
             f"payload.attachments[1].ref.id names an unknown blob: {'f' * 64}",
         ),
         # several faults: the first in the seed's order wins
-        (envelope(schema="v0", channel=None, direction="up"), "payload.schema must be agent-relay.channel.v1"),
+        (
+            envelope(schema="v0", channel=None, direction="up"),
+            "payload.schema must be agent-relay.channel.v1",
+        ),
         (envelope(direction="up", actor=None, event=None), "payload.direction must be inbound or outbound"),
         (envelope(event={"type": "typing.started"}, message=DROP), CONTENT),
     ]
@@ -183,7 +217,12 @@ async def test_event_without_binding_is_409(client: httpx.AsyncClient) -> None:
 
 async def test_activity_errors(client: httpx.AsyncClient) -> None:
     url = f"/api/channels/{CHANNEL_ID}/activities"
-    await _expect(await client.post("/api/channels/nope/activities", json=envelope(), headers=GUARD), 404, "channel not found", 1)
+    await _expect(
+        await client.post("/api/channels/nope/activities", json=envelope(), headers=GUARD),
+        404,
+        "channel not found",
+        1,
+    )
     await register_channel(client)
     await _expect(await client.post(url, json=envelope()), 400, "channel session guard required", 2)
     cases: list[tuple[Any, str]] = [
@@ -195,3 +234,15 @@ async def test_activity_errors(client: httpx.AsyncClient) -> None:
     ]
     for body, message in cases:
         await _expect(await client.post(url, json=body, headers=GUARD), 400, message, body)
+
+
+async def test_activity_object_or_ephemeral_type_is_accepted(client: httpx.AsyncClient) -> None:
+    await register_channel(client)
+    url = f"/api/channels/{CHANNEL_ID}/activities"
+    # an `activity` object makes any event type an activity ({} counts, as in the seed)
+    custom = await client.post(url, json=envelope(event={"type": "custom.poke"}, activity={}), headers=GUARD)
+    assert custom.status_code == 202 and custom.json()["activity"]["payload"]["activity"] == {}
+    read = envelope(event={"type": "message.read"}, message={"id": "m1"})
+    wrapped = await client.post(url, json={"payload": read, "conversationId": "C7"}, headers=GUARD)
+    assert wrapped.status_code == 202 and wrapped.json()["activity"]["conversationId"] == "C7"
+    assert (await client.get("/api/messages")).json() == []
