@@ -218,3 +218,68 @@ async def test_event_idempotency_is_scoped_per_binding(client: httpx.AsyncClient
     # without any key every post is new
     assert (await post_event(client, envelope())).status_code == 201
     assert (await post_event(client, envelope())).status_code == 201
+
+
+async def test_wire_shapes_match_the_declared_models(client: httpx.AsyncClient) -> None:
+    """The routes answer with hand-built dicts; the OpenAPI models must describe them."""
+    from agent_relay.blobs.schemas import BlobOut
+    from agent_relay.channels.schemas import (
+        ChannelActivityOut,
+        ChannelBindingOut,
+        ChannelEventOut,
+        ChannelRoutesOut,
+        ChannelSummaryOut,
+    )
+
+    await register_channel(client)
+    await register_agent(client, "a")
+    binding = await bind(client, "a", conversationId="C1")
+    await bind(client, "b", priority=3)
+    await bind(client, "broadcast", mode="broadcast")
+    ChannelBindingOut.model_validate(binding)
+    for summary in (await client.get("/api/channels")).json():
+        ChannelSummaryOut.model_validate(summary)
+    routes = ChannelRoutesOut.model_validate((await client.get(f"/api/channels/{CHANNEL_ID}/routes")).json())
+    assert routes.tier == "default" and len(routes.unreachable) == 1
+    ChannelEventOut.model_validate((await post_event(client, envelope())).json())
+    typing = envelope(event={"type": "typing.stopped"})
+    activity = await client.post(f"/api/channels/{CHANNEL_ID}/activities", json=typing, headers=GUARD)
+    ChannelActivityOut.model_validate(activity.json())
+    BlobOut.model_validate((await client.post("/api/blobs", content=b"x")).json())
+    spec = (await client.get("/openapi.json")).json()
+    operations = {op["operationId"] for path in spec["paths"].values() for op in path.values()}
+    assert {
+        "list_channels",
+        "explain_channel_routes",
+        "post_channel_event",
+        "post_channel_activity",
+        "list_channel_bindings",
+        "bind_channel",
+        "unbind_channel",
+        "upload_blob",
+        "download_blob",
+    } <= operations
+    body = spec["paths"]["/api/channel-bindings"]["post"]["requestBody"]["content"]["application/json"]
+    assert body["schema"]["required"] == ["channelId", "target"]
+
+
+async def test_delete_binding_guard_and_orphans(client: httpx.AsyncClient) -> None:
+    await register_channel(client)
+    binding = await bind(client, "a")
+    await register_channel(client, instanceId="bridge-2", epoch=2)
+    stale = await client.delete(f"/api/channel-bindings/{binding['id']}", headers=GUARD)
+    assert stale.status_code == 409 and stale.json() == {"error": "agent session superseded"}
+    other = await bind_as(client, "b", {"X-Agent-Instance-Id": "bridge-2", "X-Agent-Epoch": "2"})
+    # once the channel agent is gone, its bindings can still be cleaned up
+    assert (await client.delete(f"/api/agents/{CHANNEL_ID}")).status_code == 200
+    assert (await client.delete(f"/api/channel-bindings/{other['id']}")).status_code == 200
+    assert [b["id"] for b in (await client.get("/api/channel-bindings")).json()] == [binding["id"]]
+    assert (await client.delete("/api/channel-bindings/0")).status_code == 400
+
+
+async def bind_as(client: httpx.AsyncClient, target: str, headers: dict[str, str]) -> dict:
+    response = await client.post(
+        "/api/channel-bindings", json={"channelId": CHANNEL_ID, "target": target}, headers=headers
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
