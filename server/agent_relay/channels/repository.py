@@ -36,6 +36,11 @@ def channel_agent_cards(conn: Connection) -> list[dict[str, Any]]:
     return [agents_repo.to_wire(r) for r in agents_repo.list_all(conn)]
 
 
+def agent_card(conn: Connection, agent_id: str) -> dict[str, Any] | None:
+    row = agents_repo.get(conn, agent_id)
+    return agents_repo.to_wire(row) if row is not None else None
+
+
 def get(conn: Connection, binding_id: int) -> RowMapping | None:
     return conn.execute(sa.select(bindings).where(bindings.c.id == binding_id)).mappings().first()
 

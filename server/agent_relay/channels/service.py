@@ -37,6 +37,13 @@ def list_channels(conn: Connection) -> list[dict[str, Any]]:
 
 
 def find_channel(conn: Connection, channel_id: str) -> dict[str, Any] | None:
+    """Seed: getChannel. Usually the channel id is its agent's id: one row. Otherwise (a
+    `meta.channelId`) the first channel in list order with that id."""
+    card = repo.agent_card(conn, channel_id)
+    if card is not None and env.is_channel_agent(card):
+        channel = env.agent_to_channel(card)
+        if channel["id"] == channel_id:
+            return channel
     return next((c for c in list_channels(conn) if c["id"] == channel_id), None)
 
 
