@@ -283,3 +283,21 @@ async def bind_as(client: httpx.AsyncClient, target: str, headers: dict[str, str
     )
     assert response.status_code == 201, response.text
     return response.json()
+
+
+async def test_agent_reply_reaches_the_channel_agent(client: httpx.AsyncClient) -> None:
+    """The loop a connector runs: inbound event -> bound agent's inbox -> reply addressed
+    to the channel agent -> the channel agent's inbox."""
+    await register_channel(client)
+    await register_agent(client, "helper")
+    await bind(client, "helper")
+    event = (await post_event(client, envelope())).json()["messages"][0]
+    (received,) = (await client.get("/api/inbox/helper", params={"unread": "true"})).json()
+    assert received["id"] == event["id"] and received["payload"]["actor"]["id"] == "U1"
+    reply = await client.post(
+        "/api/messages",
+        json={"from": "helper", "to": received["from"], "body": "on it", "replyTo": received["id"]},
+    )
+    assert reply.status_code == 201
+    inbox = (await client.get(f"/api/inbox/{CHANNEL_ID}", headers=GUARD)).json()
+    assert [(m["from"], m["body"], m["replyTo"]) for m in inbox] == [("helper", "on it", event["id"])]
