@@ -17,6 +17,8 @@ from starlette.responses import Response
 from agent_relay import __version__
 from agent_relay.activity.router import router as activity_router
 from agent_relay.agents.router import router as agents_router
+from agent_relay.blobs.router import router as blobs_router
+from agent_relay.channels.router import router as channels_router
 from agent_relay.connectors.router import router as connectors_router
 from agent_relay.connectors.supervisor import Supervisor as ConnectorSupervisor
 from agent_relay.context import Relay
@@ -45,6 +47,8 @@ ROUTERS = [
     system_router,
     events_router,
     connectors_router,
+    channels_router,
+    blobs_router,
 ]
 
 
@@ -105,7 +109,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     _install_error_handlers(app)
     app.add_middleware(NormalizeRequest)  # type: ignore[arg-type]
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)  # type: ignore[arg-type]
+    app.add_middleware(
+        BodySizeLimit,  # type: ignore[arg-type]
+        max_bytes=settings.max_body_bytes,
+        overrides={"/api/blobs": settings.blob_max_bytes},
+    )
     app.add_middleware(TokenAuth, token=settings.token)  # type: ignore[arg-type]
     return app
 

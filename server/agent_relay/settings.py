@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     integration_tokens: str = ""
     integration_rate_limit_per_minute: int = Field(120, ge=1)
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
+    blob_max_bytes: int = Field(25 * 1024 * 1024, ge=1)  # POST /api/blobs
     agent_stale_after_ms: int = Field(5 * 60_000, ge=1000)
     reap_interval_ms: int = Field(30_000, ge=0)  # 0 turns the timer off
     default_lease_ms: int = Field(5 * 60_000, ge=1000)

@@ -33,7 +33,10 @@ def guard_from(headers: Any, body: Any = None) -> SessionGuard:
     Starlette Headers: its raw list is scanned once (Headers.get costs a scan per name)."""
     instance_id: str | None = None
     raw_epoch: str | None = None
-    for name, value in headers.raw:
+    raw = getattr(headers, "raw", None)
+    if raw is None:  # a plain mapping (tests, copies of the headers)
+        raw = [(k.lower().encode("latin-1"), str(v).encode("latin-1")) for k, v in headers.items()]
+    for name, value in raw:
         if name == b"x-agent-instance-id":
             instance_id = value.decode("latin-1") or None
         elif name == b"x-agent-epoch":

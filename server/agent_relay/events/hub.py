@@ -11,6 +11,8 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 
+import orjson
+
 from agent_relay.db import PendingEvent
 
 Accept = Callable[[PendingEvent], bool]
@@ -79,3 +81,17 @@ class EventHub:
                     sub.queue.put_nowait(ev)
                 except asyncio.QueueFull:
                     sub.overflowed = True
+
+    def publish_ephemeral(self, name: str, data: dict) -> PendingEvent:
+        """Deliver an event that is never stored (typing indicators, read receipts): it has
+        no id (id 0), its frame carries no `id:` line so a client's Last-Event-ID is left
+        alone, it bypasses the id ordering, and it is not replayed. In-process only."""
+        ev = PendingEvent(name, data, 0, 0, b"event: %s\ndata: %s\n\n" % (name.encode(), orjson.dumps(data)))
+        for sub in self._subscribers:
+            if sub.overflowed or (sub.accept is not None and not sub.accept(ev)):
+                continue
+            try:
+                sub.queue.put_nowait(ev)
+            except asyncio.QueueFull:
+                sub.overflowed = True
+        return ev

@@ -89,9 +89,10 @@ async def _stream(relay: Relay, resume_from: int | None, agent_filter: AgentFilt
             except TimeoutError:
                 yield b": ping\n\n"
                 continue
-            if ev.id <= last:
-                continue
-            last = ev.id
+            if ev.id:  # id 0: an ephemeral event (hub.publish_ephemeral), never stored or replayed
+                if ev.id <= last:
+                    continue
+                last = ev.id
             yield ev.frame
     finally:
         hub.unsubscribe(sub)

@@ -4,11 +4,23 @@ from sqlmodel import SQLModel
 
 from agent_relay.models.activity import ActivityEvent
 from agent_relay.models.agent import Agent
+from agent_relay.models.blob import Blob
+from agent_relay.models.channel import ChannelBinding
 from agent_relay.models.connector import Connector
 from agent_relay.models.event import EventRecord
 from agent_relay.models.message import InboxDraft, Message, MessageAck
 
 metadata = SQLModel.metadata
 
-__all__ = ["ActivityEvent", "Agent", "EventRecord", "InboxDraft", "Message", "MessageAck", "metadata"]
-__all__ += ["Connector"]
+__all__ = [
+    "ActivityEvent",
+    "Agent",
+    "Blob",
+    "ChannelBinding",
+    "Connector",
+    "EventRecord",
+    "InboxDraft",
+    "Message",
+    "MessageAck",
+    "metadata",
+]

@@ -1,0 +1,1 @@
+"""Blobs: content-addressed uploads that channel attachments point at (`relay-blob` refs)."""

@@ -1,0 +1,1 @@
+"""Channels: chat bridges registered as channel agents, their bindings, events, activities."""
