@@ -25,6 +25,8 @@ from agent_relay.events.router import router as events_router
 from agent_relay.inbox.router import router as inbox_router
 from agent_relay.messages.router import router as messages_router
 from agent_relay.middleware import AssumeJson, BodySizeLimit, TokenAuth
+from agent_relay.orchestrators.router import router as orchestrators_router
+from agent_relay.orchestrators.spawn_router import router as spawn_router
 from agent_relay.settings import Settings
 from agent_relay.system import reaper
 from agent_relay.system.router import router as system_router
@@ -34,12 +36,14 @@ from agent_relay.wire import json_response
 log = logging.getLogger("agent_relay")
 
 ROUTERS = [
+    spawn_router,  # POST /api/agents/spawn: before the agents router's /api/agents/{id} routes
     agents_router,
     messages_router,
     inbox_router,
     activity_router,
     system_router,
     events_router,
+    orchestrators_router,
 ]
 
 

@@ -6,7 +6,17 @@ from agent_relay.models.activity import ActivityEvent
 from agent_relay.models.agent import Agent
 from agent_relay.models.event import EventRecord
 from agent_relay.models.message import InboxDraft, Message, MessageAck
+from agent_relay.models.orchestrator import Orchestrator
 
 metadata = SQLModel.metadata
 
-__all__ = ["ActivityEvent", "Agent", "EventRecord", "InboxDraft", "Message", "MessageAck", "metadata"]
+__all__ = [
+    "ActivityEvent",
+    "Agent",
+    "EventRecord",
+    "InboxDraft",
+    "Message",
+    "MessageAck",
+    "Orchestrator",
+    "metadata",
+]
