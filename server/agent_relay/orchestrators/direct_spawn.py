@@ -36,7 +36,9 @@ APPROVAL_FLAGS: dict[str, list[str]] = {
 def host_root(settings: Settings) -> str:
     """AGENT_RELAY_HOST_ROOT, default the user's home: where direct spawns and the
     directory picker are confined."""
-    return os.path.realpath(os.path.expanduser(str(settings.host_root) if settings.host_root else "~"))
+    return os.path.realpath(
+        os.path.expanduser(str(settings.host_root) if settings.host_root else "~")
+    )
 
 
 def resolve_local_dir(root: str, path: str | None, field: str) -> str:
@@ -113,7 +115,9 @@ def run(settings: Settings, plan: dict[str, Any]) -> dict[str, Any]:
     """Start the planned command, detached. Blocking (call it from a worker thread)."""
     base = _base_env()
     if plan["mode"] == "tmux":
-        done = subprocess.run(plan["argv"], env=base, capture_output=True, text=True, timeout=15, check=False)
+        done = subprocess.run(
+            plan["argv"], env=base, capture_output=True, text=True, timeout=15, check=False
+        )
         if done.returncode != 0:
             raise BadRequest(f"tmux failed: {(done.stderr or done.stdout).strip()[:500]}")
         return {"tmuxSession": plan["tmuxSession"], "pid": None}
@@ -147,4 +151,9 @@ def describe(plan: dict[str, Any]) -> dict[str, Any]:
         f"{arg.split('=', 1)[0]}=***" if arg.split("=", 1)[0] in SECRET_KEYS and "=" in arg else arg
         for arg in plan["argv"]
     ]
-    return {"argv": argv, "agentArgv": plan["agentArgv"], "cwd": plan["cwd"], "envKeys": sorted(plan["env"])}
+    return {
+        "argv": argv,
+        "agentArgv": plan["agentArgv"],
+        "cwd": plan["cwd"],
+        "envKeys": sorted(plan["env"]),
+    }

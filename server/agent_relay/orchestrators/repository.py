@@ -30,7 +30,9 @@ def to_wire(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
 
 def get(conn: Connection, orchestrator_id: str) -> RowMapping | None:
     return (
-        conn.execute(sa.select(orchestrators).where(orchestrators.c.id == orchestrator_id)).mappings().first()
+        conn.execute(sa.select(orchestrators).where(orchestrators.c.id == orchestrator_id))
+        .mappings()
+        .first()
     )
 
 
@@ -39,7 +41,9 @@ def list_all(conn: Connection, *, status: str | None = None) -> list[RowMapping]
     q = sa.select(orchestrators)
     if status:
         q = q.where(orchestrators.c.status == status)
-    return list(conn.execute(q.order_by(orchestrators.c.created_at.desc(), orchestrators.c.id)).mappings())
+    return list(
+        conn.execute(q.order_by(orchestrators.c.created_at.desc(), orchestrators.c.id)).mappings()
+    )
 
 
 def upsert(conn: Connection, orchestrator_id: str, values: dict[str, Any], now: int) -> RowMapping:
@@ -130,7 +134,9 @@ def set_managed_agents(
 def delete(conn: Connection, orchestrator_id: str) -> RowMapping | None:
     return (
         conn.execute(
-            sa.delete(orchestrators).where(orchestrators.c.id == orchestrator_id).returning(*orchestrators.c)
+            sa.delete(orchestrators)
+            .where(orchestrators.c.id == orchestrator_id)
+            .returning(*orchestrators.c)
         )
         .mappings()
         .first()
@@ -142,7 +148,10 @@ def mark_stale_offline(conn: Connection, heartbeat_before: int, now: int) -> lis
     return list(
         conn.execute(
             sa.update(orchestrators)
-            .where(orchestrators.c.status != "offline", orchestrators.c.last_heartbeat < heartbeat_before)
+            .where(
+                orchestrators.c.status != "offline",
+                orchestrators.c.last_heartbeat < heartbeat_before,
+            )
             .values(status="offline", updated_at=now)
             .returning(*orchestrators.c)
         ).mappings()

@@ -140,9 +140,13 @@ class OrchestratorActionOut(OutModel):
 
 class SpawnCommand(OutModel):
     argv: list[str] = Field(description="What is executed (tmux … or the agent argv itself)")
-    agent_argv: list[str] = Field(description="The agent's own argv (codex command + approval flags)")
+    agent_argv: list[str] = Field(
+        description="The agent's own argv (codex command + approval flags)"
+    )
     cwd: str
-    env_keys: list[str] = Field(description="Environment variables set for the agent (values not shown)")
+    env_keys: list[str] = Field(
+        description="Environment variables set for the agent (values not shown)"
+    )
 
 
 class AgentSpawnOut(OutModel):

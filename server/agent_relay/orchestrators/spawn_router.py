@@ -41,7 +41,12 @@ async def spawn_agent(body: AgentSpawnIn, relay: RelayDep):
     if routed is not None:
         orchestrator_id, message = routed
         return json_response(
-            {"ok": True, "orchestratorId": orchestrator_id, "provider": body.provider, "message": message},
+            {
+                "ok": True,
+                "orchestratorId": orchestrator_id,
+                "provider": body.provider,
+                "message": message,
+            },
             202,
         )
     if body.provider != "codex":
@@ -89,11 +94,19 @@ def _list_directories(root: str, path: str | None) -> dict[str, Any]:
         raise BadRequest(f"path cannot be listed: {exc.strerror}") from None
     entries.sort(key=lambda e: (e["name"].lower(), e["name"]))
     parent = os.path.dirname(resolved) if resolved != root else None
-    return {"root": root, "path": resolved, "parent": parent, "directories": entries[:MAX_DIRECTORIES]}
+    return {
+        "root": root,
+        "path": resolved,
+        "parent": parent,
+        "directories": entries[:MAX_DIRECTORIES],
+    }
 
 
 @router.get(
-    "/api/host/directories", response_model=HostDirectoriesOut, tags=["host"], responses=error_responses(400)
+    "/api/host/directories",
+    response_model=HostDirectoriesOut,
+    tags=["host"],
+    responses=error_responses(400),
 )
 async def list_host_directories(
     relay: RelayDep,
