@@ -9,6 +9,11 @@ import httpx
 import sqlalchemy as sa
 from agent_relay.events.log import events_after
 from agent_relay.orchestrators.repository import orchestrators
+from agent_relay.orchestrators.schemas import (
+    OrchestratorActionOut,
+    OrchestratorOut,
+    OrchestratorSpawnOut,
+)
 
 
 async def register(client: httpx.AsyncClient, orch_id: str = "o1", **extra: Any) -> httpx.Response:
@@ -138,6 +143,7 @@ async def test_managed_agents_replace(client: httpx.AsyncClient, app) -> None:
     ]  # fmt: skip
     response = await client.patch("/api/orchestrators/o1/agents", json={"agents": agents})
     assert response.status_code == 200
+    OrchestratorOut.model_validate(response.json())
     managed = response.json()["managedAgents"]
     assert managed[0] == {**agents[0]}
     assert managed[1]["agentId"] == "" and managed[1]["approvalMode"] == "guarded"
@@ -184,6 +190,7 @@ async def test_spawn_sends_control_message(client: httpx.AsyncClient, app) -> No
     )
     assert response.status_code == 202
     out = response.json()
+    OrchestratorSpawnOut.model_validate(out)
     assert out["ok"] is True and out["orchestratorId"] == "o1"
     message = out["message"]
     assert (
@@ -281,6 +288,7 @@ async def test_actions(client: httpx.AsyncClient) -> None:
     )
     assert one.status_code == 202
     body = one.json()
+    OrchestratorActionOut.model_validate(body)
     assert body["ok"] is True and body["action"] == "restart"
     message = body["message"]
     assert message["to"] == "orchestrator:o1" and message["kind"] == "control"

@@ -18,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 from agent_relay.orchestrators import direct_spawn
 from agent_relay.orchestrators.repository import orchestrators
+from agent_relay.orchestrators.schemas import AgentSpawnOut, HostDirectoriesOut
 from agent_relay.settings import Settings
 
 TOKEN = "s3cret-token"
@@ -143,6 +144,7 @@ async def test_dry_run_shows_the_exact_command(
     response = await spawn(client, provider="codex", cwd="work/app", label="my bot.v2")
     assert response.status_code == 202
     result = response.json()
+    AgentSpawnOut.model_validate(result)
     cwd = os.path.realpath(root / "work" / "app")
     assert result["ok"] is True and result["direct"] is True and result["dryRun"] is True
     assert result["mode"] == "tmux" and result["cwd"] == cwd and result["pid"] is None
@@ -273,6 +275,7 @@ async def test_host_directories(client: httpx.AsyncClient, root: Path) -> None:
     top = await client.get("/api/host/directories", headers=AUTH)
     assert top.status_code == 200
     listing = top.json()
+    HostDirectoriesOut.model_validate(listing)
     assert listing["root"] == real and listing["path"] == real and listing["parent"] is None
     # hidden entries, files and the symlink leading out are not offered; the one inside is
     assert [d["name"] for d in listing["directories"]] == ["shortcut", "work"]
@@ -329,6 +332,7 @@ async def test_routes_to_the_least_busy_orchestrator(
     codex = await spawn(client, provider="codex", label="c1", approvalMode="open")
     assert codex.status_code == 202
     body = codex.json()
+    AgentSpawnOut.model_validate(body)
     assert body["ok"] is True and body["orchestratorId"] == "idle" and body["provider"] == "codex"
     message = body["message"]
     assert message["to"] == "orchestrator:idle" and message["kind"] == "control"
