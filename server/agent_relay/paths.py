@@ -34,6 +34,8 @@ def _inside(path: str, base: str, mod: object = os.path) -> bool:
 def confine_local(path: str, base: str) -> str | None:
     """`path` (absolute, or relative to `base`) resolved with realpath, if it lies inside
     realpath(`base`); else None."""
+    if "\x00" in path or "\x00" in base:  # no such path anywhere (and os calls raise on it)
+        return None
     real_base = os.path.realpath(base)
     real = os.path.realpath(os.path.join(base, path))
     return real if _inside(real, real_base) else None
@@ -43,6 +45,8 @@ def confine_remote(path: str | None, base: str) -> str | None:
     """`path` (absolute, or relative to `base`; None means the base itself) normalized
     lexically, if it lies inside `base`; else None. Also refused when the path exists on
     this host and its realpath leaves realpath(`base`)."""
+    if (path and "\x00" in path) or "\x00" in base:
+        return None
     norm_base = posixpath.normpath(base)
     norm = posixpath.normpath(posixpath.join(norm_base, path)) if path else norm_base
     if not _inside(norm, norm_base, posixpath):

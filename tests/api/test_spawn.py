@@ -137,7 +137,7 @@ async def test_spawn_validation(client: httpx.AsyncClient) -> None:
 
 
 async def test_dry_run_shows_the_exact_command(
-    client: httpx.AsyncClient, app, root: Path, fake_codex
+    client: httpx.AsyncClient, app, root: Path, fake_codex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app.state.relay.settings.spawn_dry_run = True
     command, out = fake_codex
@@ -180,12 +180,8 @@ async def test_dry_run_shows_the_exact_command(
 
     # where tmux is missing, the agent argv itself runs as a process group
     app.state.relay.settings.spawn_dry_run = True
-    original = shutil.which
-    try:
-        direct_spawn.shutil.which = lambda name: None  # type: ignore[assignment]
-        plain = (await spawn(client, provider="codex", approvalMode="open")).json()
-    finally:
-        direct_spawn.shutil.which = original  # type: ignore[assignment]
+    monkeypatch.setattr(direct_spawn, "find_tmux", lambda: None)
+    plain = (await spawn(client, provider="codex", approvalMode="open")).json()
     assert plain["mode"] == "process" and plain["tmuxSession"] is None
     assert plain["command"]["argv"] == [
         *shlex.split(command),
@@ -223,17 +219,13 @@ async def test_real_spawn_in_tmux(
 
 
 async def test_real_spawn_as_process_group(
-    client: httpx.AsyncClient, root: Path, fake_codex, app
+    client: httpx.AsyncClient, root: Path, fake_codex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _, out = fake_codex
-    original = shutil.which
-    direct_spawn.shutil.which = lambda name: None  # type: ignore[assignment]
-    try:
-        response = await spawn(
-            client, provider="codex", cwd=str(root / "shortcut" / "app"), approvalMode="read-only"
-        )
-    finally:
-        direct_spawn.shutil.which = original  # type: ignore[assignment]
+    monkeypatch.setattr(direct_spawn, "find_tmux", lambda: None)  # as on a host without tmux
+    response = await spawn(
+        client, provider="codex", cwd=str(root / "shortcut" / "app"), approvalMode="read-only"
+    )
     assert response.status_code == 202, response.text
     result = response.json()
     pid = result["pid"]
@@ -383,3 +375,16 @@ async def test_routes_to_the_least_busy_orchestrator(
         for a in (await client.get("/api/activity", params={"view": "agents"}, headers=AUTH)).json()
     ]
     assert "codex agent spawn requested (via idle)" in activity
+
+
+async def test_a_command_that_cannot_start_is_502(client: httpx.AsyncClient, app) -> None:
+    app.state.relay.settings.codex_command = "/nonexistent/codex-x --flag"
+    r = await spawn(client, provider="codex")
+    assert r.status_code == 502
+    assert r.json() == {"error": "codex command not found: /nonexistent/codex-x"}
+    activity = (await client.get("/api/activity", params={"view": "agents"}, headers=AUTH)).json()
+    assert activity == [], "nothing was started, nothing recorded"
+    app.state.relay.settings.codex_command = "'unbalanced"
+    bad = await spawn(client, provider="codex")
+    assert bad.status_code == 400
+    assert bad.json()["error"].startswith("AGENT_RELAY_CODEX_COMMAND cannot be parsed")

@@ -24,6 +24,7 @@ def test_remote_is_lexical_and_component_wise() -> None:
     assert confine_remote("/etc", "/base") is None
     assert confine_remote("/", "/base") is None
     assert confine_remote("/anything", "/") == "/anything"
+    assert confine_remote("/base/a\x00b", "/base") is None, "no path contains a NUL byte"
 
 
 def test_remote_also_checks_symlinks_when_the_path_is_visible_here(tmp_path: Path) -> None:
@@ -58,6 +59,7 @@ def test_local_resolves_dots_and_symlinks(tmp_path: Path) -> None:
     assert confine_local(str(base / "a" / "out"), str(base)) is None
     assert confine_local(str(base / "a" / "out" / "deeper"), str(base)) is None
     assert confine_local("/etc", str(base)) is None
+    assert confine_local("a\x00b", str(base)) is None
 
 
 def test_local_base_behind_a_symlink(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from agent_relay.errors import BadRequest
+from agent_relay.errors import BadGateway, BadRequest
 from agent_relay.paths import confine_local
 from agent_relay.settings import Settings
 
@@ -75,6 +75,10 @@ def _base_env() -> dict[str, str]:
     }
 
 
+def find_tmux() -> str | None:
+    return shutil.which("tmux")
+
+
 def build(settings: Settings, *, cwd: str, label: str | None, approval_mode: str) -> dict[str, Any]:
     """The exact command a direct spawn runs: {mode, argv, agentArgv, cwd, env, tmuxSession}."""
     try:
@@ -85,7 +89,7 @@ def build(settings: Settings, *, cwd: str, label: str | None, approval_mode: str
         raise BadRequest("AGENT_RELAY_CODEX_COMMAND is empty")
     agent_argv += APPROVAL_FLAGS[approval_mode]
     env = agent_env(settings, label, approval_mode)
-    tmux = shutil.which("tmux")
+    tmux = find_tmux()
     if tmux:
         name = session_name(label)
         argv = [tmux, "new-session", "-d", "-s", name, "-c", cwd]
@@ -112,14 +116,21 @@ def build(settings: Settings, *, cwd: str, label: str | None, approval_mode: str
 
 
 def run(settings: Settings, plan: dict[str, Any]) -> dict[str, Any]:
-    """Start the planned command, detached. Blocking (call it from a worker thread)."""
+    """Start the planned command, detached. Blocking (call it from a worker thread).
+    A command that cannot be started is a 502 (like a failing connector command)."""
     base = _base_env()
+    program = plan["agentArgv"][0]
+    if shutil.which(program, path=base.get("PATH")) is None:
+        raise BadGateway(f"codex command not found: {program}")
     if plan["mode"] == "tmux":
-        done = subprocess.run(
-            plan["argv"], env=base, capture_output=True, text=True, timeout=15, check=False
-        )
+        try:
+            done = subprocess.run(
+                plan["argv"], env=base, capture_output=True, text=True, timeout=15, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise BadGateway(f"tmux failed: {exc}") from None
         if done.returncode != 0:
-            raise BadRequest(f"tmux failed: {(done.stderr or done.stdout).strip()[:500]}")
+            raise BadGateway(f"tmux failed: {(done.stderr or done.stdout).strip()[:500]}")
         return {"tmuxSession": plan["tmuxSession"], "pid": None}
     log_dir = Path(settings.home_dir) / "spawn"
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -135,7 +146,7 @@ def run(settings: Settings, plan: dict[str, Any]) -> dict[str, Any]:
                 start_new_session=True,
             )
         except OSError as exc:
-            raise BadRequest(f"codex command failed to start: {exc}") from None
+            raise BadGateway(f"codex command failed to start: {exc}") from None
     # Reap the child when it exits so it never lingers as a zombie of the relay.
     threading.Thread(target=proc.wait, name=f"spawn-wait-{proc.pid}", daemon=True).start()
     return {"tmuxSession": None, "pid": proc.pid}

@@ -28,7 +28,7 @@ MAX_DIRECTORIES = 1000
     response_model=AgentSpawnOut,
     status_code=202,
     tags=["agents"],
-    responses=error_responses(400),
+    responses=error_responses(400, 502),
 )
 async def spawn_agent(body: AgentSpawnIn, relay: RelayDep):
     """Spawn a coding agent. If an online orchestrator supports the provider, the one
@@ -36,7 +36,7 @@ async def spawn_agent(body: AgentSpawnIn, relay: RelayDep):
     Otherwise only `codex` can be started directly on the relay's host, in a detached tmux
     session (or process group), with AGENT_RELAY_URL / AGENT_RELAY_TOKEN /
     AGENT_RELAY_AGENT_LABEL in its environment; with AGENT_RELAY_SPAWN_DRY_RUN=1 the
-    answer shows the exact command and nothing runs."""
+    answer shows the exact command and nothing runs. A command that cannot start: 502."""
     routed = await relay.db.write(lambda uow: service.spawn_via_orchestrator(uow, body))
     if routed is not None:
         orchestrator_id, message = routed
