@@ -31,6 +31,8 @@ from agent_relay.events.router import router as events_router
 from agent_relay.inbox.router import router as inbox_router
 from agent_relay.messages.router import router as messages_router
 from agent_relay.middleware import BodySizeLimit, NormalizeRequest, TokenAuth
+from agent_relay.orchestrators.router import router as orchestrators_router
+from agent_relay.orchestrators.spawn_router import router as spawn_router
 from agent_relay.settings import Settings
 from agent_relay.system import reaper
 from agent_relay.system.router import router as system_router
@@ -40,6 +42,7 @@ from agent_relay.wire import json_response
 log = logging.getLogger("agent_relay")
 
 ROUTERS = [
+    spawn_router,  # POST /api/agents/spawn: before the agents router's /api/agents/{id} routes
     agents_router,
     messages_router,
     inbox_router,
@@ -49,6 +52,7 @@ ROUTERS = [
     connectors_router,
     channels_router,
     blobs_router,
+    orchestrators_router,
 ]
 
 

@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
     blob_max_bytes: int = Field(25 * 1024 * 1024, ge=1)  # POST /api/blobs
     agent_stale_after_ms: int = Field(5 * 60_000, ge=1000)
+    orchestrator_stale_after_ms: int = Field(2 * 60_000, ge=1000)  # daemons heartbeat every ~15 s
     reap_interval_ms: int = Field(30_000, ge=0)  # 0 turns the timer off
     default_lease_ms: int = Field(5 * 60_000, ge=1000)
     max_lease_ms: int = Field(24 * 3600_000, ge=1000)

@@ -9,6 +9,7 @@ from agent_relay.models.channel import ChannelBinding
 from agent_relay.models.connector import Connector
 from agent_relay.models.event import EventRecord
 from agent_relay.models.message import InboxDraft, Message, MessageAck
+from agent_relay.models.orchestrator import Orchestrator
 
 metadata = SQLModel.metadata
 
@@ -22,5 +23,6 @@ __all__ = [
     "InboxDraft",
     "Message",
     "MessageAck",
+    "Orchestrator",
     "metadata",
 ]
