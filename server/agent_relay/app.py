@@ -79,7 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             follower = LogFollower(db, hub)
             db.start(events_table, follower.poke_threadsafe)
             follower.start()
-        relay = Relay(settings=settings, db=db, hub=hub)
+        relay = Relay(settings=settings, db=db, hub=hub, follower=follower)
         app.state.relay = relay
         app.state.connector_supervisor = supervisor = ConnectorSupervisor(settings)
         tasks = []

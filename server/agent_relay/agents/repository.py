@@ -32,6 +32,14 @@ def get(conn: Connection, agent_id: str) -> RowMapping | None:
     return conn.execute(sa.select(agents).where(agents.c.id == agent_id)).mappings().first()
 
 
+def get_for_update(conn: Connection, agent_id: str) -> RowMapping | None:
+    """Row-locked read (PostgreSQL; SQLite's single writer needs none) for session checks
+    that must not interleave with another process moving the session forward."""
+    return (
+        conn.execute(sa.select(agents).where(agents.c.id == agent_id).with_for_update()).mappings().first()
+    )
+
+
 def list_all(
     conn: Connection,
     *,

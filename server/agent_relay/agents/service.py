@@ -91,7 +91,7 @@ def require_agent(conn: Connection, agent_id: str) -> RowMapping:
 
 def register(uow: UnitOfWork, inp: AgentRegister) -> tuple[dict[str, Any], bool]:
     conn = uow.conn
-    existing = repo.get(conn, inp.id)
+    existing = repo.get_for_update(conn, inp.id)
     guard = SessionGuard(inp.instance_id, inp.epoch)
     fields: dict[str, Any] = {"name": inp.name, "last_seen": uow.now}
     for attr in ("kind", "status", "ready", "label", "tags", "capabilities", "meta"):
@@ -124,7 +124,9 @@ def register(uow: UnitOfWork, inp: AgentRegister) -> tuple[dict[str, Any], bool]
 
 
 def heartbeat(uow: UnitOfWork, agent_id: str, inp: Heartbeat, guard: SessionGuard) -> dict[str, Any]:
-    row = require_agent(uow.conn, agent_id)
+    row = repo.get_for_update(uow.conn, agent_id)
+    if row is None:
+        raise NotFound("agent not found")
     check_session(row, guard)
     fields: dict[str, Any] = {"last_seen": uow.now}
     if inp.status is not None:

@@ -96,7 +96,7 @@ async def post_channel_activity(channel_id: ChannelId, request: Request, relay: 
     activity = await relay.db.read(
         lambda conn: service.check_activity(conn, channel_id, body, headers, max_bytes)
     )
-    relay.hub.publish_ephemeral("channel.activity", activity)
+    await relay.publish_ephemeral("channel.activity", activity)
     return json_response({"ok": True, "activity": activity}, 202)
 
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from typing import Any
 
+import orjson
 import psycopg
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 
 from agent_relay.db import Database, PendingEvent
 from agent_relay.events.hub import EventHub
@@ -24,6 +26,8 @@ from agent_relay.events.log import events_after
 log = logging.getLogger("agent_relay.events")
 
 NOTIFY_CHANNEL = "agent_relay_events"
+EPHEMERAL_CHANNEL = "agent_relay_ephemeral"
+MAX_NOTIFY_PAYLOAD = 7900  # PostgreSQL caps a NOTIFY payload at 8000 bytes
 SAFETY_POLL_S = 1.0
 PAGE = 500
 
@@ -81,6 +85,28 @@ class LogFollower:
             if len(page) < PAGE:
                 return
 
+    async def notify_ephemeral(self, name: str, data: dict[str, Any]) -> bool:
+        """Send a never-stored event to every process (this one included, via its own
+        LISTEN). False when it is too large for NOTIFY: the caller delivers it locally."""
+        payload = orjson.dumps({"name": name, "data": data}).decode()
+        if len(payload.encode()) > MAX_NOTIFY_PAYLOAD:
+            log.warning("%s event too large to share across processes; delivered locally", name)
+            return False
+
+        def send(conn: Connection) -> None:
+            conn.exec_driver_sql("SELECT pg_notify(%(channel)s, %(payload)s)", {"channel": EPHEMERAL_CHANNEL, "payload": payload})
+            conn.commit()
+
+        await self.db.read(send)
+        return True
+
+    def _publish_ephemeral(self, payload: str) -> None:
+        try:
+            message = orjson.loads(payload)
+            self.hub.publish_ephemeral(message["name"], message["data"])
+        except (ValueError, KeyError, TypeError):
+            log.warning("ignoring a malformed ephemeral notification")
+
     async def _listen(self) -> None:
         url = libpq_url(self.db.url)
         while True:
@@ -88,9 +114,13 @@ class LogFollower:
                 conn = await psycopg.AsyncConnection.connect(url, autocommit=True)
                 async with conn:
                     await conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                    await conn.execute(f"LISTEN {EPHEMERAL_CHANNEL}")
                     self._wake.set()  # catch up on anything committed while we connected
-                    async for _ in conn.notifies():
-                        self._wake.set()
+                    async for notify in conn.notifies():
+                        if notify.channel == EPHEMERAL_CHANNEL:
+                            self._publish_ephemeral(notify.payload)
+                        else:
+                            self._wake.set()
             except asyncio.CancelledError:
                 raise
             except Exception:  # reconnect; the safety poll covers the gap
