@@ -69,24 +69,13 @@ class EventHub:
             loop.call_soon_threadsafe(self.publish, events)
 
     def publish(self, events: list[PendingEvent]) -> None:
-        subs = self._subscribers
         for ev in events:
             if ev.id <= self.last_id:
-                continue  # already seen (an event can arrive both locally and from the log follower)
+                continue  # already delivered
             self.last_id = ev.id
-            for sub in subs:
-                if sub.overflowed or (sub.accept is not None and not sub.accept(ev)):
-                    continue
-                try:
-                    sub.queue.put_nowait(ev)
-                except asyncio.QueueFull:
-                    sub.overflowed = True
+            self._deliver(ev)
 
-    def publish_ephemeral(self, name: str, data: dict) -> PendingEvent:
-        """Deliver an event that is never stored (typing indicators, read receipts): it has
-        no id (id 0), its frame carries no `id:` line so a client's Last-Event-ID is left
-        alone, it bypasses the id ordering, and it is not replayed. In-process only."""
-        ev = PendingEvent(name, data, 0, 0, b"event: %s\ndata: %s\n\n" % (name.encode(), orjson.dumps(data)))
+    def _deliver(self, ev: PendingEvent) -> None:
         for sub in self._subscribers:
             if sub.overflowed or (sub.accept is not None and not sub.accept(ev)):
                 continue
@@ -94,4 +83,12 @@ class EventHub:
                 sub.queue.put_nowait(ev)
             except asyncio.QueueFull:
                 sub.overflowed = True
+
+    def publish_ephemeral(self, name: str, data: dict) -> PendingEvent:
+        """Deliver an event that is never stored (typing indicators, read receipts): it has
+        no id (id 0), its frame carries no `id:` line so a client's Last-Event-ID is left
+        alone, it bypasses the id ordering, and it is not replayed. Across processes, see
+        Relay.publish_ephemeral."""
+        ev = PendingEvent(name, data, 0, 0, b"event: %s\ndata: %s\n\n" % (name.encode(), orjson.dumps(data)))
+        self._deliver(ev)
         return ev
