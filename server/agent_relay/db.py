@@ -124,7 +124,13 @@ class Prepared:
     def execute(self, conn: Connection, params: dict[str, Any]) -> Any:
         sql, names = self._compiled(conn.dialect)
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        cursor.execute(sql, [params[n] for n in names] if names is not None else params)
+        args = [params[n] for n in names] if names is not None else params
+        try:
+            cursor.execute(sql, args)
+        except conn.dialect.loaded_dbapi.Error as exc:
+            # Raise what SQLAlchemy would (IntegrityError, OperationalError, …), so callers
+            # handle a prepared statement's errors like any other statement's.
+            raise sa.exc.DBAPIError.instance(sql, args, exc, conn.dialect.loaded_dbapi.Error) from exc
         return cursor
 
     @classmethod

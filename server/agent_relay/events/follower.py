@@ -29,6 +29,7 @@ NOTIFY_CHANNEL = "agent_relay_events"
 EPHEMERAL_CHANNEL = "agent_relay_ephemeral"
 MAX_NOTIFY_PAYLOAD = 7900  # PostgreSQL caps a NOTIFY payload at 8000 bytes
 SAFETY_POLL_S = 1.0
+LISTEN_WAIT_S = 0.5  # how often the listener looks at its stop flag
 PAGE = 500
 
 
@@ -43,6 +44,7 @@ class LogFollower:
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
 
     def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -52,11 +54,14 @@ class LogFollower:
         ]
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        # The listener is not cancelled mid-wait (cancelling psycopg's notifies() can hang
+        # on a busy server); it polls a stop flag between short waits instead.
+        self._stopping = True
+        listener, follower = self._tasks[1], self._tasks[0]
+        follower.cancel()
+        for task in (follower, listener):
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(task, timeout=LISTEN_WAIT_S + 2)
 
     def poke_threadsafe(self, _events: list[PendingEvent]) -> None:
         """The writer's sink: our own commit landed, go read the log."""
@@ -109,20 +114,22 @@ class LogFollower:
 
     async def _listen(self) -> None:
         url = libpq_url(self.db.url)
-        while True:
+        while not self._stopping:
             try:
-                conn = await psycopg.AsyncConnection.connect(url, autocommit=True)
+                conn = await psycopg.AsyncConnection.connect(url, autocommit=True, connect_timeout=5)
                 async with conn:
                     await conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
                     await conn.execute(f"LISTEN {EPHEMERAL_CHANNEL}")
                     self._wake.set()  # catch up on anything committed while we connected
-                    async for notify in conn.notifies():
-                        if notify.channel == EPHEMERAL_CHANNEL:
-                            self._publish_ephemeral(notify.payload)
-                        else:
-                            self._wake.set()
+                    while not self._stopping:
+                        async for notify in conn.notifies(timeout=LISTEN_WAIT_S):
+                            if notify.channel == EPHEMERAL_CHANNEL:
+                                self._publish_ephemeral(notify.payload)
+                            else:
+                                self._wake.set()
             except asyncio.CancelledError:
                 raise
             except Exception:  # reconnect; the safety poll covers the gap
-                log.warning("LISTEN connection lost; reconnecting", exc_info=True)
-                await asyncio.sleep(1.0)
+                if not self._stopping:
+                    log.warning("LISTEN connection lost; reconnecting", exc_info=True)
+                    await asyncio.sleep(1.0)
