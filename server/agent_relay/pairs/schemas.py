@@ -18,7 +18,7 @@ class PairCreate(SessionFields):
     from_: AgentIdStr = Field(alias="from")
     to: AgentIdStr
     topic: Annotated[str, StringConstraints(max_length=500)] | None = None
-    ttl_ms: Annotated[int, Field(ge=1000, le=7 * 24 * 3600_000)] | None = None
+    ttl_ms: Annotated[int, Field(gt=0, le=7 * 24 * 3600_000)] | None = None
 
     model_config = {
         "json_schema_extra": {
