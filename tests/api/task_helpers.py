@@ -83,7 +83,9 @@ def receiver(script: list[Any] | None = None, then: Any = 200) -> Iterator[Recei
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length") or 0))
             with state.lock:
-                state.requests.append(Received(time.monotonic(), {k.lower(): v for k, v in self.headers.items()}, body))
+                state.requests.append(
+                    Received(time.monotonic(), {k.lower(): v for k, v in self.headers.items()}, body)
+                )
             step = state.next_step()
             if isinstance(step, tuple):
                 _, seconds, step = step

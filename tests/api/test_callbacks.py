@@ -22,7 +22,9 @@ FAST = {
 CI = {"X-Agent-Relay-Token": "tok-ci"}
 
 
-async def post_event(client: httpx.AsyncClient, callback_url: str, external_id: str = "build-1", **extra: Any) -> dict:
+async def post_event(
+    client: httpx.AsyncClient, callback_url: str, external_id: str = "build-1", **extra: Any
+) -> dict:
     body = {"externalId": external_id, "title": "CI failed", "callbackUrl": callback_url, **extra}
     response = await client.post("/api/integrations/events", json=body, headers=CI)
     assert response.status_code in (200, 201), response.text
@@ -54,7 +56,9 @@ async def test_fails_then_times_out_then_delivers_signed(db_url: str, tmp_path: 
             task = await post_event(client, hook.url)
             [delivery] = await wait_for(client, task["id"], settled())
     assert delivery["status"] == "delivered" and delivery["event"] == "task.created"
-    assert delivery["attemptCount"] == 3 and delivery["lastStatusCode"] == 200 and delivery["lastError"] is None
+    assert (
+        delivery["attemptCount"] == 3 and delivery["lastStatusCode"] == 200 and delivery["lastError"] is None
+    )
     attempts = delivery["attempts"]
     assert [a["attempt"] for a in attempts] == [1, 2, 3]
     assert [a["statusCode"] for a in attempts] == [500, None, 200]
@@ -83,7 +87,9 @@ async def test_backoff_schedule_then_dead(db_url: str, tmp_path: Path) -> None:
             task = await post_event(client, hook.url)
             [delivery] = await wait_for(client, task["id"], settled())
             activity = (await client.get("/api/activity", params={"kind": "task"})).json()
-    assert delivery["status"] == "dead" and delivery["attemptCount"] == 4 and delivery["nextAttemptAt"] is None
+    assert (
+        delivery["status"] == "dead" and delivery["attemptCount"] == 4 and delivery["nextAttemptAt"] is None
+    )
     assert [a["statusCode"] for a in delivery["attempts"]] == [503] * 4
     assert len(hook.requests) == 4, "no attempt after the last"
     gaps = [b.at - a.at for a, b in zip(hook.requests, hook.requests[1:], strict=False)]
@@ -102,7 +108,9 @@ async def test_one_delivery_per_reported_change(db_url: str, tmp_path: Path) -> 
             await wait_for(client, task["id"], settled(1))
             await post_event(client, hook.url, title="CI failed again")  # no status change: no callback
             await client.post(f"/api/tasks/{task['id']}/claim", json={"agentId": "a1"})
-            await client.post(f"/api/tasks/{task['id']}/status", json={"status": "in_progress", "agentId": "a1"})
+            await client.post(
+                f"/api/tasks/{task['id']}/status", json={"status": "in_progress", "agentId": "a1"}
+            )
             await client.post(f"/api/tasks/{task['id']}/status", json={"status": "done", "agentId": "a1"})
             deliveries = await wait_for(client, task["id"], settled(4))
     assert [d["event"] for d in deliveries] == ["task.updated"] * 3 + ["task.created"]
@@ -118,7 +126,11 @@ async def test_restart_resumes_pending_deliveries(db_url: str, tmp_path: Path) -
     with receiver([500], then=200) as hook:
         async with relay_client(db_url, tmp_path / "h", **settings) as client:
             task = await post_event(client, hook.url)
-            [pending] = await wait_for(client, task["id"], lambda ds: ds and ds[0]["attemptCount"] == 1 and ds[0]["attempts"][0]["statusCode"])
+            [pending] = await wait_for(
+                client,
+                task["id"],
+                lambda ds: ds and ds[0]["attemptCount"] == 1 and ds[0]["attempts"][0]["statusCode"],
+            )
         # the server is gone between attempts; the delivery waits in the database
         assert pending["status"] == "pending" and pending["nextAttemptAt"] is not None
         assert len(hook.requests) == 1
@@ -143,7 +155,9 @@ async def test_attempt_cut_off_by_a_crash_is_retried_as_the_next_attempt(db_url:
         async with relay_client(db_url, tmp_path / "h2", **settings) as client:
             await asyncio.sleep(0.3)
             [held] = (await client.get(f"/api/tasks/{task['id']}/deliveries")).json()
-            assert held["status"] == "pending" and held["attemptCount"] == 1, "nobody re-sends a leased attempt"
+            assert held["status"] == "pending" and held["attemptCount"] == 1, (
+                "nobody re-sends a leased attempt"
+            )
             execute(db_url, "UPDATE callback_deliveries SET lease_expires_at = 1")  # the lease runs out
             [delivery] = await wait_for(client, task["id"], settled())
     assert delivery["status"] == "delivered" and delivery["attemptCount"] == 2

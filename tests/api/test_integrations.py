@@ -22,7 +22,9 @@ async def test_open_relay_creates_then_updates_idempotently(client: httpx.AsyncC
     assert again.status_code == 200
     assert again.json() == task, "a retry changes nothing"
 
-    resolved = await client.post("/api/integrations/events", json={"externalId": "build-1", "status": "resolved"})
+    resolved = await client.post(
+        "/api/integrations/events", json={"externalId": "build-1", "status": "resolved"}
+    )
     assert resolved.status_code == 200
     assert resolved.json()["id"] == task["id"] and resolved.json()["status"] == "done"
 
@@ -55,15 +57,21 @@ async def test_task_message_to_target(client: httpx.AsyncClient) -> None:
     assert message["kind"] == "task" and message["to"] == "label:backend" and message["claimable"] is True
     assert message["from"] == "integration:manual" and message["subject"] == "CI failed"
     payload = message["payload"]
-    assert payload["taskId"] == group["id"] and payload["status"] == "open" and payload["severity"] == "critical"
+    assert (
+        payload["taskId"] == group["id"] and payload["status"] == "open" and payload["severity"] == "critical"
+    )
     assert payload["source"] == "manual" and payload["externalId"] == "build-1"
 
-    direct = (await client.post("/api/integrations/events", json={**EVENT, "externalId": "b2", "target": "a1"})).json()
+    direct = (
+        await client.post("/api/integrations/events", json={**EVENT, "externalId": "b2", "target": "a1"})
+    ).json()
     direct_message = (await client.get(f"/api/messages/{direct['messageId']}")).json()
     assert direct_message["to"] == "a1" and direct_message["claimable"] is False
 
     # an update sends no second message
-    await client.post("/api/integrations/events", json={**EVENT, "externalId": "b2", "target": "a1", "title": "new"})
+    await client.post(
+        "/api/integrations/events", json={**EVENT, "externalId": "b2", "target": "a1", "title": "new"}
+    )
     task_messages = (await client.get("/api/messages", params={"kind": "task"})).json()
     assert len(task_messages) == 2
 
@@ -105,7 +113,9 @@ async def test_integration_tokens_name_the_source(db_url: str, tmp_path: Path) -
         # no token: 401 even when the body is bad (auth comes first)
         assert (await client.post(url, json={"bad": True})).status_code == 401
 
-        ci = await client.post(url, json={**EVENT, "source": "spoofed"}, headers={"X-Agent-Relay-Token": "tok-ci"})
+        ci = await client.post(
+            url, json={**EVENT, "source": "spoofed"}, headers={"X-Agent-Relay-Token": "tok-ci"}
+        )
         assert ci.status_code == 201 and ci.json()["source"] == "ci"
         mon = await client.post(url, json=EVENT, headers={"Authorization": "Bearer tok-mon"})
         assert mon.status_code == 201 and mon.json()["source"] == "monitor"
@@ -130,7 +140,9 @@ async def test_integration_tokens_name_the_source(db_url: str, tmp_path: Path) -
 async def test_integration_tokens_without_relay_token(db_url: str, tmp_path: Path) -> None:
     async with relay_client(db_url, tmp_path / "h", integration_tokens="ci=tok-ci") as client:
         assert (await client.post("/api/integrations/events", json=EVENT)).status_code == 401
-        ok = await client.post("/api/integrations/events", json=EVENT, headers={"Authorization": "Bearer tok-ci"})
+        ok = await client.post(
+            "/api/integrations/events", json=EVENT, headers={"Authorization": "Bearer tok-ci"}
+        )
         assert ok.status_code == 201 and ok.json()["source"] == "ci"
 
 
@@ -156,7 +168,9 @@ async def test_rate_limit_per_token_holds_across_processes(db_url: str, tmp_path
         assert limited.json() == {"error": "rate limit exceeded: 5 events per minute"}
         assert 1 <= int(limited.headers["Retry-After"]) <= 60
         # another token has its own budget
-        other = await one.post("/api/integrations/events", json=EVENT, headers={"X-Agent-Relay-Token": "tok-mon"})
+        other = await one.post(
+            "/api/integrations/events", json=EVENT, headers={"X-Agent-Relay-Token": "tok-mon"}
+        )
         assert other.status_code == 201
         tasks = (await one.get("/api/tasks", params={"source": "ci"})).json()
         assert len(tasks) == 5

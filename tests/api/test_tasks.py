@@ -31,7 +31,9 @@ async def test_exactly_one_of_many_concurrent_claimers_wins(client: httpx.AsyncC
     message = (await client.get(f"/api/messages/{task['messageId']}")).json()
     assert message["claimedBy"] == winner["claimedBy"]
     # the winner renews its lease
-    renewed = await client.post(f"/api/tasks/{task['id']}/claim", json={"agentId": winner["claimedBy"], "leaseMs": 600_000})
+    renewed = await client.post(
+        f"/api/tasks/{task['id']}/claim", json={"agentId": winner["claimedBy"], "leaseMs": 600_000}
+    )
     assert renewed.status_code == 200 and renewed.json()["claimExpiresAt"] >= winner["claimExpiresAt"]
 
 
@@ -41,18 +43,24 @@ async def test_status_state_machine(client: httpx.AsyncClient) -> None:
     assert (await client.post(f"{url}/claim", json={"agentId": "a1"})).status_code == 200
     other = await client.post(f"{url}/status", json={"status": "in_progress", "agentId": "a2"})
     assert other.status_code == 409 and other.json() == {"error": "task is claimed by a1"}
-    working = await client.post(f"{url}/status", json={"status": "in_progress", "agentId": "a1", "note": "on it"})
+    working = await client.post(
+        f"{url}/status", json={"status": "in_progress", "agentId": "a1", "note": "on it"}
+    )
     assert working.status_code == 200
     assert working.json()["status"] == "in_progress" and working.json()["note"] == "on it"
     back = await client.post(f"{url}/status", json={"status": "claimed", "agentId": "a1"})
     assert back.status_code == 200 and back.json()["status"] == "in_progress", "claimed again = lease renewal"
     blocked = await client.post(f"{url}/status", json={"status": "blocked", "agentId": "a1"})
     assert blocked.json()["status"] == "blocked"
-    done = await client.post(f"{url}/status", json={"status": "done", "agentId": "a1", "note": "fixed in 3f2a"})
+    done = await client.post(
+        f"{url}/status", json={"status": "done", "agentId": "a1", "note": "fixed in 3f2a"}
+    )
     assert done.status_code == 200
     assert done.json()["status"] == "done" and done.json()["claimExpiresAt"] is None
     assert done.json()["claimedBy"] == "a1"
-    repeat = await client.post(f"{url}/status", json={"status": "done", "agentId": "a1", "note": "fixed in 3f2a"})
+    repeat = await client.post(
+        f"{url}/status", json={"status": "done", "agentId": "a1", "note": "fixed in 3f2a"}
+    )
     assert repeat.status_code == 200 and repeat.json() == done.json(), "a repeat changes nothing"
     for status in ("open", "in_progress", "failed", "canceled"):
         illegal = await client.post(f"{url}/status", json={"status": status})
@@ -87,7 +95,11 @@ async def test_events_and_activity_per_change(client: httpx.AsyncClient, db_url:
     assert events[-1][1]["id"] == task["id"] and events[-1][1]["claimedBy"] == "a1"
     activity = (await client.get("/api/activity", params={"kind": "task"})).json()
     titles = [a["title"] for a in activity]
-    assert titles == ["Task claimed -> done: Task t1", "Task open -> claimed: Task t1", "Task created: Task t1"]
+    assert titles == [
+        "Task claimed -> done: Task t1",
+        "Task open -> claimed: Task t1",
+        "Task created: Task t1",
+    ]
 
 
 async def test_expired_lease_is_released_by_the_reaper(client: httpx.AsyncClient, db_url: str) -> None:
@@ -99,7 +111,9 @@ async def test_expired_lease_is_released_by_the_reaper(client: httpx.AsyncClient
     reaped = (await client.post("/api/system/reap")).json()
     assert reaped["releasedTaskIds"] == [task["id"]]
     released = (await client.get(f"/api/tasks/{task['id']}")).json()
-    assert released["status"] == "open" and released["claimedBy"] is None and released["claimExpiresAt"] is None
+    assert (
+        released["status"] == "open" and released["claimedBy"] is None and released["claimExpiresAt"] is None
+    )
     assert (await client.get(f"/api/tasks/{keep['id']}")).json()["claimedBy"] == "a2"
     assert logged_events(db_url, "task.updated")[-1][1]["status"] == "open"
     assert (await client.post("/api/system/reap")).json()["releasedTaskIds"] == []
@@ -113,14 +127,20 @@ async def test_list_filters(client: httpx.AsyncClient) -> None:
     await client.post(f"/api/tasks/{second['id']}/claim", json={"agentId": "a1"})
     listed = (await client.get("/api/tasks")).json()
     assert [t["id"] for t in listed] == [second["id"], first["id"]], "newest first"
-    assert [t["id"] for t in (await client.get("/api/tasks", params={"status": "open"})).json()] == [first["id"]]
-    assert [t["id"] for t in (await client.get("/api/tasks", params={"claimedBy": "a1"})).json()] == [second["id"]]
+    assert [t["id"] for t in (await client.get("/api/tasks", params={"status": "open"})).json()] == [
+        first["id"]
+    ]
+    assert [t["id"] for t in (await client.get("/api/tasks", params={"claimedBy": "a1"})).json()] == [
+        second["id"]
+    ]
     assert len((await client.get("/api/tasks", params={"source": "manual"})).json()) == 2
     assert (await client.get("/api/tasks", params={"source": "other"})).json() == []
     assert len((await client.get("/api/tasks", params={"limit": 1})).json()) == 1
     bad = await client.get("/api/tasks", params={"status": "closed"})
     assert bad.status_code == 400
-    assert bad.json() == {"error": "status must be one of: open, claimed, in_progress, blocked, done, failed, canceled"}
+    assert bad.json() == {
+        "error": "status must be one of: open, claimed, in_progress, blocked, done, failed, canceled"
+    }
     assert (await client.get("/api/tasks", params={"limit": 0})).status_code == 400
 
 
@@ -157,7 +177,11 @@ async def test_not_found_and_bad_input(client: httpx.AsyncClient) -> None:
 async def test_session_guard_fences_a_stale_claimer(client: httpx.AsyncClient) -> None:
     await client.post("/api/agents", json={"id": "a1", "name": "A1", "instanceId": "new", "epoch": 2})
     task = await make_task(client)
-    stale = await client.post(f"/api/tasks/{task['id']}/claim", json={"agentId": "a1", "instanceId": "old", "epoch": 1})
+    stale = await client.post(
+        f"/api/tasks/{task['id']}/claim", json={"agentId": "a1", "instanceId": "old", "epoch": 1}
+    )
     assert stale.status_code == 409 and stale.json() == {"error": "agent session superseded"}
-    current = await client.post(f"/api/tasks/{task['id']}/claim", json={"agentId": "a1", "instanceId": "new", "epoch": 2})
+    current = await client.post(
+        f"/api/tasks/{task['id']}/claim", json={"agentId": "a1", "instanceId": "new", "epoch": 2}
+    )
     assert current.status_code == 200
