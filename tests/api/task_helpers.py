@@ -16,7 +16,6 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
-
 from agent_relay.app import create_app
 from agent_relay.settings import Settings
 

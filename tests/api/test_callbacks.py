@@ -41,7 +41,7 @@ async def wait_for(client: httpx.AsyncClient, task_id: int, done: Any, timeout: 
         await asyncio.sleep(0.03)
 
 
-def settled(n: int = 1):  # noqa: ANN201
+def settled(n: int = 1):
     return lambda ds: len(ds) >= n and all(d["status"] != "pending" for d in ds)
 
 
