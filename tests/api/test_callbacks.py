@@ -181,3 +181,44 @@ async def test_two_relays_never_send_the_same_attempt(db_url: str, tmp_path: Pat
             await asyncio.sleep(0.2)  # room for a duplicate to show up
     keys = [(r.headers["x-agent-relay-delivery"], r.headers["x-agent-relay-attempt"]) for r in hook.requests]
     assert len(keys) == 8 and len(set(keys)) == 8, keys
+
+
+def test_server_killed_mid_retry_resumes_on_start(db_url: str, tmp_path: Path) -> None:
+    """A real server process, SIGKILLed while a delivery waits for its retry."""
+    from tests.support import ServerProcess
+
+    env = {
+        "AGENT_RELAY_INTEGRATION_TOKENS": "ci=tok-ci",
+        "AGENT_RELAY_CALLBACK_BACKOFF_BASE_MS": "1500",
+        "AGENT_RELAY_CALLBACK_POLL_INTERVAL_MS": "50",
+    }
+    with receiver([500], then=200) as hook:
+        server = ServerProcess(db_url, tmp_path / "one", env=env).start()
+        try:
+            body = {"externalId": "b1", "title": "CI failed", "callbackUrl": hook.url}
+            task = httpx.post(f"{server.url}/api/integrations/events", json=body, headers=CI).json()
+            deadline = time.monotonic() + 15
+            while not hook.requests:
+                assert time.monotonic() < deadline
+                time.sleep(0.02)
+            time.sleep(0.2)  # let it record the failed attempt
+            assert server.proc is not None
+            server.proc.kill()  # no shutdown, no cleanup
+            server.proc.wait()
+        finally:
+            server.stop()
+        assert len(hook.requests) == 1
+        second = ServerProcess(db_url, tmp_path / "two", env=env).start()
+        try:
+            deadline = time.monotonic() + 15
+            while True:
+                [delivery] = httpx.get(f"{second.url}/api/tasks/{task['id']}/deliveries").json()
+                if delivery["status"] != "pending":
+                    break
+                assert time.monotonic() < deadline, delivery
+                time.sleep(0.05)
+        finally:
+            second.stop()
+    assert delivery["status"] == "delivered" and delivery["attemptCount"] == 2
+    assert [a["statusCode"] for a in delivery["attempts"]] == [500, 200]
+    assert [r.headers["x-agent-relay-attempt"] for r in hook.requests] == ["1", "2"]
