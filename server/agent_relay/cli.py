@@ -96,6 +96,7 @@ def cmd_openapi(_args: argparse.Namespace) -> None:
 
 
 def cmd_reap(_args: argparse.Namespace) -> None:
+    import agent_relay.app  # noqa: F401 - importing the routers registers every domain's reap steps
     from agent_relay.db import Database
     from agent_relay.events.log import events_table
     from agent_relay.system.reaper import reap
