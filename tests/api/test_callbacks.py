@@ -51,19 +51,18 @@ def valid_signature(secret: str, headers: dict[str, str], body: bytes) -> bool:
 
 
 async def test_fails_then_times_out_then_delivers_signed(db_url: str, tmp_path: Path) -> None:
-    with receiver([500, ("sleep", 0.6, 200)], then=200) as hook:
-        async with relay_client(db_url, tmp_path / "h", **FAST) as client:
+    with receiver([500, ("sleep", 1.6, 200)], then=200) as hook:
+        async with relay_client(db_url, tmp_path / "h", **{**FAST, "callback_timeout_ms": 1000}) as client:
             task = await post_event(client, hook.url)
             [delivery] = await wait_for(client, task["id"], settled())
-    assert delivery["status"] == "delivered" and delivery["event"] == "task.created"
-    assert (
-        delivery["attemptCount"] == 3 and delivery["lastStatusCode"] == 200 and delivery["lastError"] is None
-    )
+    assert delivery["status"] == "delivered" and delivery["event"] == "task.created", delivery
+    assert delivery["attemptCount"] == 3, delivery
+    assert delivery["lastStatusCode"] == 200 and delivery["lastError"] is None
     attempts = delivery["attempts"]
     assert [a["attempt"] for a in attempts] == [1, 2, 3]
     assert [a["statusCode"] for a in attempts] == [500, None, 200]
     assert attempts[0]["error"] == "HTTP 500"
-    assert attempts[1]["error"] == "timeout after 300 ms" and attempts[1]["durationMs"] >= 250
+    assert attempts[1]["error"] == "timeout after 1000 ms" and attempts[1]["durationMs"] >= 900
     assert attempts[2]["error"] is None and all(isinstance(a["durationMs"], int) for a in attempts)
 
     assert len(hook.requests) == 3

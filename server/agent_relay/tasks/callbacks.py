@@ -113,6 +113,7 @@ class CallbackWorker:
         self.relay = relay
         self.settings = relay.settings
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         self._client: httpx.AsyncClient | None = None
 
     def start(self) -> None:
@@ -124,6 +125,7 @@ class CallbackWorker:
         self._task = asyncio.create_task(self._run(), name="callback-worker")
 
     async def stop(self) -> None:
+        self._stopping = True  # the loop also checks this: a cancel can be swallowed by a racing wakeup
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -138,9 +140,9 @@ class CallbackWorker:
         sub = hub.subscribe(accept=lambda ev: ev.name in ("task.created", "task.updated"), maxsize=64)
         poll_ms = self.settings.callback_poll_interval_ms
         try:
-            while True:
+            while not self._stopping:
                 try:
-                    while await self.run_once():
+                    while not self._stopping and await self.run_once():
                         pass
                     next_due = await self.relay.db.read(repo.next_due_at)
                 except asyncio.CancelledError:
@@ -152,7 +154,8 @@ class CallbackWorker:
                 if sub.overflowed:
                     sub.reset()
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(sub.queue.get(), wait_ms / 1000)
+                    async with asyncio.timeout(wait_ms / 1000):  # unlike wait_for, never eats a cancel
+                        await sub.queue.get()
                 while not sub.queue.empty():
                     sub.queue.get_nowait()
         finally:
