@@ -29,13 +29,17 @@ from agent_relay.events.hub import EventHub
 from agent_relay.events.log import events_table, latest_event_id
 from agent_relay.events.router import router as events_router
 from agent_relay.inbox.router import router as inbox_router
+from agent_relay.integrations.router import router as integrations_router
 from agent_relay.messages.router import router as messages_router
 from agent_relay.middleware import BodySizeLimit, NormalizeRequest, TokenAuth
 from agent_relay.orchestrators.router import router as orchestrators_router
 from agent_relay.orchestrators.spawn_router import router as spawn_router
+from agent_relay.pairs.router import router as pairs_router
 from agent_relay.settings import Settings
 from agent_relay.system import reaper
 from agent_relay.system.router import router as system_router
+from agent_relay.tasks.callbacks import CallbackWorker
+from agent_relay.tasks.router import router as tasks_router
 from agent_relay.validation import first_message
 from agent_relay.wire import json_response
 
@@ -53,6 +57,9 @@ ROUTERS = [
     channels_router,
     blobs_router,
     orchestrators_router,
+    tasks_router,
+    integrations_router,
+    pairs_router,
 ]
 
 
@@ -85,9 +92,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         tasks = []
         if settings.reap_interval_ms > 0:
             tasks.append(asyncio.create_task(reaper.run_timer(db.write, settings), name="reaper"))
+        callbacks = CallbackWorker(relay)  # task callback deliveries, resumed from the database
+        callbacks.start()
         try:
             yield
         finally:
+            await callbacks.stop()
             for task in tasks:
                 task.cancel()
             for task in tasks:

@@ -45,6 +45,16 @@ class Settings(BaseSettings):
     connector_stop_grace_ms: int = Field(5_000, ge=0)  # SIGTERM -> SIGKILL
     connector_backoff_initial_ms: int = Field(1_000, ge=10)
     connector_backoff_max_ms: int = Field(60_000, ge=10)
+    # Tasks, callbacks and pairs. "name=secret,...": HMAC secret per integration for callback
+    # signatures (an integration without one signs with its token).
+    integration_secrets: str = ""
+    callback_max_attempts: int = Field(8, ge=1, le=100)
+    callback_backoff_base_ms: int = Field(2_000, ge=1)
+    callback_backoff_max_ms: int = Field(15 * 60_000, ge=1)
+    callback_timeout_ms: int = Field(10_000, ge=10)
+    callback_poll_interval_ms: int = Field(1_000, ge=10)
+    callback_concurrency: int = Field(8, ge=1, le=256)
+    pair_ttl_ms: int = Field(10 * 60_000, ge=1000)  # how long a pair invite stays pending
 
     @field_validator("database_url")
     @classmethod
@@ -57,7 +67,7 @@ class Settings(BaseSettings):
             value = "postgresql+psycopg://" + value.split("://", 1)[1]
         return value
 
-    @field_validator("integration_tokens")
+    @field_validator("integration_tokens", "integration_secrets")
     @classmethod
     def _check_integration_tokens(cls, value: str) -> str:
         for pair in filter(None, (p.strip() for p in value.split(","))):
@@ -87,6 +97,15 @@ class Settings(BaseSettings):
         for pair in filter(None, (p.strip() for p in self.integration_tokens.split(","))):
             name, _, token = pair.partition("=")
             out[token.strip()] = name.strip()
+        return out
+
+    @cached_property
+    def integration_secret_map(self) -> dict[str, str]:
+        """integration name -> callback signing secret (its token when no secret is set)."""
+        out = {name: token for token, name in self.integration_token_map.items()}
+        for pair in filter(None, (p.strip() for p in self.integration_secrets.split(","))):
+            name, _, secret = pair.partition("=")
+            out[name.strip()] = secret.strip()
         return out
 
     @property

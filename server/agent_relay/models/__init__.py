@@ -10,6 +10,14 @@ from agent_relay.models.connector import Connector
 from agent_relay.models.event import EventRecord
 from agent_relay.models.message import InboxDraft, Message, MessageAck
 from agent_relay.models.orchestrator import Orchestrator
+from agent_relay.models.pair import Pair
+from agent_relay.models.task import (
+    CallbackAttempt,
+    CallbackDelivery,
+    IntegrationRateLimit,
+    IntegrationState,
+    Task,
+)
 
 metadata = SQLModel.metadata
 
@@ -17,12 +25,18 @@ __all__ = [
     "ActivityEvent",
     "Agent",
     "Blob",
+    "CallbackAttempt",
+    "CallbackDelivery",
     "ChannelBinding",
     "Connector",
     "EventRecord",
     "InboxDraft",
+    "IntegrationRateLimit",
+    "IntegrationState",
     "Message",
     "MessageAck",
     "Orchestrator",
+    "Pair",
+    "Task",
     "metadata",
 ]

@@ -40,6 +40,7 @@ class ReapOut(OutModel):
     reaped_orchestrator_ids: list[str]
     released_message_ids: list[int]
     released_task_ids: list[str | int]
+    expired_pair_ids: list[int] = []
 
 
 def _counts(conn: Connection) -> dict[str, int]:

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import StringConstraints
+
+from agent_relay.tasks.schemas import TaskSeverity
+from agent_relay.wire import OutModel, WireModel
+
+# Seed: [...VALID_TASK_STATUSES, "resolved"]; "resolved" means done.
+IntegrationStatus = Literal[
+    "open", "claimed", "in_progress", "blocked", "done", "failed", "canceled", "resolved"
+]
+
+
+class IntegrationEventIn(WireModel):
+    external_id: Annotated[str, StringConstraints(min_length=1, max_length=240)]
+    source: Annotated[str, StringConstraints(min_length=1, max_length=120)] | None = None
+    title: Annotated[str, StringConstraints(min_length=1, max_length=300)] | None = None
+    body: Annotated[str, StringConstraints(max_length=100_000)] | None = None
+    severity: TaskSeverity | None = None
+    status: IntegrationStatus | None = None
+    target: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    callback_url: Annotated[str, StringConstraints(min_length=1, max_length=2048)] | None = None
+    meta: dict[str, Any] | None = None
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "externalId": "build-8812",
+                    "title": "CI failed on main",
+                    "body": "test_login fails since 3f2a1c",
+                    "severity": "critical",
+                    "target": "label:backend",
+                    "callbackUrl": "https://ci.example.test/hooks/agent-relay",
+                }
+            ]
+        }
+    }
+
+
+class IntegrationSummary(OutModel):
+    name: str
+    configured: bool
+    total: int
+    counts: dict[str, int]
+    events: int
+    last_event_at: int | None = None
+    last_external_id: str | None = None
+    last_status: str | None = None
+    last_task_id: int | None = None

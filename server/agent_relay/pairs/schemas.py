@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, StringConstraints
+
+from agent_relay.agents.schemas import SessionFields
+from agent_relay.wire import OutModel
+
+# Seed: VALID_PAIR_STATUSES.
+PairStatus = Literal["pending", "active", "ended", "rejected", "expired"]
+PairAction = Literal["accept", "reject", "end"]
+
+AgentIdStr = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class PairCreate(SessionFields):
+    from_: AgentIdStr = Field(alias="from")
+    to: AgentIdStr
+    topic: Annotated[str, StringConstraints(max_length=500)] | None = None
+    ttl_ms: Annotated[int, Field(gt=0, le=7 * 24 * 3600_000)] | None = None
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"from": "claude-1", "to": "codex-2", "topic": "refactor auth", "ttlMs": 600000}]
+        }
+    }
+
+
+class PairActionIn(SessionFields):
+    action: PairAction
+    agent_id: AgentIdStr
+
+
+class PairMessageIn(SessionFields):
+    from_: AgentIdStr = Field(alias="from")
+    body: Annotated[str, StringConstraints(min_length=1)]
+    subject: Annotated[str, StringConstraints(max_length=500)] | None = None
+    meta: dict[str, Any] | None = None
+    payload: dict[str, Any] | None = None
+
+
+class PairOut(OutModel):
+    id: int
+    from_: str = Field(alias="from")
+    to: str
+    agent_ids: list[str]
+    topic: str | None = None
+    status: PairStatus
+    expires_at: int | None = None
+    accepted_at: int | None = None
+    ended_at: int | None = None
+    ended_by: str | None = None
+    created_at: int
+    updated_at: int

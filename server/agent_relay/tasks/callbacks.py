@@ -1,0 +1,211 @@
+"""Reliable callback delivery: a durable row per reported task change (written with the
+change), leased by one worker at a time, POSTed with an HMAC-SHA256 signature, retried with
+exponential backoff and jitter, and marked dead after the last attempt.
+
+Why a lease: several server processes may run this worker on one PostgreSQL. Taking an
+attempt is a conditional UPDATE that bumps the attempt counter (the lease token) and sets
+`lease_expires_at`; only one process can take attempt n, and only it can finish it. A
+process killed mid-attempt leaves a lease that runs out; the next worker takes attempt n+1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import hmac
+import logging
+import random
+import time
+from typing import Any
+
+import httpx
+from sqlalchemy.exc import IntegrityError
+
+from agent_relay import __version__
+from agent_relay.activity import service as activity
+from agent_relay.clock import now_ms
+from agent_relay.context import Relay
+from agent_relay.db import UnitOfWork
+from agent_relay.settings import Settings
+from agent_relay.tasks import repository as repo
+
+log = logging.getLogger("agent_relay.callbacks")
+
+SIGNATURE_HEADER = "X-Agent-Relay-Signature"
+DELIVERY_HEADER = "X-Agent-Relay-Delivery"
+ATTEMPT_HEADER = "X-Agent-Relay-Attempt"
+EVENT_HEADER = "X-Agent-Relay-Event"
+LEASE_MARGIN_MS = 10_000
+
+
+def sign(secret: str, body: bytes) -> str:
+    """The signature header value: `sha256=<hex HMAC-SHA256 of the exact body>`."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def backoff_ms(attempt: int, settings: Settings) -> int:
+    """Delay after failed attempt n: base * 2^(n-1), capped, with "equal jitter" (half fixed,
+    half random) so receivers that come back are not hit by every relay at once."""
+    delay = min(settings.callback_backoff_max_ms, settings.callback_backoff_base_ms * 2 ** (attempt - 1))
+    return int(delay / 2 + random.uniform(0, delay / 2))
+
+
+def _lease(uow: UnitOfWork, delivery_id: int, lease_ms: int, max_attempts: int) -> dict[str, Any] | None:
+    row = repo.lease_delivery(uow.conn, delivery_id, uow.now, uow.now + lease_ms)
+    if row is None:
+        return None  # not due, delivered, or another worker holds it
+    attempt = row["attempts"]
+    if attempt > max_attempts:  # the last attempt's process died before finishing it
+        _finish(uow, dict(row), attempt, None, "max attempts reached", 0, max_attempts, None)
+        return None
+    try:
+        with uow.conn.begin_nested():
+            repo.insert_attempt(uow.conn, delivery_id, attempt, uow.now)
+    except IntegrityError:
+        return None
+    return dict(row)
+
+
+def _finish(
+    uow: UnitOfWork,
+    delivery: dict[str, Any],
+    attempt: int,
+    status_code: int | None,
+    error: str | None,
+    duration_ms: int,
+    max_attempts: int,
+    settings: Settings | None,
+) -> str:
+    if status_code is not None and 200 <= status_code < 300:
+        outcome, values = "delivered", {"status": "delivered", "delivered_at": uow.now}
+    elif attempt >= max_attempts or settings is None:
+        outcome, values = "dead", {"status": "dead"}
+    else:
+        outcome, values = "retry", {"next_attempt_at": uow.now + backoff_ms(attempt, settings)}
+    finished = repo.finish_attempt(
+        uow.conn,
+        delivery["id"],
+        attempt,
+        status_code=status_code,
+        error=error,
+        duration_ms=duration_ms,
+        now=uow.now,
+        delivery_values=values,
+    )
+    if finished and outcome == "dead":
+        activity.record(
+            uow,
+            kind="task",
+            title=f"Callback delivery {delivery['id']} failed for good",
+            body=f"{delivery['url']}: {error or f'HTTP {status_code}'} after {attempt} attempt(s)",
+            icon="ti-alert-triangle",
+            view="tasks",
+            metadata={"taskId": delivery["task_id"], "deliveryId": delivery["id"]},
+        )
+    return outcome if finished else "lost-lease"
+
+
+class CallbackWorker:
+    """Started by the app lifespan; wakes on task events and when the next retry is due."""
+
+    def __init__(self, relay: Relay) -> None:
+        self.relay = relay
+        self.settings = relay.settings
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._client: httpx.AsyncClient | None = None
+
+    def start(self) -> None:
+        self._client = httpx.AsyncClient(
+            timeout=self.settings.callback_timeout_ms / 1000,
+            follow_redirects=False,
+            headers={"User-Agent": f"agent-relay/{__version__}"},
+        )
+        self._task = asyncio.create_task(self._run(), name="callback-worker")
+
+    async def stop(self) -> None:
+        self._stopping = True  # the loop also checks this: a cancel can be swallowed by a racing wakeup
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def _run(self) -> None:
+        hub = self.relay.hub
+        sub = hub.subscribe(accept=lambda ev: ev.name in ("task.created", "task.updated"), maxsize=64)
+        poll_ms = self.settings.callback_poll_interval_ms
+        try:
+            while not self._stopping:
+                try:
+                    while not self._stopping and await self.run_once():
+                        pass
+                    next_due = await self.relay.db.read(repo.next_due_at)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("callback round failed")
+                    next_due = None
+                wait_ms = poll_ms if next_due is None else max(0, min(poll_ms, next_due - now_ms()))
+                if sub.overflowed:
+                    sub.reset()
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(wait_ms / 1000):  # unlike wait_for, never eats a cancel
+                        await sub.queue.get()
+                while not sub.queue.empty():
+                    sub.queue.get_nowait()
+        finally:
+            hub.unsubscribe(sub)
+
+    async def run_once(self) -> int:
+        """One round: lease and send every due delivery (up to the concurrency). Returns how
+        many attempts were made."""
+        limit = self.settings.callback_concurrency
+        ids = await self.relay.db.read(lambda conn: repo.due_delivery_ids(conn, now_ms(), limit))
+        if not ids:
+            return 0
+        results = await asyncio.gather(*(self._attempt(i) for i in ids))
+        return sum(results)
+
+    async def _attempt(self, delivery_id: int) -> int:
+        settings = self.settings
+        max_attempts = settings.callback_max_attempts
+        lease_ms = settings.callback_timeout_ms + LEASE_MARGIN_MS
+        delivery = await self.relay.db.write(lambda uow: _lease(uow, delivery_id, lease_ms, max_attempts))
+        if delivery is None:
+            return 0
+        attempt = delivery["attempts"]
+        body = delivery["body"].encode()
+        headers = {
+            "Content-Type": "application/json",
+            DELIVERY_HEADER: str(delivery["id"]),
+            ATTEMPT_HEADER: str(attempt),
+            EVENT_HEADER: delivery["event"],
+        }
+        secret = settings.integration_secret_map.get(delivery["source"])
+        if secret:
+            headers[SIGNATURE_HEADER] = sign(secret, body)
+        status_code: int | None = None
+        error: str | None = None
+        started = time.perf_counter()
+        assert self._client is not None
+        try:
+            response = await self._client.post(delivery["url"], content=body, headers=headers)
+            status_code = response.status_code
+            if not 200 <= status_code < 300:
+                error = f"HTTP {status_code}"
+        except httpx.TimeoutException:
+            error = f"timeout after {settings.callback_timeout_ms} ms"
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"[:1000]
+        duration_ms = int((time.perf_counter() - started) * 1000)
+        await self.relay.db.write(
+            lambda uow: _finish(
+                uow, delivery, attempt, status_code, error, duration_ms, max_attempts, settings
+            )
+        )
+        return 1

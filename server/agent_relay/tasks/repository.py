@@ -1,0 +1,293 @@
+"""Task and callback-delivery queries. Every state change is a conditional UPDATE."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, RowMapping
+
+from agent_relay.models import CallbackAttempt, CallbackDelivery, Task
+
+tasks: sa.Table = Task.__table__  # type: ignore[attr-defined]
+deliveries: sa.Table = CallbackDelivery.__table__  # type: ignore[attr-defined]
+attempts: sa.Table = CallbackAttempt.__table__  # type: ignore[attr-defined]
+
+ACTIVE_STATUSES = ("open", "claimed", "in_progress", "blocked")
+FINAL_STATUSES = ("done", "failed", "canceled")
+
+
+def to_wire(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "body": row["body"],
+        "severity": row["severity"],
+        "status": row["status"],
+        "source": row["source"],
+        "externalId": row["external_id"],
+        "target": row["target"],
+        "claimedBy": row["claimed_by"],
+        "claimExpiresAt": row["claim_expires_at"],
+        "callbackUrl": row["callback_url"],
+        "meta": row["meta"],
+        "note": row["note"],
+        "messageId": row["message_id"],
+        "createdAt": row["created_at"],
+        "updatedAt": row["updated_at"],
+    }
+
+
+def insert(conn: Connection, values: dict[str, Any]) -> int:
+    return conn.execute(sa.insert(tasks).returning(tasks.c.id), values).scalar_one()
+
+
+def get(conn: Connection, task_id: int) -> RowMapping | None:
+    return conn.execute(sa.select(tasks).where(tasks.c.id == task_id)).mappings().first()
+
+
+def by_external_id(conn: Connection, source: str, external_id: str) -> RowMapping | None:
+    return (
+        conn.execute(sa.select(tasks).where(tasks.c.source == source, tasks.c.external_id == external_id))
+        .mappings()
+        .first()
+    )
+
+
+def list_filtered(
+    conn: Connection,
+    *,
+    status: str | None,
+    claimed_by: str | None,
+    source: str | None,
+    target: str | None,
+    before: int | None,
+    limit: int,
+) -> list[RowMapping]:
+    q = sa.select(tasks)
+    if status:
+        q = q.where(tasks.c.status == status)
+    if claimed_by:
+        q = q.where(tasks.c.claimed_by == claimed_by)
+    if source:
+        q = q.where(tasks.c.source == source)
+    if target:
+        q = q.where(tasks.c.target == target)
+    if before is not None:
+        q = q.where(tasks.c.id < before)
+    return list(conn.execute(q.order_by(tasks.c.id.desc()).limit(limit)).mappings())
+
+
+def update_if(
+    conn: Connection, task_id: int, expected_status: str, values: dict[str, Any]
+) -> RowMapping | None:
+    """Compare-and-set on the status read a moment ago: None when someone moved it meanwhile."""
+    return (
+        conn.execute(
+            sa.update(tasks)
+            .where(tasks.c.id == task_id, tasks.c.status == expected_status)
+            .values(**values)
+            .returning(*tasks.c)
+        )
+        .mappings()
+        .first()
+    )
+
+
+def claim(conn: Connection, task_id: int, agent_id: str, expires_at: int, now: int) -> RowMapping | None:
+    """Atomic: exactly one of any number of concurrent claimers (in any process) wins."""
+    return (
+        conn.execute(
+            sa.update(tasks)
+            .where(
+                tasks.c.id == task_id,
+                tasks.c.status.in_(ACTIVE_STATUSES),
+                sa.or_(
+                    tasks.c.claimed_by.is_(None),
+                    tasks.c.claimed_by == agent_id,
+                    tasks.c.claim_expires_at < now,
+                ),
+            )
+            .values(
+                claimed_by=agent_id,
+                claim_expires_at=expires_at,
+                status=sa.case((tasks.c.status == "open", "claimed"), else_=tasks.c.status),
+                updated_at=now,
+            )
+            .returning(*tasks.c)
+        )
+        .mappings()
+        .first()
+    )
+
+
+def release_expired(conn: Connection, now: int) -> list[tuple[str, RowMapping]]:
+    """(previous status, released row) for every task whose lease ran out. Each release is
+    conditional on the row still being expired in that status, so concurrent reapers (or a
+    claim renewed meanwhile) never release a task twice."""
+    candidates = conn.execute(
+        sa.select(tasks.c.id, tasks.c.status).where(
+            tasks.c.claim_expires_at < now, tasks.c.status.in_(ACTIVE_STATUSES)
+        )
+    ).all()
+    out: list[tuple[str, RowMapping]] = []
+    for task_id, status in candidates:
+        row = (
+            conn.execute(
+                sa.update(tasks)
+                .where(tasks.c.id == task_id, tasks.c.status == status, tasks.c.claim_expires_at < now)
+                .values(status="open", claimed_by=None, claim_expires_at=None, updated_at=now)
+                .returning(*tasks.c)
+            )
+            .mappings()
+            .first()
+        )
+        if row is not None:
+            out.append((status, row))
+    return out
+
+
+def counts_by_source(conn: Connection) -> dict[str, dict[str, int]]:
+    rows = conn.execute(
+        sa.select(tasks.c.source, tasks.c.status, sa.func.count()).group_by(tasks.c.source, tasks.c.status)
+    )
+    out: dict[str, dict[str, int]] = {}
+    for source, status, n in rows:
+        out.setdefault(source, {})[status] = n
+    return out
+
+
+def count(conn: Connection) -> int:
+    return conn.execute(sa.select(sa.func.count()).select_from(tasks)).scalar_one()
+
+
+# -- callback deliveries -------------------------------------------------------------------
+
+
+def delivery_to_wire(row: RowMapping | dict[str, Any], attempt_rows: list[RowMapping]) -> dict[str, Any]:
+    return {
+        "id": row["id"],
+        "taskId": row["task_id"],
+        "url": row["url"],
+        "event": row["event"],
+        "status": row["status"],
+        "attemptCount": row["attempts"],
+        "nextAttemptAt": row["next_attempt_at"] if row["status"] == "pending" else None,
+        "lastStatusCode": row["last_status_code"],
+        "lastError": row["last_error"],
+        "deliveredAt": row["delivered_at"],
+        "createdAt": row["created_at"],
+        "updatedAt": row["updated_at"],
+        "attempts": [
+            {
+                "attempt": a["attempt"],
+                "statusCode": a["status_code"],
+                "error": a["error"],
+                "durationMs": a["duration_ms"],
+                "startedAt": a["started_at"],
+                "finishedAt": a["finished_at"],
+            }
+            for a in attempt_rows
+        ],
+    }
+
+
+def insert_delivery(conn: Connection, values: dict[str, Any]) -> int:
+    return conn.execute(sa.insert(deliveries).returning(deliveries.c.id), values).scalar_one()
+
+
+def deliveries_for_task(conn: Connection, task_id: int) -> list[dict[str, Any]]:
+    rows = list(
+        conn.execute(
+            sa.select(deliveries).where(deliveries.c.task_id == task_id).order_by(deliveries.c.id.desc())
+        ).mappings()
+    )
+    if not rows:
+        return []
+    by_delivery: dict[int, list[RowMapping]] = {}
+    for a in conn.execute(
+        sa.select(attempts)
+        .where(attempts.c.delivery_id.in_([r["id"] for r in rows]))
+        .order_by(attempts.c.delivery_id, attempts.c.attempt)
+    ).mappings():
+        by_delivery.setdefault(a["delivery_id"], []).append(a)
+    return [delivery_to_wire(r, by_delivery.get(r["id"], [])) for r in rows]
+
+
+def due_delivery_ids(conn: Connection, now: int, limit: int) -> list[int]:
+    return list(
+        conn.execute(
+            sa.select(deliveries.c.id)
+            .where(
+                deliveries.c.status == "pending",
+                deliveries.c.next_attempt_at <= now,
+                sa.or_(deliveries.c.lease_expires_at.is_(None), deliveries.c.lease_expires_at < now),
+            )
+            .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def next_due_at(conn: Connection) -> int | None:
+    return conn.execute(
+        sa.select(
+            sa.func.min(sa.func.coalesce(deliveries.c.lease_expires_at, deliveries.c.next_attempt_at))
+        ).where(deliveries.c.status == "pending")
+    ).scalar()
+
+
+def lease_delivery(conn: Connection, delivery_id: int, now: int, lease_until: int) -> RowMapping | None:
+    """Take the next attempt of a due delivery. The attempt number doubles as the lease
+    token: only the holder of attempt n can finish it."""
+    return (
+        conn.execute(
+            sa.update(deliveries)
+            .where(
+                deliveries.c.id == delivery_id,
+                deliveries.c.status == "pending",
+                deliveries.c.next_attempt_at <= now,
+                sa.or_(deliveries.c.lease_expires_at.is_(None), deliveries.c.lease_expires_at < now),
+            )
+            .values(attempts=deliveries.c.attempts + 1, lease_expires_at=lease_until, updated_at=now)
+            .returning(*deliveries.c)
+        )
+        .mappings()
+        .first()
+    )
+
+
+def insert_attempt(conn: Connection, delivery_id: int, attempt: int, now: int) -> None:
+    conn.execute(sa.insert(attempts).values(delivery_id=delivery_id, attempt=attempt, started_at=now))
+
+
+def finish_attempt(
+    conn: Connection,
+    delivery_id: int,
+    attempt: int,
+    *,
+    status_code: int | None,
+    error: str | None,
+    duration_ms: int,
+    now: int,
+    delivery_values: dict[str, Any],
+) -> bool:
+    conn.execute(
+        sa.update(attempts)
+        .where(attempts.c.delivery_id == delivery_id, attempts.c.attempt == attempt)
+        .values(status_code=status_code, error=error, duration_ms=duration_ms, finished_at=now)
+    )
+    result = conn.execute(
+        sa.update(deliveries)
+        .where(
+            deliveries.c.id == delivery_id, deliveries.c.attempts == attempt, deliveries.c.status == "pending"
+        )
+        .values(
+            last_status_code=status_code,
+            last_error=error,
+            lease_expires_at=None,
+            updated_at=now,
+            **delivery_values,
+        )
+    )
+    return result.rowcount == 1

@@ -1,0 +1,223 @@
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.api.task_helpers import execute, receiver, relay_client
+
+FAST = {
+    "integration_tokens": "ci=tok-ci",
+    "integration_secrets": "ci=s3cret",
+    "callback_backoff_base_ms": 100,
+    "callback_timeout_ms": 300,
+    "callback_poll_interval_ms": 50,
+}
+CI = {"X-Agent-Relay-Token": "tok-ci"}
+
+
+async def post_event(
+    client: httpx.AsyncClient, callback_url: str, external_id: str = "build-1", **extra: Any
+) -> dict:
+    body = {"externalId": external_id, "title": "CI failed", "callbackUrl": callback_url, **extra}
+    response = await client.post("/api/integrations/events", json=body, headers=CI)
+    assert response.status_code in (200, 201), response.text
+    return response.json()
+
+
+async def wait_for(client: httpx.AsyncClient, task_id: int, done: Any, timeout: float = 15) -> list[dict]:
+    deadline = time.monotonic() + timeout
+    while True:
+        deliveries = (await client.get(f"/api/tasks/{task_id}/deliveries")).json()
+        if done(deliveries):
+            return deliveries
+        assert time.monotonic() < deadline, f"deliveries never got there: {deliveries}"
+        await asyncio.sleep(0.03)
+
+
+def settled(n: int = 1):
+    return lambda ds: len(ds) >= n and all(d["status"] != "pending" for d in ds)
+
+
+def valid_signature(secret: str, headers: dict[str, str], body: bytes) -> bool:
+    expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(headers["x-agent-relay-signature"], expected)
+
+
+async def test_fails_then_times_out_then_delivers_signed(db_url: str, tmp_path: Path) -> None:
+    with receiver([500, ("sleep", 1.6, 200)], then=200) as hook:
+        async with relay_client(db_url, tmp_path / "h", **{**FAST, "callback_timeout_ms": 1000}) as client:
+            task = await post_event(client, hook.url)
+            [delivery] = await wait_for(client, task["id"], settled())
+    assert delivery["status"] == "delivered" and delivery["event"] == "task.created", delivery
+    assert delivery["attemptCount"] == 3, delivery
+    assert delivery["lastStatusCode"] == 200 and delivery["lastError"] is None
+    attempts = delivery["attempts"]
+    assert [a["attempt"] for a in attempts] == [1, 2, 3]
+    assert [a["statusCode"] for a in attempts] == [500, None, 200]
+    assert attempts[0]["error"] == "HTTP 500"
+    assert attempts[1]["error"] == "timeout after 1000 ms" and attempts[1]["durationMs"] >= 900
+    assert attempts[2]["error"] is None and all(isinstance(a["durationMs"], int) for a in attempts)
+
+    assert len(hook.requests) == 3
+    bodies = {r.body for r in hook.requests}
+    assert len(bodies) == 1, "every attempt sends the same bytes"
+    sent = json.loads(hook.requests[0].body)
+    assert sent == task, "the body is the task JSON"
+    for n, request in enumerate(hook.requests, start=1):
+        assert valid_signature("s3cret", request.headers, request.body)
+        assert request.headers["x-agent-relay-delivery"] == str(delivery["id"])
+        assert request.headers["x-agent-relay-attempt"] == str(n)
+        assert request.headers["x-agent-relay-event"] == "task.created"
+        assert request.headers["content-type"] == "application/json"
+    assert not valid_signature("wrong", hook.requests[0].headers, hook.requests[0].body)
+
+
+async def test_backoff_schedule_then_dead(db_url: str, tmp_path: Path) -> None:
+    settings = {**FAST, "callback_max_attempts": 4, "callback_backoff_base_ms": 100}
+    with receiver(then=503) as hook:
+        async with relay_client(db_url, tmp_path / "h", **settings) as client:
+            task = await post_event(client, hook.url)
+            [delivery] = await wait_for(client, task["id"], settled())
+            activity = (await client.get("/api/activity", params={"kind": "task"})).json()
+    assert (
+        delivery["status"] == "dead" and delivery["attemptCount"] == 4 and delivery["nextAttemptAt"] is None
+    )
+    assert [a["statusCode"] for a in delivery["attempts"]] == [503] * 4
+    assert len(hook.requests) == 4, "no attempt after the last"
+    gaps = [b.at - a.at for a, b in zip(hook.requests, hook.requests[1:], strict=False)]
+    # delay after attempt n: base * 2^(n-1), half of it fixed, half jitter; never earlier
+    # (a constant or linear backoff fails the last bound: 400 ms / 2)
+    for n, gap in enumerate(gaps, start=1):
+        assert gap >= 0.100 * 2 ** (n - 1) / 2 - 0.01, gaps
+    assert any(a["title"] == f"Callback delivery {delivery['id']} failed for good" for a in activity)
+
+
+async def test_one_delivery_per_reported_change(db_url: str, tmp_path: Path) -> None:
+    settings = {**FAST, "integration_secrets": ""}  # falls back to signing with the token
+    with receiver() as hook:
+        async with relay_client(db_url, tmp_path / "h", **settings) as client:
+            task = await post_event(client, hook.url)
+            await wait_for(client, task["id"], settled(1))
+            await post_event(client, hook.url, title="CI failed again")  # no status change: no callback
+            await client.post(f"/api/tasks/{task['id']}/claim", json={"agentId": "a1"})
+            await client.post(
+                f"/api/tasks/{task['id']}/status", json={"status": "in_progress", "agentId": "a1"}
+            )
+            await client.post(f"/api/tasks/{task['id']}/status", json={"status": "done", "agentId": "a1"})
+            deliveries = await wait_for(client, task["id"], settled(4))
+    assert [d["event"] for d in deliveries] == ["task.updated"] * 3 + ["task.created"]
+    assert all(d["status"] == "delivered" and d["attemptCount"] == 1 for d in deliveries)
+    statuses = sorted(json.loads(r.body)["status"] for r in hook.requests)
+    assert statuses == ["claimed", "done", "in_progress", "open"]
+    assert all(valid_signature("tok-ci", r.headers, r.body) for r in hook.requests)
+    assert len(hook.requests) == 4
+
+
+async def test_restart_resumes_pending_deliveries(db_url: str, tmp_path: Path) -> None:
+    settings = {**FAST, "callback_backoff_base_ms": 1500}
+    with receiver([500], then=200) as hook:
+        async with relay_client(db_url, tmp_path / "h", **settings) as client:
+            task = await post_event(client, hook.url)
+            [pending] = await wait_for(
+                client,
+                task["id"],
+                lambda ds: ds and ds[0]["attemptCount"] == 1 and ds[0]["attempts"][0]["statusCode"],
+            )
+        # the server is gone between attempts; the delivery waits in the database
+        assert pending["status"] == "pending" and pending["nextAttemptAt"] is not None
+        assert len(hook.requests) == 1
+        execute(db_url, "UPDATE callback_deliveries SET next_attempt_at = 0")  # time passes
+        async with relay_client(db_url, tmp_path / "h2", **settings) as client:
+            [delivery] = await wait_for(client, task["id"], settled())
+    assert delivery["status"] == "delivered" and delivery["attemptCount"] == 2
+    assert [a["statusCode"] for a in delivery["attempts"]] == [500, 200]
+    assert [r.headers["x-agent-relay-attempt"] for r in hook.requests] == ["1", "2"]
+
+
+async def test_attempt_cut_off_by_a_crash_is_retried_as_the_next_attempt(db_url: str, tmp_path: Path) -> None:
+    settings = {**FAST, "callback_timeout_ms": 5000}
+    with receiver([("sleep", 1.0, 200)], then=200) as hook:
+        async with relay_client(db_url, tmp_path / "h", **settings) as client:
+            task = await post_event(client, hook.url)
+            deadline = time.monotonic() + 10
+            while not hook.requests:  # the first attempt is in flight
+                assert time.monotonic() < deadline
+                await asyncio.sleep(0.02)
+        # the relay stopped mid-attempt: attempt 1 never finished, its lease is still held
+        async with relay_client(db_url, tmp_path / "h2", **settings) as client:
+            await asyncio.sleep(0.3)
+            [held] = (await client.get(f"/api/tasks/{task['id']}/deliveries")).json()
+            assert held["status"] == "pending" and held["attemptCount"] == 1, (
+                "nobody re-sends a leased attempt"
+            )
+            execute(db_url, "UPDATE callback_deliveries SET lease_expires_at = 1")  # the lease runs out
+            [delivery] = await wait_for(client, task["id"], settled())
+    assert delivery["status"] == "delivered" and delivery["attemptCount"] == 2
+    first, second = delivery["attempts"]
+    assert first["finishedAt"] is None and first["statusCode"] is None
+    assert second["statusCode"] == 200
+    assert [r.headers["x-agent-relay-attempt"] for r in hook.requests] == ["1", "2"]
+
+
+async def test_two_relays_never_send_the_same_attempt(db_url: str, tmp_path: Path) -> None:
+    with receiver() as hook:
+        async with (
+            relay_client(db_url, tmp_path / "a", **FAST) as one,
+            relay_client(db_url, tmp_path / "b", **FAST) as two,
+        ):
+            tasks = await asyncio.gather(
+                *(post_event(one if i % 2 else two, hook.url, external_id=f"b{i}") for i in range(8))
+            )
+            for task in tasks:
+                await wait_for(one, task["id"], settled())
+            await asyncio.sleep(0.2)  # room for a duplicate to show up
+    keys = [(r.headers["x-agent-relay-delivery"], r.headers["x-agent-relay-attempt"]) for r in hook.requests]
+    assert len(keys) == 8 and len(set(keys)) == 8, keys
+
+
+def test_server_killed_mid_retry_resumes_on_start(db_url: str, tmp_path: Path) -> None:
+    """A real server process, SIGKILLed while a delivery waits for its retry."""
+    from tests.support import ServerProcess
+
+    env = {
+        "AGENT_RELAY_INTEGRATION_TOKENS": "ci=tok-ci",
+        "AGENT_RELAY_CALLBACK_BACKOFF_BASE_MS": "1500",
+        "AGENT_RELAY_CALLBACK_POLL_INTERVAL_MS": "50",
+    }
+    with receiver([500], then=200) as hook:
+        server = ServerProcess(db_url, tmp_path / "one", env=env).start()
+        try:
+            body = {"externalId": "b1", "title": "CI failed", "callbackUrl": hook.url}
+            task = httpx.post(f"{server.url}/api/integrations/events", json=body, headers=CI).json()
+            deadline = time.monotonic() + 15
+            while not hook.requests:
+                assert time.monotonic() < deadline
+                time.sleep(0.02)
+            time.sleep(0.2)  # let it record the failed attempt
+            assert server.proc is not None
+            server.proc.kill()  # no shutdown, no cleanup
+            server.proc.wait()
+        finally:
+            server.stop()
+        assert len(hook.requests) == 1
+        second = ServerProcess(db_url, tmp_path / "two", env=env).start()
+        try:
+            deadline = time.monotonic() + 15
+            while True:
+                [delivery] = httpx.get(f"{second.url}/api/tasks/{task['id']}/deliveries").json()
+                if delivery["status"] != "pending":
+                    break
+                assert time.monotonic() < deadline, delivery
+                time.sleep(0.05)
+        finally:
+            second.stop()
+    assert delivery["status"] == "delivered" and delivery["attemptCount"] == 2
+    assert [a["statusCode"] for a in delivery["attempts"]] == [500, 200]
+    assert [r.headers["x-agent-relay-attempt"] for r in hook.requests] == ["1", "2"]
