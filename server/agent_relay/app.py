@@ -26,6 +26,7 @@ from agent_relay.inbox.router import router as inbox_router
 from agent_relay.messages.router import router as messages_router
 from agent_relay.middleware import AssumeJson, BodySizeLimit, TokenAuth
 from agent_relay.settings import Settings
+from agent_relay.spec import install as install_spec
 from agent_relay.system import reaper
 from agent_relay.system.router import router as system_router
 from agent_relay.validation import first_message
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     _install_error_handlers(app)
+    install_spec(app)
     app.add_middleware(AssumeJson)  # type: ignore[arg-type]
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)  # type: ignore[arg-type]
     app.add_middleware(TokenAuth, token=settings.token)  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from agent_relay.activity import repository as repo
 from agent_relay.activity import service
 from agent_relay.activity.schemas import ActivityIn, ActivityOut
 from agent_relay.context import RelayDep
-from agent_relay.wire import LimitQuery, error_responses, json_response
+from agent_relay.wire import MAX_INT, LimitQuery, error_responses, json_response
 
 router = APIRouter(prefix="/api/activity", tags=["activity"])
 
@@ -19,7 +19,7 @@ async def list_activity(
     kind: Annotated[str | None, Query(max_length=40)] = None,
     agent_id: Annotated[str | None, Query(alias="agentId", max_length=200)] = None,
     view: Annotated[str | None, Query(max_length=80)] = None,
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
     limit: LimitQuery = 100,
 ):
     """The activity feed, newest first."""

@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints
 
-from agent_relay.wire import OutModel, WireModel
+from agent_relay.wire import MAX_INT, OutModel, WireModel
 
 
 class ActivityIn(WireModel):
@@ -17,7 +17,7 @@ class ActivityIn(WireModel):
     meta: Annotated[str, StringConstraints(max_length=500)] | None = None
     icon: Annotated[str, StringConstraints(max_length=80)] | None = None
     view: Annotated[str, StringConstraints(max_length=80)] | None = None
-    message_id: Annotated[int, Field(gt=0)] | None = None
+    message_id: Annotated[int, Field(gt=0, le=MAX_INT)] | None = None
     agent_id: Annotated[str, StringConstraints(max_length=200)] | None = None
     metadata: dict[str, Any] | None = None
 

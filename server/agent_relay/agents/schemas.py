@@ -4,7 +4,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
-from agent_relay.wire import OutModel, WireModel
+from agent_relay.wire import MAX_INT, OutModel, WireModel
 
 AgentKind = Literal["provider", "channel", "orchestrator", "system", "user"]
 AgentStatus = Literal["online", "idle", "busy", "offline"]
@@ -16,7 +16,7 @@ TagList = Annotated[list[Annotated[str, StringConstraints(min_length=1, max_leng
 
 class SessionFields(WireModel):
     instance_id: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
-    epoch: Annotated[int, Field(ge=0)] | None = None
+    epoch: Annotated[int, Field(ge=0, le=MAX_INT)] | None = None
 
 
 class AgentRegister(SessionFields):
@@ -52,9 +52,19 @@ class Heartbeat(SessionFields):
     status: AgentStatus | None = None
     ready: bool | None = None
 
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"status": "busy", "ready": True, "instanceId": "6f1c0d2e", "epoch": 1}]
+        }
+    }
+
 
 class AgentActionIn(WireModel):
     action: Literal["restart", "shutdown"]
+
+    model_config = {
+        "json_schema_extra": {"examples": [{"action": "restart"}]}
+    }
 
 
 class AgentCard(OutModel):

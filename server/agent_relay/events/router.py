@@ -20,7 +20,7 @@ from agent_relay.db import PendingEvent
 from agent_relay.errors import BadRequest
 from agent_relay.events.filters import AgentFilter
 from agent_relay.events.log import events_after, latest_event_id
-from agent_relay.wire import error_responses
+from agent_relay.wire import MAX_INT, error_responses
 
 router = APIRouter(tags=["events"])
 
@@ -39,7 +39,7 @@ async def stream_events(
     relay: RelayDep,
     agent_id: Annotated[str | None, Query(alias="agentId", max_length=200)] = None,
     last_event_id: Annotated[str | None, Header()] = None,
-    after: Annotated[int | None, Query(ge=0, description="Like Last-Event-ID, for clients that cannot set it")] = None,
+    after: Annotated[int | None, Query(ge=0, le=MAX_INT, description="Like Last-Event-ID, for clients that cannot set it")] = None,
     token: Annotated[str | None, Query(description="The relay token, for EventSource clients")] = None,
 ):
     """Live events (`message.new`, `agent.status`, `task.updated`, …). Reconnect with

@@ -11,7 +11,7 @@ from agent_relay.inbox import service
 from agent_relay.inbox.schemas import DraftIn, DraftOut
 from agent_relay.messages import repository as messages_repo
 from agent_relay.messages.schemas import MessageOut
-from agent_relay.wire import LimitQuery, OkBody, error_responses, json_response
+from agent_relay.wire import MAX_INT, LimitQuery, OkBody, error_responses, json_response
 
 router = APIRouter(prefix="/api/inbox", tags=["inbox"])
 
@@ -24,7 +24,7 @@ async def list_inbox(
     request: Request,
     relay: RelayDep,
     unread: bool = False,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
     limit: LimitQuery = 100,
     wait: Annotated[float, Query(ge=0, le=60, description="Long-poll: seconds to wait for something")] = 0,
 ):

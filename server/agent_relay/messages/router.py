@@ -9,11 +9,11 @@ from agent_relay.context import RelayDep
 from agent_relay.messages import repository as repo
 from agent_relay.messages import service
 from agent_relay.messages.schemas import AckOut, AgentRef, ClaimIn, DeletedOut, MessageKind, MessageOut, SendMessage
-from agent_relay.wire import LimitQuery, error_responses, json_response
+from agent_relay.wire import MAX_INT, LimitQuery, error_responses, json_response
 
 router = APIRouter(prefix="/api/messages", tags=["messages"])
 
-MessageId = Annotated[int, Path(alias="id", ge=1, description="Message id")]
+MessageId = Annotated[int, Path(alias="id", ge=1, le=MAX_INT, description="Message id")]
 
 
 @router.post(
@@ -54,8 +54,8 @@ async def list_messages(
     to: Annotated[str | None, Query(max_length=200)] = None,
     kind: MessageKind | None = None,
     channel: Annotated[str | None, Query(max_length=200)] = None,
-    after: Annotated[int | None, Query(ge=0)] = None,
-    before: Annotated[int | None, Query(ge=1)] = None,
+    after: Annotated[int | None, Query(ge=0, le=MAX_INT)] = None,
+    before: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
     limit: LimitQuery = 100,
 ):
     """Messages, newest first."""

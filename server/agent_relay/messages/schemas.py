@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints
 
 from agent_relay.agents.schemas import SessionFields
-from agent_relay.wire import OutModel, WireModel
+from agent_relay.wire import MAX_INT, OutModel, WireModel
 
 MessageKind = Literal["chat", "channel.event", "task", "pair", "control", "system"]
 MESSAGE_KINDS: tuple[str, ...] = MessageKind.__args__  # type: ignore[attr-defined]
@@ -19,7 +19,7 @@ class SendMessage(SessionFields):
     body: Annotated[str, StringConstraints(min_length=1)]
     kind: MessageKind = "chat"
     subject: Annotated[str, StringConstraints(max_length=500)] | None = None
-    reply_to: Annotated[int, Field(gt=0)] | None = None
+    reply_to: Annotated[int, Field(gt=0, le=MAX_INT)] | None = None
     claimable: bool | None = None
     idempotency_key: Annotated[str, StringConstraints(min_length=1, max_length=240)] | None = None
     meta: dict[str, Any] | None = None
@@ -46,14 +46,28 @@ class SendMessage(SessionFields):
 class AgentRef(SessionFields):
     agent_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
+    model_config = {
+        "json_schema_extra": {"examples": [{"agentId": "claude-1"}]}
+    }
+
 
 class ClaimIn(AgentRef):
-    lease_ms: Annotated[int, Field(gt=0)] | None = None
+    lease_ms: Annotated[int, Field(gt=0, le=MAX_INT)] | None = None
+
+    model_config = {
+        "json_schema_extra": {"examples": [{"agentId": "claude-1", "leaseMs": 600000}]}
+    }
 
 
 class BroadcastIn(WireModel):
     subject: Annotated[str, StringConstraints(max_length=500)] | None = None
     body: Annotated[str, StringConstraints(min_length=1)]
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"subject": "Maintenance", "body": "The relay restarts at 18:00 UTC"}]
+        }
+    }
 
 
 class MessageOut(OutModel):
