@@ -1,6 +1,6 @@
 """Write the server's OpenAPI spec to sdk/openapi.json (or the path given), sorted and stable.
 
-    python scripts/export_openapi.py [OUT]
+python scripts/export_openapi.py [OUT]
 """
 
 from __future__ import annotations

@@ -23,8 +23,10 @@ generate() {  # generate SPEC_PATH OUT_DIR
   "$BIN/python" scripts/sdk_templates.py "$tmp/templates"
   "$BIN/openapi-python-client" generate --path "$1" --config "$CONFIG" --meta none \
     --custom-template-path "$tmp/templates" \
-    --output-path "$tmp/_generated" --overwrite --fail-on-warning >"$tmp/log" 2>&1 \
+    --output-path "$tmp/_generated" --overwrite >"$tmp/log" 2>&1 \
     || { cat "$tmp/log" >&2; rm -rf "$tmp"; return 1; }
+  # Warnings name routes the generator skips (e.g. a `*/*` body); show them, keep going.
+  if grep -q "WARNING" "$tmp/log"; then grep -A3 "WARNING" "$tmp/log" >&2; fi
   rm -rf "$2"
   mkdir -p "$(dirname "$2")"
   mv "$tmp/_generated" "$2"

@@ -13,12 +13,7 @@ from pathlib import Path
 import openapi_python_client
 
 OLD = "from typing import Any, Self\n"
-NEW = (
-    "from typing import TYPE_CHECKING, Any\n"
-    "\n"
-    "if TYPE_CHECKING:\n"
-    "    from typing_extensions import Self\n"
-)
+NEW = "from typing import TYPE_CHECKING, Any\n\nif TYPE_CHECKING:\n    from typing_extensions import Self\n"
 
 
 def main(out: str) -> None:

@@ -1,6 +1,6 @@
 """Typed Python client for the agent relay.
 
-    from agent_relay_client import RelayClient, RelayAgent
+from agent_relay_client import RelayClient, RelayAgent
 """
 
 from agent_relay_client._generated import models

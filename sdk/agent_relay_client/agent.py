@@ -33,16 +33,18 @@ class _AgentBase:
         url: str | None = None,
         token: str | None = None,
         heartbeat_interval: float = 30.0,
+        epoch: int | None = None,
         **card: Any,
     ) -> None:
         """`card` holds extra registration fields in wire names: kind, label, tags,
-        capabilities, meta, status, ready."""
+        capabilities, meta, status, ready. `epoch` defaults to the wall clock in ms, so
+        each restart of the agent outranks the last."""
         self.id = agent_id
         self.name = name or agent_id
         self.card_fields = card
         self.heartbeat_interval = heartbeat_interval
         self.instance_id = uuid.uuid4().hex
-        self.epoch = time.time_ns() // 1_000_000
+        self.epoch = epoch if epoch is not None else time.time_ns() // 1_000_000
         self.superseded = False
         self._url = url
         self._token = token

@@ -67,7 +67,8 @@ def _message_line(m: dict[str, Any]) -> str:
     subject = f"[{m['subject']}] " if m.get("subject") else ""
     extra = f" ({', '.join(flags)})" if flags else ""
     body = " ".join(str(m.get("body", "")).split())
-    return f"#{m['id']} {_clock(m.get('createdAt'))} {m['from']} -> {m['to']} {m['kind']}{extra}: {subject}{body}"
+    head = f"#{m['id']} {_clock(m.get('createdAt'))} {m['from']} -> {m['to']} {m['kind']}{extra}"
+    return f"{head}: {subject}{body}"
 
 
 def cmd_agents(client: RelayClient, args: argparse.Namespace) -> None:
@@ -84,7 +85,7 @@ def cmd_agents(client: RelayClient, args: argparse.Namespace) -> None:
         rows.append((a["id"], a["status"], a["kind"], a.get("label") or "-", _ago(a["lastSeen"])))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip())
 
 
 def cmd_send(client: RelayClient, args: argparse.Namespace) -> None:
@@ -117,7 +118,9 @@ def cmd_claim(client: RelayClient, args: argparse.Namespace) -> None:
     if args.json:
         _print_json(message)
     else:
-        until = f" until {_clock(message.claim_expires_at)}" if isinstance(message.claim_expires_at, int) else ""
+        until = (
+            f" until {_clock(message.claim_expires_at)}" if isinstance(message.claim_expires_at, int) else ""
+        )
         print(f"claimed #{message.id} as {args.agent}{until}")
 
 
@@ -133,7 +136,9 @@ def _event_line(ev: RelayEvent) -> str:
 def cmd_tail(client: RelayClient, args: argparse.Namespace) -> None:
     for ev in client.events(agent_id=args.agent, last_event_id=args.last_event_id):
         if args.json:
-            print(json.dumps({"id": ev.id, "event": ev.event, "data": ev.data}, ensure_ascii=False), flush=True)
+            print(
+                json.dumps({"id": ev.id, "event": ev.event, "data": ev.data}, ensure_ascii=False), flush=True
+            )
         else:
             print(_event_line(ev), flush=True)
 
@@ -143,7 +148,10 @@ def cmd_health(client: RelayClient, args: argparse.Namespace) -> None:
     if args.json:
         _print_json(health)
     else:
-        print(f"{health.status}: relay {health.version}, database {health.database.kind}, up {health.uptime_ms // 1000}s")
+        print(
+            f"{health.status}: relay {health.version}, database {health.database.kind}, "
+            f"up {health.uptime_ms // 1000}s"
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -165,11 +173,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--label")
     p.set_defaults(func=cmd_agents)
 
-    p = sub.add_parser("send", parents=[common], help="send a message", description="Send TEXT ('-' reads stdin).")
+    p = sub.add_parser(
+        "send", parents=[common], help="send a message", description="Send TEXT ('-' reads stdin)."
+    )
     p.add_argument("--to", required=True, help="agent id, label:X, tag:X, cap:X or broadcast")
     p.add_argument("--from", dest="sender", default="user", help="sender id (default: user)")
     p.add_argument("--subject")
-    p.add_argument("--kind", default="chat", choices=["chat", "task", "pair", "control", "system", "channel.event"])
+    p.add_argument(
+        "--kind", default="chat", choices=["chat", "task", "pair", "control", "system", "channel.event"]
+    )
     p.add_argument("--claimable", action="store_true", help="let exactly one recipient claim it")
     p.add_argument("--reply-to", type=int, metavar="ID")
     p.add_argument("--idempotency-key", metavar="KEY", help="a repeat with the same key is not stored twice")
@@ -178,7 +190,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("inbox", parents=[common], help="read an agent's inbox (oldest first)")
     p.add_argument("agent")
-    p.add_argument("--wait", type=float, default=0, metavar="SECONDS", help="long-poll up to SECONDS (max 60)")
+    p.add_argument(
+        "--wait", type=float, default=0, metavar="SECONDS", help="long-poll up to SECONDS (max 60)"
+    )
     p.add_argument("--after", type=int, default=0, metavar="ID", help="only messages after this id")
     p.add_argument("--unread", action="store_true", help="only messages the agent has not acked")
     p.add_argument("--limit", type=int, default=100)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import importlib
-import inspect
 import json
 import os
 import pkgutil
@@ -56,18 +55,18 @@ def _operation(name: str) -> types.ModuleType:
         raise AttributeError(f"the relay API has no operation {name!r}") from None
 
 
-def _coerce_body(fn: Callable[..., Any], kwargs: dict[str, Any]) -> None:
-    """Turn a dict body into the generated model the operation expects."""
+class _WireBody(dict):  # type: ignore[type-arg]
+    """A dict body sent verbatim (wire names), so the server, not a client-side copy of its
+    rules, judges it and its error message comes back. Quacks like a generated model."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self)
+
+
+def _coerce_body(kwargs: dict[str, Any]) -> None:
     body = kwargs.get("body")
-    if not isinstance(body, Mapping):
-        return
-    annotation = inspect.signature(fn).parameters["body"].annotation
-    candidates = getattr(annotation, "__args__", (annotation,))
-    for candidate in candidates:
-        if isinstance(candidate, type) and hasattr(candidate, "from_dict"):
-            kwargs["body"] = candidate.from_dict(dict(body))
-            return
-    raise TypeError(f"cannot build a request body of type {annotation} from a dict")
+    if isinstance(body, Mapping) and not isinstance(body, _WireBody):
+        kwargs["body"] = _WireBody(body)
 
 
 def _unwrap(response: Response[Any]) -> Any:
@@ -135,7 +134,7 @@ class RelayClient(_Base):
     def call(self, operation: str, *args: Any, **kwargs: Any) -> Any:
         """Call any operation by id; returns the parsed answer or raises RelayError."""
         fn = _operation(operation).sync_detailed
-        _coerce_body(fn, kwargs)
+        _coerce_body(kwargs)
         try:
             return _unwrap(fn(*args, client=self.raw, **kwargs))
         except httpx.TransportError as exc:
@@ -212,7 +211,7 @@ class AsyncRelayClient(_Base):
 
     async def call(self, operation: str, *args: Any, **kwargs: Any) -> Any:
         fn = _operation(operation).asyncio_detailed
-        _coerce_body(fn, kwargs)
+        _coerce_body(kwargs)
         try:
             return _unwrap(await fn(*args, client=self.raw, **kwargs))
         except httpx.TransportError as exc:
@@ -241,7 +240,9 @@ class AsyncRelayClient(_Base):
         return cast(HeartbeatOut, await self.call("heartbeat_agent", agent_id, body=_drop_none(fields)))
 
     async def send(self, to: str, body: str, *, sender: str = "user", **extra: Any) -> MessageOut:
-        return cast(MessageOut, await self.call("send_message", body=self._send_call(to, body, sender, extra)))
+        return cast(
+            MessageOut, await self.call("send_message", body=self._send_call(to, body, sender, extra))
+        )
 
     async def inbox(
         self, agent_id: str, *, wait: float = 0, after: int = 0, unread: bool = False, limit: int = 100
