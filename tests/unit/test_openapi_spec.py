@@ -126,3 +126,15 @@ def test_generated_code_runs_on_python_310() -> None:
         source = file.read_text()
         ast.parse(source, filename=str(file), feature_version=(3, 10))
         assert not re.search(r"^from typing import .*\bSelf\b", source, re.M), f"{file} imports typing.Self"
+
+
+def test_sdk_does_not_need_the_server() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import agent_relay_client, agent_relay_client.cli, agent_relay_client.agent; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('agent_relay', 'fastapi', 'sqlalchemy')]; "
+        "assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT / "sdk")
