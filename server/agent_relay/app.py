@@ -24,7 +24,7 @@ from agent_relay.events.log import events_table, latest_event_id
 from agent_relay.events.router import router as events_router
 from agent_relay.inbox.router import router as inbox_router
 from agent_relay.messages.router import router as messages_router
-from agent_relay.middleware import AssumeJson, BodySizeLimit, TokenAuth
+from agent_relay.middleware import AssumeJson, BodySizeLimit, RejectNulInUrl, TokenAuth
 from agent_relay.settings import Settings
 from agent_relay.spec import install as install_spec
 from agent_relay.system import reaper
@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _install_error_handlers(app)
     install_spec(app)
     app.add_middleware(AssumeJson)  # type: ignore[arg-type]
+    app.add_middleware(RejectNulInUrl)  # type: ignore[arg-type]
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)  # type: ignore[arg-type]
     app.add_middleware(TokenAuth, token=settings.token)  # type: ignore[arg-type]
     return app

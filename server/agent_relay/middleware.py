@@ -122,6 +122,28 @@ class _TooLarge(Exception):
     pass
 
 
+class RejectNulInUrl:
+    """PostgreSQL text cannot hold NUL; a `%00` in a path or query parameter is a 400 here
+    instead of a driver error (bodies are checked by WireModel)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            if "\x00" in scope["path"]:
+                await _send_error(send, 400, "path must not contain NUL characters")
+                return
+            query = scope.get("query_string") or b""
+            if b"%00" in query:
+                for name, values in parse_qs(query.decode("latin-1"), keep_blank_values=True).items():
+                    if "\x00" in name or any("\x00" in v for v in values):
+                        field = name.replace("\x00", "") or "query"
+                        await _send_error(send, 400, f"{field} must not contain NUL characters")
+                        return
+        await self.app(scope, receive, send)
+
+
 class AssumeJson:
     """The original relay read every body as JSON whatever its Content-Type; clients that
     post with curl's default form type or none at all keep working. Raw uploads keep theirs."""

@@ -176,3 +176,17 @@ def test_url_and_token_from_environment(relay: RelayClient, monkeypatch: pytest.
     client = RelayClient()
     assert client.url == relay.url and client.token == "tok"
     assert client.health().ok is True
+
+
+def test_nul_characters_are_a_400_on_every_backend(relay: RelayClient) -> None:
+    """PostgreSQL text cannot store NUL; it used to surface as a 500 there."""
+    with pytest.raises(BadRequestError) as err:
+        relay.send("a1", "x\x00y", sender="b")
+    assert err.value.message == "body: must not contain NUL characters"
+    with pytest.raises(BadRequestError, match="meta: must not contain NUL characters"):
+        relay.register("a1", meta={"k": ["\x00"]})
+    with pytest.raises(BadRequestError, match="path must not contain NUL characters"):
+        relay.get_agent("a\x00b")
+    with pytest.raises(BadRequestError, match="to must not contain NUL characters"):
+        relay.list_messages(to="a\x00")
+    assert relay.send("a1", "fine", sender="b").body == "fine"
