@@ -23,16 +23,16 @@ run: install
 
 ## Every test: SQLite always, PostgreSQL too when AGENT_RELAY_TEST_POSTGRES_URL is set.
 test: install sdk-check
-	$(BIN)/ruff check server tests scripts
+	$(BIN)/ruff check server tests scripts sdk
 	$(BIN)/python -m pytest -q
 
 lint: install
-	$(BIN)/ruff check server tests scripts
-	$(BIN)/ruff format --check server tests scripts
+	$(BIN)/ruff check server tests scripts sdk
+	$(BIN)/ruff format --check server tests scripts sdk
 
 format: install
-	$(BIN)/ruff format server tests scripts
-	$(BIN)/ruff check --fix server tests scripts
+	$(BIN)/ruff format server tests scripts sdk
+	$(BIN)/ruff check --fix server tests scripts sdk
 
 bench: install
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
