@@ -32,12 +32,21 @@ class RelayEvent:
     data: Any  # the decoded JSON payload (a str if it was not JSON)
 
 
-def _decode(sse: ServerSentEvent) -> RelayEvent:
+def _decode(sse: ServerSentEvent, event_id: int | None) -> RelayEvent:
     try:
         data: Any = json.loads(sse.data)
     except ValueError:
         data = sse.data
-    return RelayEvent(id=int(sse.id) if sse.id else None, event=sse.event, data=data)
+    return RelayEvent(id=event_id, event=sse.event, data=data)
+
+
+def _new_id(sse: ServerSentEvent, last: int | None) -> int | None:
+    """The id of a stored event, or None for an ephemeral one (typing indicators …): those
+    carry no `id:` line, and the SSE parser then repeats the previous event's id."""
+    if not sse.id:
+        return None
+    event_id = int(sse.id)
+    return None if last is not None and event_id <= last else event_id
 
 
 def _request(agent_id: str | None, last_event_id: int | None) -> dict[str, Any]:
@@ -75,10 +84,11 @@ def iter_events(
                 else:
                     for sse in source.iter_sse():
                         delay = reconnect_delay
-                        if sse.id:
-                            last = int(sse.id)
+                        event_id = _new_id(sse, last)
+                        if event_id is not None:
+                            last = event_id
                         if sse.data:
-                            yield _decode(sse)
+                            yield _decode(sse, event_id)
         except httpx.TransportError as exc:
             if not reconnect:
                 raise RelayConnectionError(0, f"event stream from {url} lost: {exc!r}") from exc
@@ -111,10 +121,11 @@ async def aiter_events(
                 else:
                     async for sse in source.aiter_sse():
                         delay = reconnect_delay
-                        if sse.id:
-                            last = int(sse.id)
+                        event_id = _new_id(sse, last)
+                        if event_id is not None:
+                            last = event_id
                         if sse.data:
-                            yield _decode(sse)
+                            yield _decode(sse, event_id)
         except httpx.TransportError as exc:
             if not reconnect:
                 raise RelayConnectionError(0, f"event stream from {url} lost: {exc!r}") from exc

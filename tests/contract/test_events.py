@@ -6,6 +6,8 @@ import asyncio
 from collections.abc import Iterator
 
 from agent_relay_client import AsyncRelayClient, RelayClient, RelayEvent
+from agent_relay_client.events import _new_id
+from httpx_sse._decoders import SSEDecoder
 
 from tests.contract.conftest import DroppingProxy
 from tests.support import ServerProcess
@@ -93,3 +95,19 @@ async def test_async_events_reconnect(live_server: ServerProcess, proxy: Droppin
         await asyncio.wait_for(take(2), 20)
         await stream.aclose()
     _check(got, ["one", "two", "three"])
+
+
+def test_ephemeral_events_have_no_id_and_do_not_move_the_cursor() -> None:
+    decoder = SSEDecoder()
+    frames = (
+        "id: 5\nevent: message.new\ndata: {}\n\n"
+        "event: channel.activity\ndata: {}\n\n"  # ephemeral: no id line
+        "id: 6\nevent: x\ndata: 1\n\n"
+    )
+    events = [sse for line in frames.splitlines() if (sse := decoder.decode(line))]
+    last, ids = None, []
+    for sse in events:
+        event_id = _new_id(sse, last)
+        ids.append(event_id)
+        last = event_id if event_id is not None else last
+    assert ids == [5, None, 6]
