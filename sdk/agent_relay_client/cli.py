@@ -134,7 +134,12 @@ def _event_line(ev: RelayEvent) -> str:
 
 
 def cmd_tail(client: RelayClient, args: argparse.Namespace) -> None:
-    for ev in client.events(agent_id=args.agent, last_event_id=args.last_event_id):
+    def disconnected(error: Exception | None) -> None:
+        reason = f" ({error})" if error and str(error) else ""
+        print(f"relay: event stream lost{reason}; reconnecting", file=sys.stderr, flush=True)
+
+    events = client.events(agent_id=args.agent, last_event_id=args.last_event_id, on_disconnect=disconnected)
+    for ev in events:
         if args.json:
             print(
                 json.dumps({"id": ev.id, "event": ev.event, "data": ev.data}, ensure_ascii=False), flush=True

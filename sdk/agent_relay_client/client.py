@@ -194,8 +194,10 @@ class RelayClient(_Base):
         last_event_id: int | None = None,
         reconnect: bool = True,
         reconnect_delay: float = 0.5,
+        on_disconnect: Callable[[Exception | None], None] | None = None,
     ) -> Iterator[_events.RelayEvent]:
-        """Live events; reconnects on its own and resumes with Last-Event-ID (no gaps)."""
+        """Live events; reconnects on its own and resumes with Last-Event-ID (no gaps).
+        `on_disconnect(error_or_None)` is called before each reconnect attempt."""
         return _events.iter_events(
             self.raw.get_httpx_client(),
             agent_id=agent_id,
@@ -203,6 +205,7 @@ class RelayClient(_Base):
             reconnect=reconnect,
             reconnect_delay=reconnect_delay,
             url=self.url,
+            on_disconnect=on_disconnect,
         )
 
 
@@ -269,6 +272,7 @@ class AsyncRelayClient(_Base):
         last_event_id: int | None = None,
         reconnect: bool = True,
         reconnect_delay: float = 0.5,
+        on_disconnect: Callable[[Exception | None], None] | None = None,
     ) -> AsyncIterator[_events.RelayEvent]:
         return _events.aiter_events(
             self.raw.get_async_httpx_client(),
@@ -277,6 +281,7 @@ class AsyncRelayClient(_Base):
             reconnect=reconnect,
             reconnect_delay=reconnect_delay,
             url=self.url,
+            on_disconnect=on_disconnect,
         )
 
 

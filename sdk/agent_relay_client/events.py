@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,10 +69,12 @@ def iter_events(
     reconnect: bool = True,
     reconnect_delay: float = 0.5,
     url: str = "",
+    on_disconnect: Callable[[Exception | None], None] | None = None,
 ) -> Iterator[RelayEvent]:
     last = last_event_id
     delay = reconnect_delay
     while True:
+        lost: Exception | None = None
         try:
             with connect_sse(http, "GET", "/api/events", **_request(agent_id, last)) as source:
                 response = source.response
@@ -81,6 +83,7 @@ def iter_events(
                     error = error_for(response.status_code, response.content, response.headers)
                     if _fatal(response) or not reconnect:
                         raise error
+                    lost = error
                 else:
                     for sse in source.iter_sse():
                         delay = reconnect_delay
@@ -92,8 +95,11 @@ def iter_events(
         except httpx.TransportError as exc:
             if not reconnect:
                 raise RelayConnectionError(0, f"event stream from {url} lost: {exc!r}") from exc
+            lost = exc
         if not reconnect:
             return
+        if on_disconnect is not None:
+            on_disconnect(lost)
         time.sleep(delay)
         delay = min(delay * 2, MAX_DELAY)
 
@@ -106,10 +112,12 @@ async def aiter_events(
     reconnect: bool = True,
     reconnect_delay: float = 0.5,
     url: str = "",
+    on_disconnect: Callable[[Exception | None], None] | None = None,
 ) -> AsyncIterator[RelayEvent]:
     last = last_event_id
     delay = reconnect_delay
     while True:
+        lost: Exception | None = None
         try:
             async with aconnect_sse(http, "GET", "/api/events", **_request(agent_id, last)) as source:
                 response = source.response
@@ -118,6 +126,7 @@ async def aiter_events(
                     error = error_for(response.status_code, response.content, response.headers)
                     if _fatal(response) or not reconnect:
                         raise error
+                    lost = error
                 else:
                     async for sse in source.aiter_sse():
                         delay = reconnect_delay
@@ -129,7 +138,10 @@ async def aiter_events(
         except httpx.TransportError as exc:
             if not reconnect:
                 raise RelayConnectionError(0, f"event stream from {url} lost: {exc!r}") from exc
+            lost = exc
         if not reconnect:
             return
+        if on_disconnect is not None:
+            on_disconnect(lost)
         await asyncio.sleep(delay)
         delay = min(delay * 2, MAX_DELAY)

@@ -48,7 +48,8 @@ def test_reconnect_after_dropped_connection(live_server: ServerProcess, proxy: D
 def test_reconnect_across_server_restart(live_server: ServerProcess) -> None:
     client = RelayClient(live_server.url, token="")
     client.send("a1", "before", sender="b")
-    gen = client.events(last_event_id=0, reconnect_delay=0.1)
+    drops: list[Exception | None] = []
+    gen = client.events(last_event_id=0, reconnect_delay=0.1, on_disconnect=drops.append)
     events = _take(gen, 1)
     live_server.stop()
     live_server.start()
@@ -58,6 +59,7 @@ def test_reconnect_across_server_restart(live_server: ServerProcess) -> None:
     client.send("a1", "after", sender="b")
     events += _take(gen, 1)
     _check(events, ["before", "during-1", "during-2", "after"])
+    assert drops, "the stream noticed the restart and reconnected"
     gen.close()
 
 
