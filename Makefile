@@ -22,20 +22,28 @@ run: install
 	$(BIN)/agent-relay serve
 
 ## Every test: SQLite always, PostgreSQL too when AGENT_RELAY_TEST_POSTGRES_URL is set.
-test: install
-	$(BIN)/ruff check server tests scripts
+test: install sdk-check
+	$(BIN)/ruff check server tests scripts sdk
 	$(BIN)/python -m pytest -q
 
 lint: install
-	$(BIN)/ruff check server tests scripts
-	$(BIN)/ruff format --check server tests scripts
+	$(BIN)/ruff check server tests scripts sdk
+	$(BIN)/ruff format --check server tests scripts sdk
 
 format: install
-	$(BIN)/ruff format server tests scripts
-	$(BIN)/ruff check --fix server tests scripts
+	$(BIN)/ruff format server tests scripts sdk
+	$(BIN)/ruff check --fix server tests scripts sdk
 
 bench: install
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+## Regenerate sdk/openapi.json and sdk/agent_relay_client/_generated from the server.
+sdk: install
+	BIN=$(BIN) scripts/gen_sdk.sh
+
+## Fail if the committed SDK differs from what the server's spec generates.
+sdk-check: install
+	BIN=$(BIN) scripts/gen_sdk.sh --check
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -110,6 +110,18 @@ class BodySizeLimit:
         await self.app(scope, limited_receive, send)
 
 
+def _nul_in_url(scope: dict[str, Any]) -> str | None:
+    """The name of the URL part holding a NUL character, if any."""
+    if "\x00" in scope["path"]:
+        return "path"
+    query = scope.get("query_string") or b""
+    if b"%00" in query:
+        for name, values in parse_qs(query.decode("latin-1"), keep_blank_values=True).items():
+            if "\x00" in name or any("\x00" in v for v in values):
+                return name.replace("\x00", "") or "query"
+    return None
+
+
 class NormalizeRequest:
     """Two compatibility and safety fixes before routing:
     - the original relay read every body as JSON whatever its Content-Type, so clients that
@@ -125,8 +137,9 @@ class NormalizeRequest:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b""):
-            await _send_error(send, 400, "NUL characters are not allowed in the URL")
+        nul_field = _nul_in_url(scope)
+        if nul_field:
+            await _send_error(send, 400, f"{nul_field} must not contain NUL characters")
             return
         if scope["method"] in ("POST", "PUT", "PATCH") and not scope["path"].startswith(self.RAW_PATHS):
             headers = scope["headers"]

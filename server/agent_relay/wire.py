@@ -23,13 +23,24 @@ class WireModel(BaseModel):
         alias_generator=to_camel, populate_by_name=True, strict=True, extra="ignore"
     )
 
-    @field_validator("*", mode="after")
+    @field_validator("*", mode="after", check_fields=False)
     @classmethod
     def _no_nul(cls, value: Any) -> Any:
-        # PostgreSQL text cannot hold NUL; refuse it for every backend alike.
-        if isinstance(value, str) and "\x00" in value:
+        # PostgreSQL text cannot hold NUL (the driver raises -> a 500); refuse it up front
+        # on every backend so the two behave alike.
+        if has_nul(value):
             raise ValueError("must not contain NUL characters")
         return value
+
+
+def has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(has_nul(v) for v in value)
+    return False
 
 
 class OutModel(BaseModel):
@@ -52,6 +63,8 @@ def Str(max_length: int, min_length: int = 1) -> Any:
 
 Id200 = Str(200)
 JsonObject = dict[str, Any]
+# Largest id/number the databases store (BIGINT); bigger inputs are a 400, not a driver error.
+MAX_INT = 2**63 - 1
 
 LimitQuery = Annotated[int, Query(ge=1, le=1000, description="Page size (default 100, max 1000)")]
 CursorQuery = Annotated[int | None, Query(ge=0, le=MAX_INT)]

@@ -28,7 +28,7 @@ BlobId = Annotated[str, Path(alias="id", min_length=1, max_length=200, descripti
         "requestBody": {
             "required": True,
             "description": "The raw bytes; their Content-Type is kept",
-            "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
         }
     },
 )
@@ -53,7 +53,7 @@ async def upload_blob(request: Request, relay: RelayDep):
 @router.get(
     "/{id}",
     response_class=FileResponse,
-    responses={200: {"content": {"*/*": {}}, "description": "The blob's bytes"}, **error_responses(404)},
+    responses={200: {"content": {"application/octet-stream": {}}, "description": "The blob's bytes (served with its own content type)"}, **error_responses(404)},
 )
 async def download_blob(blob_id: BlobId, relay: RelayDep):
     """The blob's bytes, streamed with the content type it was uploaded with."""

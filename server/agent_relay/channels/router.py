@@ -19,12 +19,12 @@ from agent_relay.channels.schemas import (
 )
 from agent_relay.context import RelayDep
 from agent_relay.errors import BadRequest
-from agent_relay.wire import LimitQuery, error_responses, json_response
+from agent_relay.wire import MAX_INT, LimitQuery, error_responses, json_response
 
 router = APIRouter(tags=["channels"])
 
 ChannelId = Annotated[str, Path(alias="id", min_length=1, max_length=200)]
-BindingId = Annotated[int, Path(alias="id", ge=1, description="Binding id")]
+BindingId = Annotated[int, Path(alias="id", ge=1, le=MAX_INT, description="Binding id")]
 
 
 async def _json(request: Request) -> Any:

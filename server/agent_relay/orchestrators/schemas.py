@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, StringConstraints
 
 from agent_relay.messages.schemas import MessageOut
-from agent_relay.wire import OutModel, WireModel
+from agent_relay.wire import MAX_INT, OutModel, WireModel
 
 Provider = Literal["claude", "codex"]
 PROVIDERS: tuple[str, ...] = Provider.__args__  # type: ignore[attr-defined]
@@ -27,7 +28,9 @@ def _safe_int_or_none(value: Any) -> int | None:
 
 def _number_or_none(value: Any) -> int | None:
     """Seed: `startedAt` is kept when it is a number, else it becomes now (set by the service)."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if abs(value) <= MAX_INT else None
+    if isinstance(value, float) and math.isfinite(value) and abs(value) <= MAX_INT:
         return int(value)
     return None
 
@@ -76,6 +79,26 @@ class ManagedAgentIn(WireModel):
 class ManagedAgentsIn(WireModel):
     agents: Annotated[list[ManagedAgentIn], Field(max_length=1000)]
 
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "agents": [
+                        {
+                            "agentId": "claude-7",
+                            "provider": "claude",
+                            "tmuxSession": "relay-claude-7",
+                            "cwd": "/srv/work/app",
+                            "label": "backend",
+                            "approvalMode": "guarded",
+                            "pid": 4242,
+                        }
+                    ]
+                }
+            ]
+        }
+    }
+
 
 class OrchestratorSpawnIn(WireModel):
     provider: Provider
@@ -84,10 +107,26 @@ class OrchestratorSpawnIn(WireModel):
     approval_mode: ApprovalMode = "guarded"
     prompt: Annotated[str, StringConstraints(max_length=4000)] | None = None
 
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "provider": "claude",
+                    "cwd": "/srv/work/app",
+                    "label": "backend",
+                    "approvalMode": "guarded",
+                    "prompt": "Fix the failing tests",
+                }
+            ]
+        }
+    }
+
 
 class OrchestratorActionIn(WireModel):
     action: Literal["restart", "shutdown"]
     agent_id: Annotated[str, StringConstraints(max_length=240)] | None = None
+
+    model_config = {"json_schema_extra": {"examples": [{"action": "restart", "agentId": "claude-7"}]}}
 
 
 class AgentSpawnIn(WireModel):
@@ -95,6 +134,14 @@ class AgentSpawnIn(WireModel):
     approval_mode: ApprovalMode = "guarded"
     cwd: Annotated[str, StringConstraints(max_length=500)] | None = None
     label: Annotated[str, StringConstraints(max_length=120)] | None = None
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {"provider": "codex", "approvalMode": "guarded", "cwd": "/srv/work/app", "label": "reviewer"}
+            ]
+        }
+    }
 
 
 # -- responses -------------------------------------------------------------------------
@@ -140,13 +187,9 @@ class OrchestratorActionOut(OutModel):
 
 class SpawnCommand(OutModel):
     argv: list[str] = Field(description="What is executed (tmux … or the agent argv itself)")
-    agent_argv: list[str] = Field(
-        description="The agent's own argv (codex command + approval flags)"
-    )
+    agent_argv: list[str] = Field(description="The agent's own argv (codex command + approval flags)")
     cwd: str
-    env_keys: list[str] = Field(
-        description="Environment variables set for the agent (values not shown)"
-    )
+    env_keys: list[str] = Field(description="Environment variables set for the agent (values not shown)")
 
 
 class AgentSpawnOut(OutModel):

@@ -10,11 +10,11 @@ from agent_relay.messages.schemas import MessageOut
 from agent_relay.pairs import repository as repo
 from agent_relay.pairs import service
 from agent_relay.pairs.schemas import PairActionIn, PairCreate, PairMessageIn, PairOut, PairStatus
-from agent_relay.wire import LimitQuery, error_responses, json_response
+from agent_relay.wire import MAX_INT, CursorQuery, LimitQuery, error_responses, json_response
 
 router = APIRouter(prefix="/api/pairs", tags=["pairs"])
 
-PairId = Annotated[int, Path(alias="id", ge=1, description="Pair id")]
+PairId = Annotated[int, Path(alias="id", ge=1, le=MAX_INT, description="Pair id")]
 
 
 @router.post("", response_model=PairOut, status_code=201, responses=error_responses(400, 404, 409))
@@ -36,7 +36,7 @@ async def list_pairs(
     relay: RelayDep,
     agent_id: Annotated[str | None, Query(alias="agentId", max_length=200)] = None,
     status: PairStatus | None = None,
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: CursorQuery = None,
     limit: LimitQuery = 100,
 ):
     """Pairs, newest first; `agentId` matches either member."""

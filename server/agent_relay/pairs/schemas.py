@@ -31,6 +31,8 @@ class PairActionIn(SessionFields):
     action: PairAction
     agent_id: AgentIdStr
 
+    model_config = {"json_schema_extra": {"examples": [{"action": "accept", "agentId": "codex-1"}]}}
+
 
 class PairMessageIn(SessionFields):
     from_: AgentIdStr = Field(alias="from")
@@ -38,6 +40,8 @@ class PairMessageIn(SessionFields):
     subject: Annotated[str, StringConstraints(max_length=500)] | None = None
     meta: dict[str, Any] | None = None
     payload: dict[str, Any] | None = None
+
+    model_config = {"json_schema_extra": {"examples": [{"from": "claude-1", "body": "Tests pass on my side"}]}}
 
 
 class PairOut(OutModel):

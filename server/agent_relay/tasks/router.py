@@ -9,11 +9,11 @@ from agent_relay.context import RelayDep
 from agent_relay.tasks import repository as repo
 from agent_relay.tasks import service
 from agent_relay.tasks.schemas import CallbackDeliveryOut, TaskClaimIn, TaskOut, TaskStatus, TaskStatusIn
-from agent_relay.wire import LimitQuery, error_responses, json_response
+from agent_relay.wire import MAX_INT, CursorQuery, LimitQuery, error_responses, json_response
 
 router = APIRouter(prefix="/api/tasks", tags=["tasks"])
 
-TaskId = Annotated[int, Path(alias="id", ge=1, description="Task id")]
+TaskId = Annotated[int, Path(alias="id", ge=1, le=MAX_INT, description="Task id")]
 
 
 @router.get("", response_model=list[TaskOut], responses=error_responses(400))
@@ -23,7 +23,7 @@ async def list_tasks(
     claimed_by: Annotated[str | None, Query(alias="claimedBy", max_length=200)] = None,
     source: Annotated[str | None, Query(max_length=120)] = None,
     target: Annotated[str | None, Query(max_length=200)] = None,
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: CursorQuery = None,
     limit: LimitQuery = 100,
 ):
     """Tasks, newest first."""

@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, StringConstraints
 
 from agent_relay.agents.schemas import SessionFields
-from agent_relay.wire import OutModel
+from agent_relay.wire import OutModel, PositiveId
 
 # Seed: VALID_TASK_SEVERITIES, VALID_TASK_STATUSES (order matters: it is the error text).
 TaskSeverity = Literal["info", "warning", "critical"]
@@ -18,7 +18,9 @@ AgentIdStr = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
 class TaskClaimIn(SessionFields):
     agent_id: AgentIdStr
-    lease_ms: Annotated[int, Field(gt=0)] | None = None
+    lease_ms: PositiveId | None = None
+
+    model_config = {"json_schema_extra": {"examples": [{"agentId": "claude-1", "leaseMs": 600000}]}}
 
 
 class TaskStatusIn(SessionFields):

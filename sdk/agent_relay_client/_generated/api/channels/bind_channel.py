@@ -1,0 +1,230 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.bind_channel_body import BindChannelBody
+from ...models.channel_binding_out import ChannelBindingOut
+from ...models.error_body import ErrorBody
+from typing import cast
+
+
+
+def _get_kwargs(
+    *,
+    body: BindChannelBody,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/channel-bindings",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ChannelBindingOut | ErrorBody | None:
+    if response.status_code == 201:
+        response_201 = ChannelBindingOut.from_dict(response.json())
+
+
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_413
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ChannelBindingOut | ErrorBody]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: BindChannelBody,
+
+) -> Response[ChannelBindingOut | ErrorBody]:
+    """ Bind Channel
+
+     Create or update (by channel, conversation and target) a binding. Requires the
+    channel agent's session guard. Answers 201 either way, as the original relay does.
+
+    Args:
+        body (BindChannelBody):  Example: {'channelId': 'slack:T123', 'epoch': 1, 'instanceId':
+            'i-1', 'mode': 'claimable', 'target': 'label:support'}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ChannelBindingOut | ErrorBody]
+     """
+
+
+    kwargs = _get_kwargs(
+        body=body,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    body: BindChannelBody,
+
+) -> ChannelBindingOut | ErrorBody | None:
+    """ Bind Channel
+
+     Create or update (by channel, conversation and target) a binding. Requires the
+    channel agent's session guard. Answers 201 either way, as the original relay does.
+
+    Args:
+        body (BindChannelBody):  Example: {'channelId': 'slack:T123', 'epoch': 1, 'instanceId':
+            'i-1', 'mode': 'claimable', 'target': 'label:support'}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ChannelBindingOut | ErrorBody
+     """
+
+
+    return sync_detailed(
+        client=client,
+body=body,
+
+    ).parsed
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    body: BindChannelBody,
+
+) -> Response[ChannelBindingOut | ErrorBody]:
+    """ Bind Channel
+
+     Create or update (by channel, conversation and target) a binding. Requires the
+    channel agent's session guard. Answers 201 either way, as the original relay does.
+
+    Args:
+        body (BindChannelBody):  Example: {'channelId': 'slack:T123', 'epoch': 1, 'instanceId':
+            'i-1', 'mode': 'claimable', 'target': 'label:support'}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ChannelBindingOut | ErrorBody]
+     """
+
+
+    kwargs = _get_kwargs(
+        body=body,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    body: BindChannelBody,
+
+) -> ChannelBindingOut | ErrorBody | None:
+    """ Bind Channel
+
+     Create or update (by channel, conversation and target) a binding. Requires the
+    channel agent's session guard. Answers 201 either way, as the original relay does.
+
+    Args:
+        body (BindChannelBody):  Example: {'channelId': 'slack:T123', 'epoch': 1, 'instanceId':
+            'i-1', 'mode': 'claimable', 'target': 'label:support'}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ChannelBindingOut | ErrorBody
+     """
+
+
+    return (await asyncio_detailed(
+        client=client,
+body=body,
+
+    )).parsed

@@ -1,0 +1,228 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.channel_binding_out import ChannelBindingOut
+from ...models.error_body import ErrorBody
+from ...types import UNSET, Unset
+from typing import cast
+
+
+
+def _get_kwargs(
+    *,
+    channel_id: None | str | Unset = UNSET,
+    limit: int | Unset = 1000,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    params: dict[str, Any] = {}
+
+    json_channel_id: None | str | Unset
+    if isinstance(channel_id, Unset):
+        json_channel_id = UNSET
+    else:
+        json_channel_id = channel_id
+    params["channelId"] = json_channel_id
+
+    params["limit"] = limit
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/channel-bindings",
+        "params": params,
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | list[ChannelBindingOut] | None:
+    if response.status_code == 200:
+        response_200 = []
+        _response_200 = response.json()
+        for response_200_item_data in (_response_200):
+            response_200_item = ChannelBindingOut.from_dict(response_200_item_data)
+
+
+
+            response_200.append(response_200_item)
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_401
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | list[ChannelBindingOut]]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    channel_id: None | str | Unset = UNSET,
+    limit: int | Unset = 1000,
+
+) -> Response[ErrorBody | list[ChannelBindingOut]]:
+    """ List Channel Bindings
+
+     Bindings, newest first, optionally of one channel.
+
+    Args:
+        channel_id (None | str | Unset):
+        limit (int | Unset): Page size (default 100, max 1000) Default: 1000.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | list[ChannelBindingOut]]
+     """
+
+
+    kwargs = _get_kwargs(
+        channel_id=channel_id,
+limit=limit,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    channel_id: None | str | Unset = UNSET,
+    limit: int | Unset = 1000,
+
+) -> ErrorBody | list[ChannelBindingOut] | None:
+    """ List Channel Bindings
+
+     Bindings, newest first, optionally of one channel.
+
+    Args:
+        channel_id (None | str | Unset):
+        limit (int | Unset): Page size (default 100, max 1000) Default: 1000.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | list[ChannelBindingOut]
+     """
+
+
+    return sync_detailed(
+        client=client,
+channel_id=channel_id,
+limit=limit,
+
+    ).parsed
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    channel_id: None | str | Unset = UNSET,
+    limit: int | Unset = 1000,
+
+) -> Response[ErrorBody | list[ChannelBindingOut]]:
+    """ List Channel Bindings
+
+     Bindings, newest first, optionally of one channel.
+
+    Args:
+        channel_id (None | str | Unset):
+        limit (int | Unset): Page size (default 100, max 1000) Default: 1000.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | list[ChannelBindingOut]]
+     """
+
+
+    kwargs = _get_kwargs(
+        channel_id=channel_id,
+limit=limit,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    channel_id: None | str | Unset = UNSET,
+    limit: int | Unset = 1000,
+
+) -> ErrorBody | list[ChannelBindingOut] | None:
+    """ List Channel Bindings
+
+     Bindings, newest first, optionally of one channel.
+
+    Args:
+        channel_id (None | str | Unset):
+        limit (int | Unset): Page size (default 100, max 1000) Default: 1000.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | list[ChannelBindingOut]
+     """
+
+
+    return (await asyncio_detailed(
+        client=client,
+channel_id=channel_id,
+limit=limit,
+
+    )).parsed

@@ -1,0 +1,259 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.channel_activity_out import ChannelActivityOut
+from ...models.error_body import ErrorBody
+from ...models.post_channel_activity_body import PostChannelActivityBody
+from typing import cast
+
+
+
+def _get_kwargs(
+    id: str,
+    *,
+    body: PostChannelActivityBody,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/channels/{id}/activities".format(id=quote(str(id), safe=""),),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ChannelActivityOut | ErrorBody | None:
+    if response.status_code == 202:
+        response_202 = ChannelActivityOut.from_dict(response.json())
+
+
+
+        return response_202
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_413
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ChannelActivityOut | ErrorBody]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: PostChannelActivityBody,
+
+) -> Response[ChannelActivityOut | ErrorBody]:
+    """ Post Channel Activity
+
+     Ephemeral activity (typing, read receipts, presence, or an `activity` object):
+    never stored, pushed to SSE subscribers as `channel.activity`.
+
+    Args:
+        id (str):
+        body (PostChannelActivityBody): `{payload, body?, conversationId?, idempotencyKey?}`, or
+            the payload itself Example: {'epoch': 1, 'instanceId': 'i-1', 'payload': {'actor': {'id':
+            'U7', 'kind': 'user'}, 'channel': {'accountId': 'T123', 'agentId': 'slack:T123',
+            'provider': 'slack'}, 'conversation': {'id': 'C42', 'type': 'channel'}, 'dedupe': {'key':
+            'slack-evt-1'}, 'direction': 'inbound', 'event': {'type': 'message.created'}, 'message':
+            {'text': 'deploy is red'}, 'schema': 'agent-relay.channel.v1'}}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ChannelActivityOut | ErrorBody]
+     """
+
+
+    kwargs = _get_kwargs(
+        id=id,
+body=body,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: PostChannelActivityBody,
+
+) -> ChannelActivityOut | ErrorBody | None:
+    """ Post Channel Activity
+
+     Ephemeral activity (typing, read receipts, presence, or an `activity` object):
+    never stored, pushed to SSE subscribers as `channel.activity`.
+
+    Args:
+        id (str):
+        body (PostChannelActivityBody): `{payload, body?, conversationId?, idempotencyKey?}`, or
+            the payload itself Example: {'epoch': 1, 'instanceId': 'i-1', 'payload': {'actor': {'id':
+            'U7', 'kind': 'user'}, 'channel': {'accountId': 'T123', 'agentId': 'slack:T123',
+            'provider': 'slack'}, 'conversation': {'id': 'C42', 'type': 'channel'}, 'dedupe': {'key':
+            'slack-evt-1'}, 'direction': 'inbound', 'event': {'type': 'message.created'}, 'message':
+            {'text': 'deploy is red'}, 'schema': 'agent-relay.channel.v1'}}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ChannelActivityOut | ErrorBody
+     """
+
+
+    return sync_detailed(
+        id=id,
+client=client,
+body=body,
+
+    ).parsed
+
+async def asyncio_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: PostChannelActivityBody,
+
+) -> Response[ChannelActivityOut | ErrorBody]:
+    """ Post Channel Activity
+
+     Ephemeral activity (typing, read receipts, presence, or an `activity` object):
+    never stored, pushed to SSE subscribers as `channel.activity`.
+
+    Args:
+        id (str):
+        body (PostChannelActivityBody): `{payload, body?, conversationId?, idempotencyKey?}`, or
+            the payload itself Example: {'epoch': 1, 'instanceId': 'i-1', 'payload': {'actor': {'id':
+            'U7', 'kind': 'user'}, 'channel': {'accountId': 'T123', 'agentId': 'slack:T123',
+            'provider': 'slack'}, 'conversation': {'id': 'C42', 'type': 'channel'}, 'dedupe': {'key':
+            'slack-evt-1'}, 'direction': 'inbound', 'event': {'type': 'message.created'}, 'message':
+            {'text': 'deploy is red'}, 'schema': 'agent-relay.channel.v1'}}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ChannelActivityOut | ErrorBody]
+     """
+
+
+    kwargs = _get_kwargs(
+        id=id,
+body=body,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: PostChannelActivityBody,
+
+) -> ChannelActivityOut | ErrorBody | None:
+    """ Post Channel Activity
+
+     Ephemeral activity (typing, read receipts, presence, or an `activity` object):
+    never stored, pushed to SSE subscribers as `channel.activity`.
+
+    Args:
+        id (str):
+        body (PostChannelActivityBody): `{payload, body?, conversationId?, idempotencyKey?}`, or
+            the payload itself Example: {'epoch': 1, 'instanceId': 'i-1', 'payload': {'actor': {'id':
+            'U7', 'kind': 'user'}, 'channel': {'accountId': 'T123', 'agentId': 'slack:T123',
+            'provider': 'slack'}, 'conversation': {'id': 'C42', 'type': 'channel'}, 'dedupe': {'key':
+            'slack-evt-1'}, 'direction': 'inbound', 'event': {'type': 'message.created'}, 'message':
+            {'text': 'deploy is red'}, 'schema': 'agent-relay.channel.v1'}}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ChannelActivityOut | ErrorBody
+     """
+
+
+    return (await asyncio_detailed(
+        id=id,
+client=client,
+body=body,
+
+    )).parsed

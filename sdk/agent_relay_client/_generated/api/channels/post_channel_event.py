@@ -1,0 +1,270 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.channel_event_out import ChannelEventOut
+from ...models.error_body import ErrorBody
+from ...models.post_channel_event_body import PostChannelEventBody
+from typing import cast
+
+
+
+def _get_kwargs(
+    id: str,
+    *,
+    body: PostChannelEventBody,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/channels/{id}/events".format(id=quote(str(id), safe=""),),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ChannelEventOut | ErrorBody | None:
+    if response.status_code == 200:
+        response_200 = ChannelEventOut.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 201:
+        response_201 = ChannelEventOut.from_dict(response.json())
+
+
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_413
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ChannelEventOut | ErrorBody]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: PostChannelEventBody,
+
+) -> Response[ChannelEventOut | ErrorBody]:
+    """ Post Channel Event
+
+     A conversation event from the chat platform: one `channel.event` message per chosen
+    binding (claimable for claimable bindings); the idempotency key (or `payload.dedupe.key`)
+    is scoped per binding. Requires the channel agent's session guard.
+
+    Args:
+        id (str):
+        body (PostChannelEventBody): `{payload, body?, conversationId?, idempotencyKey?}`, or the
+            payload itself Example: {'epoch': 1, 'instanceId': 'i-1', 'payload': {'actor': {'id':
+            'U7', 'kind': 'user'}, 'channel': {'accountId': 'T123', 'agentId': 'slack:T123',
+            'provider': 'slack'}, 'conversation': {'id': 'C42', 'type': 'channel'}, 'dedupe': {'key':
+            'slack-evt-1'}, 'direction': 'inbound', 'event': {'type': 'message.created'}, 'message':
+            {'text': 'deploy is red'}, 'schema': 'agent-relay.channel.v1'}}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ChannelEventOut | ErrorBody]
+     """
+
+
+    kwargs = _get_kwargs(
+        id=id,
+body=body,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: PostChannelEventBody,
+
+) -> ChannelEventOut | ErrorBody | None:
+    """ Post Channel Event
+
+     A conversation event from the chat platform: one `channel.event` message per chosen
+    binding (claimable for claimable bindings); the idempotency key (or `payload.dedupe.key`)
+    is scoped per binding. Requires the channel agent's session guard.
+
+    Args:
+        id (str):
+        body (PostChannelEventBody): `{payload, body?, conversationId?, idempotencyKey?}`, or the
+            payload itself Example: {'epoch': 1, 'instanceId': 'i-1', 'payload': {'actor': {'id':
+            'U7', 'kind': 'user'}, 'channel': {'accountId': 'T123', 'agentId': 'slack:T123',
+            'provider': 'slack'}, 'conversation': {'id': 'C42', 'type': 'channel'}, 'dedupe': {'key':
+            'slack-evt-1'}, 'direction': 'inbound', 'event': {'type': 'message.created'}, 'message':
+            {'text': 'deploy is red'}, 'schema': 'agent-relay.channel.v1'}}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ChannelEventOut | ErrorBody
+     """
+
+
+    return sync_detailed(
+        id=id,
+client=client,
+body=body,
+
+    ).parsed
+
+async def asyncio_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: PostChannelEventBody,
+
+) -> Response[ChannelEventOut | ErrorBody]:
+    """ Post Channel Event
+
+     A conversation event from the chat platform: one `channel.event` message per chosen
+    binding (claimable for claimable bindings); the idempotency key (or `payload.dedupe.key`)
+    is scoped per binding. Requires the channel agent's session guard.
+
+    Args:
+        id (str):
+        body (PostChannelEventBody): `{payload, body?, conversationId?, idempotencyKey?}`, or the
+            payload itself Example: {'epoch': 1, 'instanceId': 'i-1', 'payload': {'actor': {'id':
+            'U7', 'kind': 'user'}, 'channel': {'accountId': 'T123', 'agentId': 'slack:T123',
+            'provider': 'slack'}, 'conversation': {'id': 'C42', 'type': 'channel'}, 'dedupe': {'key':
+            'slack-evt-1'}, 'direction': 'inbound', 'event': {'type': 'message.created'}, 'message':
+            {'text': 'deploy is red'}, 'schema': 'agent-relay.channel.v1'}}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ChannelEventOut | ErrorBody]
+     """
+
+
+    kwargs = _get_kwargs(
+        id=id,
+body=body,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: PostChannelEventBody,
+
+) -> ChannelEventOut | ErrorBody | None:
+    """ Post Channel Event
+
+     A conversation event from the chat platform: one `channel.event` message per chosen
+    binding (claimable for claimable bindings); the idempotency key (or `payload.dedupe.key`)
+    is scoped per binding. Requires the channel agent's session guard.
+
+    Args:
+        id (str):
+        body (PostChannelEventBody): `{payload, body?, conversationId?, idempotencyKey?}`, or the
+            payload itself Example: {'epoch': 1, 'instanceId': 'i-1', 'payload': {'actor': {'id':
+            'U7', 'kind': 'user'}, 'channel': {'accountId': 'T123', 'agentId': 'slack:T123',
+            'provider': 'slack'}, 'conversation': {'id': 'C42', 'type': 'channel'}, 'dedupe': {'key':
+            'slack-evt-1'}, 'direction': 'inbound', 'event': {'type': 'message.created'}, 'message':
+            {'text': 'deploy is red'}, 'schema': 'agent-relay.channel.v1'}}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ChannelEventOut | ErrorBody
+     """
+
+
+    return (await asyncio_detailed(
+        id=id,
+client=client,
+body=body,
+
+    )).parsed

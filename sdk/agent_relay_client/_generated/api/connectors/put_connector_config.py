@@ -1,0 +1,233 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error_body import ErrorBody
+from ...models.put_connector_config_response_put_connector_config import PutConnectorConfigResponsePutConnectorConfig
+from ...types import UNSET, Unset
+from typing import cast
+
+
+
+def _get_kwargs(
+    id: str,
+    *,
+    body: Any | Unset = UNSET,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/api/connectors/{id}/config".format(id=quote(str(id), safe=""),),
+    }
+
+    if not isinstance(body, Unset):
+        _kwargs["json"] = body
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | PutConnectorConfigResponsePutConnectorConfig | None:
+    if response.status_code == 200:
+        response_200 = PutConnectorConfigResponsePutConnectorConfig.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_413
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | PutConnectorConfigResponsePutConnectorConfig]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: Any | Unset = UNSET,
+
+) -> Response[ErrorBody | PutConnectorConfigResponsePutConnectorConfig]:
+    """ Put Connector Config
+
+     Replace the config (validated against the manifest's `configSchema`). Sending the
+    mask back for a secret keeps the stored value.
+
+    Args:
+        id (str): Connector id (^[a-z0-9][a-z0-9._-]{0,63}$)
+        body (Any | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | PutConnectorConfigResponsePutConnectorConfig]
+     """
+
+
+    kwargs = _get_kwargs(
+        id=id,
+body=body,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: Any | Unset = UNSET,
+
+) -> ErrorBody | PutConnectorConfigResponsePutConnectorConfig | None:
+    """ Put Connector Config
+
+     Replace the config (validated against the manifest's `configSchema`). Sending the
+    mask back for a secret keeps the stored value.
+
+    Args:
+        id (str): Connector id (^[a-z0-9][a-z0-9._-]{0,63}$)
+        body (Any | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | PutConnectorConfigResponsePutConnectorConfig
+     """
+
+
+    return sync_detailed(
+        id=id,
+client=client,
+body=body,
+
+    ).parsed
+
+async def asyncio_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: Any | Unset = UNSET,
+
+) -> Response[ErrorBody | PutConnectorConfigResponsePutConnectorConfig]:
+    """ Put Connector Config
+
+     Replace the config (validated against the manifest's `configSchema`). Sending the
+    mask back for a secret keeps the stored value.
+
+    Args:
+        id (str): Connector id (^[a-z0-9][a-z0-9._-]{0,63}$)
+        body (Any | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | PutConnectorConfigResponsePutConnectorConfig]
+     """
+
+
+    kwargs = _get_kwargs(
+        id=id,
+body=body,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: Any | Unset = UNSET,
+
+) -> ErrorBody | PutConnectorConfigResponsePutConnectorConfig | None:
+    """ Put Connector Config
+
+     Replace the config (validated against the manifest's `configSchema`). Sending the
+    mask back for a secret keeps the stored value.
+
+    Args:
+        id (str): Connector id (^[a-z0-9][a-z0-9._-]{0,63}$)
+        body (Any | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | PutConnectorConfigResponsePutConnectorConfig
+     """
+
+
+    return (await asyncio_detailed(
+        id=id,
+client=client,
+body=body,
+
+    )).parsed

@@ -1,0 +1,258 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.action_result_out import ActionResultOut
+from ...models.connector_action_in import ConnectorActionIn
+from ...models.error_body import ErrorBody
+from typing import cast
+
+
+
+def _get_kwargs(
+    id: str,
+    *,
+    body: ConnectorActionIn,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/connectors/{id}/actions".format(id=quote(str(id), safe=""),),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ActionResultOut | ErrorBody | None:
+    if response.status_code == 200:
+        response_200 = ActionResultOut.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 502:
+        response_502 = ActionResultOut.from_dict(response.json())
+
+
+
+        return response_502
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ActionResultOut | ErrorBody]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ConnectorActionIn,
+
+) -> Response[ActionResultOut | ErrorBody]:
+    """ Run Connector Action
+
+     Run a lifecycle action: the manifest's argv for it (no shell, a timeout, the relay URL
+    and token in the environment, the config in the file named by
+    `AGENT_RELAY_CONNECTOR_CONFIG`). `start` keeps the process supervised; `stop` ends its
+    process group; `enable`/`disable` toggle the connector. 200 when it succeeded, 502 when
+    the command failed or timed out.
+
+    Args:
+        id (str): Connector id (^[a-z0-9][a-z0-9._-]{0,63}$)
+        body (ConnectorActionIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ActionResultOut | ErrorBody]
+     """
+
+
+    kwargs = _get_kwargs(
+        id=id,
+body=body,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ConnectorActionIn,
+
+) -> ActionResultOut | ErrorBody | None:
+    """ Run Connector Action
+
+     Run a lifecycle action: the manifest's argv for it (no shell, a timeout, the relay URL
+    and token in the environment, the config in the file named by
+    `AGENT_RELAY_CONNECTOR_CONFIG`). `start` keeps the process supervised; `stop` ends its
+    process group; `enable`/`disable` toggle the connector. 200 when it succeeded, 502 when
+    the command failed or timed out.
+
+    Args:
+        id (str): Connector id (^[a-z0-9][a-z0-9._-]{0,63}$)
+        body (ConnectorActionIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ActionResultOut | ErrorBody
+     """
+
+
+    return sync_detailed(
+        id=id,
+client=client,
+body=body,
+
+    ).parsed
+
+async def asyncio_detailed(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ConnectorActionIn,
+
+) -> Response[ActionResultOut | ErrorBody]:
+    """ Run Connector Action
+
+     Run a lifecycle action: the manifest's argv for it (no shell, a timeout, the relay URL
+    and token in the environment, the config in the file named by
+    `AGENT_RELAY_CONNECTOR_CONFIG`). `start` keeps the process supervised; `stop` ends its
+    process group; `enable`/`disable` toggle the connector. 200 when it succeeded, 502 when
+    the command failed or timed out.
+
+    Args:
+        id (str): Connector id (^[a-z0-9][a-z0-9._-]{0,63}$)
+        body (ConnectorActionIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ActionResultOut | ErrorBody]
+     """
+
+
+    kwargs = _get_kwargs(
+        id=id,
+body=body,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: ConnectorActionIn,
+
+) -> ActionResultOut | ErrorBody | None:
+    """ Run Connector Action
+
+     Run a lifecycle action: the manifest's argv for it (no shell, a timeout, the relay URL
+    and token in the environment, the config in the file named by
+    `AGENT_RELAY_CONNECTOR_CONFIG`). `start` keeps the process supervised; `stop` ends its
+    process group; `enable`/`disable` toggle the connector. 200 when it succeeded, 502 when
+    the command failed or timed out.
+
+    Args:
+        id (str): Connector id (^[a-z0-9][a-z0-9._-]{0,63}$)
+        body (ConnectorActionIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ActionResultOut | ErrorBody
+     """
+
+
+    return (await asyncio_detailed(
+        id=id,
+client=client,
+body=body,
+
+    )).parsed

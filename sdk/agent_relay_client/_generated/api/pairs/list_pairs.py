@@ -1,0 +1,272 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error_body import ErrorBody
+from ...models.list_pairs_status_type_0 import check_list_pairs_status_type_0
+from ...models.list_pairs_status_type_0 import ListPairsStatusType0
+from ...models.pair_out import PairOut
+from ...types import UNSET, Unset
+from typing import cast
+
+
+
+def _get_kwargs(
+    *,
+    agent_id: None | str | Unset = UNSET,
+    status: ListPairsStatusType0 | None | Unset = UNSET,
+    before: int | None | Unset = UNSET,
+    limit: int | Unset = 100,
+
+) -> dict[str, Any]:
+    
+
+    
+
+    params: dict[str, Any] = {}
+
+    json_agent_id: None | str | Unset
+    if isinstance(agent_id, Unset):
+        json_agent_id = UNSET
+    else:
+        json_agent_id = agent_id
+    params["agentId"] = json_agent_id
+
+    json_status: None | str | Unset
+    if isinstance(status, Unset):
+        json_status = UNSET
+    elif isinstance(status, str):
+        json_status = status
+    else:
+        json_status = status
+    params["status"] = json_status
+
+    json_before: int | None | Unset
+    if isinstance(before, Unset):
+        json_before = UNSET
+    else:
+        json_before = before
+    params["before"] = json_before
+
+    params["limit"] = limit
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/pairs",
+        "params": params,
+    }
+
+
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | list[PairOut] | None:
+    if response.status_code == 200:
+        response_200 = []
+        _response_200 = response.json()
+        for response_200_item_data in (_response_200):
+            response_200_item = PairOut.from_dict(response_200_item_data)
+
+
+
+            response_200.append(response_200_item)
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_401
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | list[PairOut]]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    agent_id: None | str | Unset = UNSET,
+    status: ListPairsStatusType0 | None | Unset = UNSET,
+    before: int | None | Unset = UNSET,
+    limit: int | Unset = 100,
+
+) -> Response[ErrorBody | list[PairOut]]:
+    """ List Pairs
+
+     Pairs, newest first; `agentId` matches either member.
+
+    Args:
+        agent_id (None | str | Unset):
+        status (ListPairsStatusType0 | None | Unset):
+        before (int | None | Unset):
+        limit (int | Unset): Page size (default 100, max 1000) Default: 100.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | list[PairOut]]
+     """
+
+
+    kwargs = _get_kwargs(
+        agent_id=agent_id,
+status=status,
+before=before,
+limit=limit,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    agent_id: None | str | Unset = UNSET,
+    status: ListPairsStatusType0 | None | Unset = UNSET,
+    before: int | None | Unset = UNSET,
+    limit: int | Unset = 100,
+
+) -> ErrorBody | list[PairOut] | None:
+    """ List Pairs
+
+     Pairs, newest first; `agentId` matches either member.
+
+    Args:
+        agent_id (None | str | Unset):
+        status (ListPairsStatusType0 | None | Unset):
+        before (int | None | Unset):
+        limit (int | Unset): Page size (default 100, max 1000) Default: 100.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | list[PairOut]
+     """
+
+
+    return sync_detailed(
+        client=client,
+agent_id=agent_id,
+status=status,
+before=before,
+limit=limit,
+
+    ).parsed
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    agent_id: None | str | Unset = UNSET,
+    status: ListPairsStatusType0 | None | Unset = UNSET,
+    before: int | None | Unset = UNSET,
+    limit: int | Unset = 100,
+
+) -> Response[ErrorBody | list[PairOut]]:
+    """ List Pairs
+
+     Pairs, newest first; `agentId` matches either member.
+
+    Args:
+        agent_id (None | str | Unset):
+        status (ListPairsStatusType0 | None | Unset):
+        before (int | None | Unset):
+        limit (int | Unset): Page size (default 100, max 1000) Default: 100.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | list[PairOut]]
+     """
+
+
+    kwargs = _get_kwargs(
+        agent_id=agent_id,
+status=status,
+before=before,
+limit=limit,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    agent_id: None | str | Unset = UNSET,
+    status: ListPairsStatusType0 | None | Unset = UNSET,
+    before: int | None | Unset = UNSET,
+    limit: int | Unset = 100,
+
+) -> ErrorBody | list[PairOut] | None:
+    """ List Pairs
+
+     Pairs, newest first; `agentId` matches either member.
+
+    Args:
+        agent_id (None | str | Unset):
+        status (ListPairsStatusType0 | None | Unset):
+        before (int | None | Unset):
+        limit (int | Unset): Page size (default 100, max 1000) Default: 100.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | list[PairOut]
+     """
+
+
+    return (await asyncio_detailed(
+        client=client,
+agent_id=agent_id,
+status=status,
+before=before,
+limit=limit,
+
+    )).parsed

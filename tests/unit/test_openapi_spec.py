@@ -1,0 +1,148 @@
+"""The spec the SDK is generated from: unique readable ids, tags, typed success and
+error answers, examples, and the error codes each route can return."""
+
+from __future__ import annotations
+
+import ast
+import copy
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from agent_relay.app import create_app
+from agent_relay.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+GENERATED = ROOT / "sdk" / "agent_relay_client" / "_generated"
+OPEN_PATHS = {"/api/health"}
+# Routes with a path parameter that do not look anything up (so cannot 404).
+NO_LOOKUP = {"set_inbox_draft"}
+# Routes that can answer 409 beyond those derived from a session guard in the body.
+CONFLICTS = {"list_inbox", "register_agent"}
+ERROR_REF = "#/components/schemas/ErrorBody"
+
+
+@pytest.fixture(scope="module")
+def spec() -> dict[str, Any]:
+    return create_app(Settings()).openapi()
+
+
+def operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(path, method, op) for path, ops in spec["paths"].items() for method, op in ops.items()]
+
+
+def _body_schema(spec: dict[str, Any], op: dict[str, Any]) -> dict[str, Any]:
+    schema = op.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+    for option in schema.get("anyOf", [schema]):
+        ref = option.get("$ref")
+        if ref:
+            return spec["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    return schema
+
+
+def required_errors(spec: dict[str, Any], path: str, op: dict[str, Any]) -> set[int]:
+    """The error codes a route can return, derived from its shape."""
+    codes: set[int] = set()
+    params = op.get("parameters", [])
+    if params or "requestBody" in op:
+        codes.add(400)  # any input can be bad
+    if "requestBody" in op:
+        codes.add(413)
+    if path.startswith("/api/") and path not in OPEN_PATHS:
+        codes.add(401)
+    if any(p["in"] == "path" for p in params) and op["operationId"] not in NO_LOOKUP:
+        codes.add(404)  # a path names a resource that may not exist
+    if "instanceId" in _body_schema(spec, op).get("properties", {}) or op["operationId"] in CONFLICTS:
+        codes.add(409)  # the session guard fences superseded processes off
+    return codes
+
+
+def violations(spec: dict[str, Any]) -> list[str]:
+    out = []
+    for path, method, op in operations(spec):
+        declared = {int(code) for code in op["responses"] if code.isdigit()}
+        missing = required_errors(spec, path, op) - declared
+        if missing:
+            out.append(f"{method.upper()} {path} ({op['operationId']}) does not declare {sorted(missing)}")
+    return out
+
+
+def test_operation_ids_are_unique_readable_verbs(spec: dict[str, Any]) -> None:
+    ids = [op["operationId"] for _, _, op in operations(spec)]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for op_id in ids:
+        assert re.fullmatch(r"[a-z]+(_[a-z0-9]+)+", op_id), f"{op_id} is not a snake_case verb_noun"
+    assert {"send_message", "claim_message", "list_inbox", "register_agent"} <= set(ids)
+
+
+# Errors whose body is a result, not {"error"}: a failed connector command answers 502 with
+# {ok: false, action, exitCode, output, durationMs} (contract §9).
+RESULT_BODY_ERRORS = {("post", "/api/connectors/{id}/actions", "502")}
+
+
+def test_every_route_has_one_tag_and_typed_answers(spec: dict[str, Any]) -> None:
+    for path, method, op in operations(spec):
+        label = f"{method.upper()} {path}"
+        assert len(op.get("tags", [])) == 1, label
+        codes = [c for c in op["responses"] if c.isdigit()]
+        assert any(c.startswith("2") for c in codes), label
+        assert "422" not in codes, f"{label} advertises FastAPI's 422; the relay answers 400"
+        for code in codes:
+            content = op["responses"][code].get("content", {})
+            if code.startswith("2") and content and "application/json" not in content:
+                continue  # a stream or raw bytes
+            schema = content.get("application/json", {}).get("schema")
+            assert schema, f"{label} {code} has no JSON schema"
+            if not code.startswith("2") and (method, path, code) not in RESULT_BODY_ERRORS:
+                assert schema == {"$ref": ERROR_REF}, f"{label} {code} is not an ErrorBody"
+
+
+def test_request_bodies_have_examples(spec: dict[str, Any]) -> None:
+    for path, method, op in operations(spec):
+        if "application/json" in op.get("requestBody", {}).get("content", {}):
+            media = op["requestBody"]["content"]["application/json"]
+            schema = _body_schema(spec, op)
+            has_example = any(k in d for d in (media, schema) for k in ("example", "examples"))
+            assert has_example, f"{method.upper()} {path} body has no example"
+
+
+def test_routes_declare_the_errors_they_can_return(spec: dict[str, Any]) -> None:
+    assert violations(spec) == []
+
+
+def test_the_error_check_catches_a_missing_code(spec: dict[str, Any]) -> None:
+    broken = copy.deepcopy(spec)
+    del broken["paths"]["/api/messages/{id}/claim"]["post"]["responses"]["409"]
+    del broken["paths"]["/api/agents/{id}"]["get"]["responses"]["404"]
+    assert violations(broken) == [
+        "GET /api/agents/{id} (get_agent) does not declare [404]",
+        "POST /api/messages/{id}/claim (claim_message) does not declare [409]",
+    ]
+
+
+def test_committed_spec_matches_the_server(spec: dict[str, Any]) -> None:
+    committed = json.loads((ROOT / "sdk" / "openapi.json").read_text())
+    assert committed == json.loads(json.dumps(spec)), "sdk/openapi.json is stale: run `make sdk`"
+
+
+def test_generated_code_runs_on_python_310() -> None:
+    files = sorted(GENERATED.rglob("*.py"))
+    assert len(files) > 20
+    for file in files:
+        source = file.read_text()
+        ast.parse(source, filename=str(file), feature_version=(3, 10))
+        assert not re.search(r"^from typing import .*\bSelf\b", source, re.M), f"{file} imports typing.Self"
+
+
+def test_sdk_does_not_need_the_server() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; import agent_relay_client, agent_relay_client.cli, agent_relay_client.agent; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('agent_relay', 'fastapi', 'sqlalchemy')]; "
+        "assert not bad, bad"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT / "sdk")
