@@ -364,11 +364,15 @@ def loadgen_http(
 
 
 def measure_sse(port: int, subscribers: int, rate: float, duration: float, tag: str, server: Server) -> dict:
+    sub_out = Path(tempfile.mkstemp(prefix="loadgen-sse-", suffix=".json")[1])
+    pub_out = Path(tempfile.mkstemp(prefix="loadgen-pub-", suffix=".json")[1])
     sub = subprocess.Popen(
         [
             PY,
             str(SCRIPTS / "loadgen.py"),
             "sse",
+            "--out",
+            str(sub_out),
             "--port",
             str(port),
             "--subscribers",
@@ -385,11 +389,13 @@ def measure_sse(port: int, subscribers: int, rate: float, duration: float, tag: 
     if not ready:
         raise RuntimeError("SSE subscribers failed to connect")
     cpu0 = server.cpu_s()
-    pub = subprocess.run(
+    subprocess.run(
         [
             PY,
             str(SCRIPTS / "loadgen.py"),
             "publish",
+            "--out",
+            str(pub_out),
             "--port",
             str(port),
             "--rate",
@@ -403,12 +409,14 @@ def measure_sse(port: int, subscribers: int, rate: float, duration: float, tag: 
         text=True,
         check=True,
     )
-    published = json.loads(pub.stdout)
+    published = json.loads(pub_out.read_text())
     sub.stdin.write(json.dumps({"expected": published["ok_seqs"]}) + "\n")
     sub.stdin.flush()
-    result = json.loads(sub.stdout.readline())  # once every stream caught up, or stalled 3 s
+    sub.wait(timeout=120)  # exits once every stream caught up, or stalled 3 s
     server_cpu = server.cpu_s() - cpu0
-    sub.wait(timeout=30)
+    result = json.loads(sub_out.read_text())
+    sub_out.unlink()
+    pub_out.unlink()
     return {
         "published": published["published"],
         "attempted": published["attempted"],
@@ -432,12 +440,12 @@ def measure_sse(port: int, subscribers: int, rate: float, duration: float, tag: 
 # -- profiling -----------------------------------------------------------------------------
 
 
-def profile_send(server: Server, args: argparse.Namespace, tmp: Path) -> dict | None:
+def profile_load(server: Server, args: argparse.Namespace, tmp: Path, workload: str) -> dict | None:
     pyspy = shutil.which("py-spy", path=str(Path(PY).parent)) or shutil.which("py-spy")
     if not pyspy:
         print("profile: py-spy not found (pip install py-spy into the venv); skipped", file=sys.stderr)
         return None
-    raw = tmp / "profile.txt"
+    raw = tmp / f"profile-{workload}.txt"
     seconds = max(5, int(args.duration))
     spy = subprocess.Popen(
         [
@@ -461,7 +469,7 @@ def profile_send(server: Server, args: argparse.Namespace, tmp: Path) -> dict | 
     )
     time.sleep(0.5)
     load = loadgen_http(
-        server.port, "send", args.concurrency, seconds, 0.5, args.loadgen_procs, None, seed=99
+        server.port, workload, args.concurrency, seconds, 0.5, args.loadgen_procs, None, seed=99
     )
     spy.wait(timeout=60)
     if not raw.exists():
@@ -469,7 +477,8 @@ def profile_send(server: Server, args: argparse.Namespace, tmp: Path) -> dict | 
         return None
     out = summarize_profile(raw.read_text(), args.profile_top)
     out["load_rps"] = load["rps"]
-    keep = ROOT / "bench-results" / "profile-send.txt"
+    out["concurrency"] = args.concurrency
+    keep = ROOT / "bench-results" / f"profile-{workload}.txt"
     keep.parent.mkdir(exist_ok=True)
     shutil.copy(raw, keep)
     out["raw"] = str(keep.relative_to(ROOT))
@@ -705,8 +714,14 @@ def run(args: argparse.Namespace) -> dict:
                         cfg["sse"].append(e)
                         log(f"[{label}] run {rep + 1}: sse p99 {e['p99_ms']} ms, lost {e['lost']}")
                 if args.profile and workers == 1 and index == 0:
-                    log(f"[{label}] profiling the send path with py-spy")
-                    results["profile"] = profile_send(relay, args, tmp)
+                    results["profile"] = {}
+                    for workload in ("send", "inbox"):
+                        if (workload == "send" and args.skip_send) or (workload == "inbox" and not full):
+                            continue
+                        if workload == "inbox" and args.skip_inbox:
+                            continue
+                        log(f"[{label}] profiling the {workload} path with py-spy")
+                        results["profile"][workload] = profile_load(relay, args, tmp, workload)
             finally:
                 if relay is not None:
                     relay.stop()
@@ -835,11 +850,14 @@ def table(results: dict) -> str:
     return "\n".join(out)
 
 
-def profile_text(profile: dict | None) -> str:
-    if not profile:
-        return ""
+def profile_text(profiles: dict | None) -> str:
+    return "\n".join(_profile_text(k, v) for k, v in (profiles or {}).items() if v)
+
+
+def _profile_text(workload: str, profile: dict) -> str:
     lines = [
-        f"\nSend-path profile (py-spy, {profile['samples']} samples at {profile['load_rps']} req/s):",
+        f"\n{workload} path profile (py-spy, {profile['samples']} samples at {profile['load_rps']} req/s, "
+        f"c={profile.get('concurrency')}):",
         "threads: " + ", ".join(f"{k} {v}%" for k, v in profile["threads"].items()),
         "top self time:",
     ]

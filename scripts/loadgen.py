@@ -444,7 +444,6 @@ def main() -> None:
     h.add_argument("--warmup", type=float, default=2)
     h.add_argument("--agents", type=int, default=1000)
     h.add_argument("--seed", type=int, default=1)
-    h.add_argument("--out", help="write the JSON result here instead of stdout")
     s = sub.add_parser("sse")
     s.add_argument("--port", type=int, required=True)
     s.add_argument("--subscribers", type=int, default=100)
@@ -456,6 +455,9 @@ def main() -> None:
     pub.add_argument("--duration", type=float, default=10)
     pub.add_argument("--connections", type=int, default=4)
     pub.add_argument("--tag", required=True)
+    for sp in (h, s, pub):
+        # big results go to a file: under uvloop a pipe write of >64 KiB can come out short
+        sp.add_argument("--out", help="write the JSON result here instead of stdout")
     args = p.parse_args()
     runner = {"http": run_http, "sse": run_sse, "publish": run_publish}[args.cmd]
     try:
