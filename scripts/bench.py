@@ -847,6 +847,25 @@ def table(results: dict) -> str:
             )
     out = ["| metric | value (median; runs) | target | pass/fail |", "|---|---|---|---|"]
     out += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
+    if len(results["configs"]) > 1:
+        out += ["", summary_table(results)]
+    return "\n".join(out)
+
+
+def summary_table(results: dict) -> str:
+    """One line per relay config (the issue 8 scale-out comparison); medians of the runs."""
+    out = [
+        "| relay | send req/s | send / bare | server CPU µs/send | send p99 ms | SSE p99 ms | SSE lost |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for cfg in results["configs"]:
+        s, e = cfg["send"], cfg["sse"]
+        lost = f"{max(x['lost'] for x in e)} of {e[0]['published'] * e[0]['subscribers']}" if e else ""
+        out.append(
+            f"| {cfg['database']}, {cfg['workers']} worker(s) | {median([x['rps'] for x in s])} "
+            f"| {median([x['ratio'] for x in s])} | {median([x['server_cpu_us_per_req'] for x in s])} "
+            f"| {median([x['p99_ms'] for x in s])} | {median([x['p99_ms'] for x in e])} | {lost} |"
+        )
     return "\n".join(out)
 
 
