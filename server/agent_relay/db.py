@@ -103,28 +103,32 @@ def render_sse_frame(event_id: int, name: str, payload: bytes) -> bytes:
 class Prepared:
     """A statement compiled once per dialect and run straight on the DBAPI cursor.
 
-    For the hot write paths only (send and its activity row): SQLAlchemy's per-execute
-    machinery costs ~60 µs a statement here, the bare cursor ~5 µs. Parameters are plain
-    Python values; JSON columns must be passed already serialized (see `dumps_json`)."""
+    For the hot paths only (send and its activity row, the inbox read): SQLAlchemy's
+    per-execute machinery costs ~60 µs a statement here, the bare cursor ~5 µs. Parameters
+    are plain Python values; JSON columns must be passed already serialized (`dumps_json`)."""
 
     def __init__(self, statement: sa.sql.Executable) -> None:
         self.statement = statement
-        self._by_dialect: dict[str, tuple[str, list[str] | None]] = {}
+        self._by_dialect: dict[str, tuple[str, list[str] | None, dict[str, Any]]] = {}
 
-    def _compiled(self, dialect: sa.engine.Dialect) -> tuple[str, list[str] | None]:
+    def _compiled(self, dialect: sa.engine.Dialect) -> tuple[str, list[str] | None, dict[str, Any]]:
         cached = self._by_dialect.get(dialect.name)
         if cached is None:
             compiled = self.statement.compile(dialect=dialect)
             positional = dialect.paramstyle in ("qmark", "format", "numeric")
             names = list(compiled.positiontup or []) if positional else None
-            cached = (compiled.string, names)
+            # values SQLAlchemy bound by itself (e.g. SQLite's OFFSET 0 after a LIMIT ?)
+            defaults = {k: v for k, v in compiled.params.items() if v is not None}
+            cached = (compiled.string, names, defaults)
             self._by_dialect[dialect.name] = cached
         return cached
 
     def execute(self, conn: Connection, params: dict[str, Any]) -> Any:
-        sql, names = self._compiled(conn.dialect)
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        sql, names, defaults = self._compiled(conn.dialect)
+        if defaults:
+            params = {**defaults, **params}
         args = [params[n] for n in names] if names is not None else params
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(sql, args)
         except conn.dialect.loaded_dbapi.Error as exc:

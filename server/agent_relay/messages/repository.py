@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
@@ -94,32 +96,53 @@ def inbox(
     unread: bool,
     limit: int,
     now: int,
-) -> list[RowMapping]:
+) -> list[dict[str, Any]]:
     """Oldest first. One index range scan per address, each stopping at `limit`, merged:
-    the cost stays bounded however long any one queue (say, broadcast) grows."""
+    the cost stays bounded however long any one queue (say, broadcast) grows. The statement
+    is built once per (address count, unread) and run as a prepared statement: building
+    the UNION per call cost more than running it."""
+    params: dict[str, Any] = {"agent": agent_id, "after": after, "now": now, "limit": limit}
+    for i, address in enumerate(addresses):
+        params[f"a{i}"] = address
+    cursor = _inbox_statement(len(addresses), unread).execute(conn, params)
+    return [_row_dict(row) for row in cursor.fetchall()]
+
+
+_COLUMN_KEYS = [c.key for c in messages.columns]
+
+
+def _row_dict(row: tuple[Any, ...]) -> dict[str, Any]:
+    out = dict(zip(_COLUMN_KEYS, row, strict=True))
+    for column in _JSON_COLUMNS:
+        if isinstance(out[column], str):  # SQLite hands JSON back as text; psycopg parses it
+            out[column] = orjson.loads(out[column])
+    return out
+
+
+@functools.lru_cache(maxsize=128)
+def _inbox_statement(n_addresses: int, unread: bool) -> Prepared:
+    agent = sa.bindparam("agent")
     parts = []
-    for address in addresses:
-        q = sa.select(messages).where(
-            messages.c.to_addr == address,
-            messages.c.id > after,
+    for i in range(n_addresses):
+        q = sa.select(*messages.c).where(
+            messages.c.to_addr == sa.bindparam(f"a{i}"),
+            messages.c.id > sa.bindparam("after"),
             # a claim held by someone else hides the message; an expired one does not
             sa.or_(
                 messages.c.claimed_by.is_(None),
-                messages.c.claimed_by == agent_id,
-                messages.c.claim_expires_at < now,
+                messages.c.claimed_by == agent,
+                messages.c.claim_expires_at < sa.bindparam("now"),
             ),
         )
-        if address != agent_id:
-            q = q.where(messages.c.from_agent != agent_id)
+        if i > 0:  # address 0 is the agent's own id; group sends by itself are not echoed
+            q = q.where(messages.c.from_agent != agent)
         if unread:
-            q = q.where(
-                ~sa.exists().where(acks.c.message_id == messages.c.id, acks.c.agent_id == agent_id)
-            )
-        parts.append(q.order_by(messages.c.id).limit(limit))
-    if len(parts) == 1:
-        return list(conn.execute(parts[0]).mappings())
+            q = q.where(~sa.exists().where(acks.c.message_id == messages.c.id, acks.c.agent_id == agent))
+        parts.append(q.order_by(messages.c.id).limit(sa.bindparam("limit")))
+    if n_addresses == 1:
+        return Prepared(parts[0])
     union = sa.union_all(*(sa.select(p.subquery()) for p in parts)).subquery()
-    return list(conn.execute(sa.select(union).order_by(union.c.id).limit(limit)).mappings())
+    return Prepared(sa.select(union).order_by(union.c.id).limit(sa.bindparam("limit")))
 
 
 def claim(conn: Connection, message_id: int, agent_id: str, expires_at: int, now: int) -> bool:
