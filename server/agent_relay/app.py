@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 
@@ -45,6 +46,7 @@ from agent_relay.validation import first_message
 from agent_relay.wire import json_response
 
 log = logging.getLogger("agent_relay")
+GC_GEN0_THRESHOLD = 20_000
 
 ROUTERS = [
     spawn_router,  # POST /api/agents/spawn: before the agents router's /api/agents/{id} routes
@@ -88,6 +90,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             db.start(events_table, follower.poke_threadsafe)
             follower.start()
         relay = Relay(settings=settings, db=db, hub=hub, follower=follower)
+        # Start-up objects live forever: keep them out of every collection, and collect
+        # the young generation less often (the send path allocates many short-lived objects).
+        gc.collect()
+        gc.freeze()
+        gc.set_threshold(GC_GEN0_THRESHOLD, 50, 100)
         app.state.relay = relay
         app.state.connector_supervisor = supervisor = ConnectorSupervisor(settings)
         tasks = []

@@ -29,6 +29,10 @@ class Relay:
             self.hub.publish_ephemeral(name, data)
 
 
+def relay_of(request: Request) -> Relay:
+    return request.app.state.relay
+
+
 async def get_relay(request: Request) -> Relay:
     # async: a plain def dependency would cost a thread-pool hop on every request
     return request.app.state.relay

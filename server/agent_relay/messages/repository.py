@@ -50,14 +50,17 @@ def get(conn: Connection, message_id: int) -> RowMapping | None:
     return conn.execute(sa.select(messages).where(messages.c.id == message_id)).mappings().first()
 
 
-def by_idempotency_key(conn: Connection, sender: str, key: str) -> RowMapping | None:
-    return (
-        conn.execute(
-            sa.select(messages).where(messages.c.from_agent == sender, messages.c.idempotency_key == key)
-        )
-        .mappings()
-        .first()
+_by_idempotency_key = Prepared(
+    sa.select(*messages.c).where(
+        messages.c.from_agent == sa.bindparam("sender"), messages.c.idempotency_key == sa.bindparam("key")
     )
+)
+
+
+def by_idempotency_key(conn: Connection, sender: str, key: str) -> dict[str, Any] | None:
+    """On the send path for every keyed send (prepared: see db.Prepared)."""
+    row = _by_idempotency_key.execute(conn, {"sender": sender, "key": key}).fetchone()
+    return None if row is None else _row_dict(row)
 
 
 def list_filtered(

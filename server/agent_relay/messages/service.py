@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from agent_relay.activity import service as activity
 from agent_relay.agents import repository as agents_repo
 from agent_relay.agents.service import SessionGuard, validate_session
-from agent_relay.db import UnitOfWork
+from agent_relay.db import UnitOfWork, savepoint
 from agent_relay.errors import BadRequest, Conflict, NotFound
 from agent_relay.messages import repository as repo
 
@@ -62,7 +62,7 @@ def send(
     }
     if idempotency_key:
         try:
-            with conn.begin_nested():
+            with savepoint(conn):
                 values["id"] = repo.insert(conn, values)
         except IntegrityError:  # another process stored the same key first
             existing = repo.by_idempotency_key(conn, sender, idempotency_key)
