@@ -17,7 +17,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
-from agent_relay_client._generated.models import AgentCard, MessageOut
+from agent_relay_client._generated.models import AgentCard, MessageOut, PairOut, TaskOut
 from agent_relay_client.client import AsyncRelayClient, RelayClient
 from agent_relay_client.errors import ConflictError, RelayConnectionError, RelayError, SessionSupersededError
 
@@ -61,6 +61,25 @@ class _AgentBase:
         if not self.superseded:
             log.warning("agent %s: session superseded by a newer instance; stopping", self.id)
         self.superseded = True
+
+    def addresses(self) -> set[str]:
+        """Every `to` value that reaches this agent: its id, broadcast, its label, tags and
+        capabilities (as registered by this process)."""
+        card = self.card_fields
+        out = {self.id, "broadcast"}
+        if card.get("label"):
+            out.add(f"label:{card['label']}")
+        out.update(f"tag:{t}" for t in card.get("tags") or ())
+        out.update(f"cap:{c}" for c in card.get("capabilities") or ())
+        return out
+
+    def _mine(self, tasks: list[TaskOut]) -> list[TaskOut]:
+        addresses = self.addresses()
+        return [t for t in tasks if isinstance(t.target, str) and t.target in addresses]
+
+    @staticmethod
+    def _id(item: Any) -> int:
+        return item if isinstance(item, int) else item.id
 
     def _advance(self, items: list[MessageOut]) -> None:
         for message in items:
@@ -166,6 +185,52 @@ class RelayAgent(_AgentBase):
         message_id = message if isinstance(message, int) else message.id
         self._guarded(self.client.ack, message_id, self.id)
 
+    # -- tasks (from integrations) -------------------------------------------------
+    def tasks(self, status: str = "open") -> list[TaskOut]:
+        """Tasks in `status` (default: open, i.e. claimable) addressed to this agent or one
+        of its groups, newest first."""
+        return self._mine(self._guarded(self.client.call, "list_tasks", status=status, limit=1000))
+
+    def claim_task(self, task: TaskOut | int, lease_ms: int | None = None) -> TaskOut | None:
+        """The claimed task, or None when another agent holds it (or it is no longer open)."""
+        body = {"agentId": self.id, **({"leaseMs": lease_ms} if lease_ms else {})}
+        try:
+            return self._guarded(self.client.call, "claim_task", self._id(task), body=body)
+        except SessionSupersededError:
+            raise
+        except ConflictError:
+            return None
+
+    def update_task(self, task: TaskOut | int, status: str, note: str | None = None) -> TaskOut:
+        """Move a task on: in_progress, blocked, done, failed, canceled."""
+        body = {"status": status, "agentId": self.id, **({"note": note} if note else {})}
+        return self._guarded(self.client.call, "set_task_status", self._id(task), body=body)
+
+    # -- pairs -----------------------------------------------------------------------
+    def invite(self, to: str, topic: str | None = None, ttl_ms: int | None = None) -> PairOut:
+        """Invite another agent to pair up (pending until it accepts)."""
+        body = {
+            "from": self.id,
+            "to": to,
+            **({"topic": topic} if topic else {}),
+            **({"ttlMs": ttl_ms} if ttl_ms else {}),
+        }
+        return self._guarded(self.client.call, "create_pair", body=body)
+
+    def pairs(self, status: str | None = None) -> list[PairOut]:
+        return self._guarded(self.client.call, "list_pairs", agent_id=self.id, status=status)
+
+    def pair_action(self, pair: PairOut | int, action: str) -> PairOut:
+        """accept / reject (the invitee) or end (either member)."""
+        return self._guarded(
+            self.client.call, "act_on_pair", self._id(pair), body={"action": action, "agentId": self.id}
+        )
+
+    def pair_message(self, pair: PairOut | int, body: str) -> MessageOut:
+        return self._guarded(
+            self.client.call, "send_pair_message", self._id(pair), body={"from": self.id, "body": body}
+        )
+
 
 class AsyncRelayAgent(_AgentBase):
     """The same helper for asyncio code; heartbeats run in a task."""
@@ -263,3 +328,44 @@ class AsyncRelayAgent(_AgentBase):
     async def ack(self, message: MessageOut | int) -> None:
         message_id = message if isinstance(message, int) else message.id
         await self._guarded(self.client.ack(message_id, self.id))
+
+    # -- tasks (from integrations) -------------------------------------------------
+    async def tasks(self, status: str = "open") -> list[TaskOut]:
+        """Tasks in `status` (default: open) addressed to this agent or one of its groups."""
+        return self._mine(await self._guarded(self.client.call("list_tasks", status=status, limit=1000)))
+
+    async def claim_task(self, task: TaskOut | int, lease_ms: int | None = None) -> TaskOut | None:
+        body = {"agentId": self.id, **({"leaseMs": lease_ms} if lease_ms else {})}
+        try:
+            return await self._guarded(self.client.call("claim_task", self._id(task), body=body))
+        except SessionSupersededError:
+            raise
+        except ConflictError:
+            return None
+
+    async def update_task(self, task: TaskOut | int, status: str, note: str | None = None) -> TaskOut:
+        body = {"status": status, "agentId": self.id, **({"note": note} if note else {})}
+        return await self._guarded(self.client.call("set_task_status", self._id(task), body=body))
+
+    # -- pairs -----------------------------------------------------------------------
+    async def invite(self, to: str, topic: str | None = None, ttl_ms: int | None = None) -> PairOut:
+        body = {
+            "from": self.id,
+            "to": to,
+            **({"topic": topic} if topic else {}),
+            **({"ttlMs": ttl_ms} if ttl_ms else {}),
+        }
+        return await self._guarded(self.client.call("create_pair", body=body))
+
+    async def pairs(self, status: str | None = None) -> list[PairOut]:
+        return await self._guarded(self.client.call("list_pairs", agent_id=self.id, status=status))
+
+    async def pair_action(self, pair: PairOut | int, action: str) -> PairOut:
+        return await self._guarded(
+            self.client.call("act_on_pair", self._id(pair), body={"action": action, "agentId": self.id})
+        )
+
+    async def pair_message(self, pair: PairOut | int, body: str) -> MessageOut:
+        return await self._guarded(
+            self.client.call("send_pair_message", self._id(pair), body={"from": self.id, "body": body})
+        )
