@@ -22,7 +22,7 @@ run: install
 	$(BIN)/agent-relay serve
 
 ## Every test: SQLite always, PostgreSQL too when AGENT_RELAY_TEST_POSTGRES_URL is set.
-test: install
+test: install sdk-check
 	$(BIN)/ruff check server tests scripts
 	$(BIN)/python -m pytest -q
 
@@ -36,6 +36,14 @@ format: install
 
 bench: install
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+## Regenerate sdk/openapi.json and sdk/agent_relay_client/_generated from the server.
+sdk: install
+	BIN=$(BIN) scripts/gen_sdk.sh
+
+## Fail if the committed SDK differs from what the server's spec generates.
+sdk-check: install
+	BIN=$(BIN) scripts/gen_sdk.sh --check
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

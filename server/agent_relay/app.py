@@ -34,6 +34,7 @@ from agent_relay.middleware import BodySizeLimit, NormalizeRequest, TokenAuth
 from agent_relay.orchestrators.router import router as orchestrators_router
 from agent_relay.orchestrators.spawn_router import router as spawn_router
 from agent_relay.settings import Settings
+from agent_relay.spec import install as install_spec
 from agent_relay.system import reaper
 from agent_relay.system.router import router as system_router
 from agent_relay.validation import first_message
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in ROUTERS:
         app.include_router(router)
     _install_error_handlers(app)
+    install_spec(app)
     app.add_middleware(NormalizeRequest)  # type: ignore[arg-type]
     app.add_middleware(
         BodySizeLimit,  # type: ignore[arg-type]

@@ -52,9 +52,19 @@ class Heartbeat(SessionFields):
     status: AgentStatus | None = None
     ready: bool | None = None
 
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"status": "busy", "ready": True, "instanceId": "6f1c0d2e", "epoch": 1}]
+        }
+    }
+
 
 class AgentActionIn(WireModel):
     action: Literal["restart", "shutdown"]
+
+    model_config = {
+        "json_schema_extra": {"examples": [{"action": "restart"}]}
+    }
 
 
 class AgentCard(OutModel):

@@ -14,6 +14,10 @@ class DraftIn(WireModel):
     kind: Annotated[str, StringConstraints(max_length=40)] | None = None
     meta: dict[str, Any] | None = None
 
+    model_config = {
+        "json_schema_extra": {"examples": [{"to": "claude-1", "subject": "Follow-up", "body": "Draft text"}]}
+    }
+
 
 class DraftOut(OutModel):
     agent_id: str

@@ -46,14 +46,28 @@ class SendMessage(SessionFields):
 class AgentRef(SessionFields):
     agent_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
+    model_config = {
+        "json_schema_extra": {"examples": [{"agentId": "claude-1"}]}
+    }
+
 
 class ClaimIn(AgentRef):
     lease_ms: PositiveId | None = None
+
+    model_config = {
+        "json_schema_extra": {"examples": [{"agentId": "claude-1", "leaseMs": 600000}]}
+    }
 
 
 class BroadcastIn(WireModel):
     subject: Annotated[str, StringConstraints(max_length=500)] | None = None
     body: Annotated[str, StringConstraints(min_length=1)]
+
+    model_config = {
+        "json_schema_extra": {
+            "examples": [{"subject": "Maintenance", "body": "The relay restarts at 18:00 UTC"}]
+        }
+    }
 
 
 class MessageOut(OutModel):

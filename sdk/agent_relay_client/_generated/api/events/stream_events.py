@@ -1,0 +1,270 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error_body import ErrorBody
+from ...types import UNSET, Unset
+from typing import cast
+
+
+
+def _get_kwargs(
+    *,
+    agent_id: None | str | Unset = UNSET,
+    after: int | None | Unset = UNSET,
+    token: None | str | Unset = UNSET,
+    last_event_id: None | str | Unset = UNSET,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(last_event_id, Unset):
+        headers["last-event-id"] = last_event_id
+
+
+
+    
+
+    params: dict[str, Any] = {}
+
+    json_agent_id: None | str | Unset
+    if isinstance(agent_id, Unset):
+        json_agent_id = UNSET
+    else:
+        json_agent_id = agent_id
+    params["agentId"] = json_agent_id
+
+    json_after: int | None | Unset
+    if isinstance(after, Unset):
+        json_after = UNSET
+    else:
+        json_after = after
+    params["after"] = json_after
+
+    json_token: None | str | Unset
+    if isinstance(token, Unset):
+        json_token = UNSET
+    else:
+        json_token = token
+    params["token"] = json_token
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/events",
+        "params": params,
+    }
+
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | ErrorBody | None:
+    if response.status_code == 200:
+        response_200 = cast(Any, None)
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_401
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | ErrorBody]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    agent_id: None | str | Unset = UNSET,
+    after: int | None | Unset = UNSET,
+    token: None | str | Unset = UNSET,
+    last_event_id: None | str | Unset = UNSET,
+
+) -> Response[Any | ErrorBody]:
+    """ Stream Events
+
+     Live events (`message.new`, `agent.status`, `task.updated`, …). Reconnect with
+    `Last-Event-ID` to receive every durable event missed, in order, then live ones.
+    `agentId` narrows the stream to what concerns that agent.
+
+    Args:
+        agent_id (None | str | Unset):
+        after (int | None | Unset): Like Last-Event-ID, for clients that cannot set it
+        token (None | str | Unset): The relay token, for EventSource clients
+        last_event_id (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ErrorBody]
+     """
+
+
+    kwargs = _get_kwargs(
+        agent_id=agent_id,
+after=after,
+token=token,
+last_event_id=last_event_id,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    *,
+    client: AuthenticatedClient | Client,
+    agent_id: None | str | Unset = UNSET,
+    after: int | None | Unset = UNSET,
+    token: None | str | Unset = UNSET,
+    last_event_id: None | str | Unset = UNSET,
+
+) -> Any | ErrorBody | None:
+    """ Stream Events
+
+     Live events (`message.new`, `agent.status`, `task.updated`, …). Reconnect with
+    `Last-Event-ID` to receive every durable event missed, in order, then live ones.
+    `agentId` narrows the stream to what concerns that agent.
+
+    Args:
+        agent_id (None | str | Unset):
+        after (int | None | Unset): Like Last-Event-ID, for clients that cannot set it
+        token (None | str | Unset): The relay token, for EventSource clients
+        last_event_id (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ErrorBody
+     """
+
+
+    return sync_detailed(
+        client=client,
+agent_id=agent_id,
+after=after,
+token=token,
+last_event_id=last_event_id,
+
+    ).parsed
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient | Client,
+    agent_id: None | str | Unset = UNSET,
+    after: int | None | Unset = UNSET,
+    token: None | str | Unset = UNSET,
+    last_event_id: None | str | Unset = UNSET,
+
+) -> Response[Any | ErrorBody]:
+    """ Stream Events
+
+     Live events (`message.new`, `agent.status`, `task.updated`, …). Reconnect with
+    `Last-Event-ID` to receive every durable event missed, in order, then live ones.
+    `agentId` narrows the stream to what concerns that agent.
+
+    Args:
+        agent_id (None | str | Unset):
+        after (int | None | Unset): Like Last-Event-ID, for clients that cannot set it
+        token (None | str | Unset): The relay token, for EventSource clients
+        last_event_id (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | ErrorBody]
+     """
+
+
+    kwargs = _get_kwargs(
+        agent_id=agent_id,
+after=after,
+token=token,
+last_event_id=last_event_id,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient | Client,
+    agent_id: None | str | Unset = UNSET,
+    after: int | None | Unset = UNSET,
+    token: None | str | Unset = UNSET,
+    last_event_id: None | str | Unset = UNSET,
+
+) -> Any | ErrorBody | None:
+    """ Stream Events
+
+     Live events (`message.new`, `agent.status`, `task.updated`, …). Reconnect with
+    `Last-Event-ID` to receive every durable event missed, in order, then live ones.
+    `agentId` narrows the stream to what concerns that agent.
+
+    Args:
+        agent_id (None | str | Unset):
+        after (int | None | Unset): Like Last-Event-ID, for clients that cannot set it
+        token (None | str | Unset): The relay token, for EventSource clients
+        last_event_id (None | str | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | ErrorBody
+     """
+
+
+    return (await asyncio_detailed(
+        client=client,
+agent_id=agent_id,
+after=after,
+token=token,
+last_event_id=last_event_id,
+
+    )).parsed

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..types import UNSET, Unset
+from typing import cast
+
+
+
+
+
+
+T = TypeVar("T", bound="ClaimIn")
+
+
+
+@_attrs_define
+class ClaimIn:
+    
+
+    agent_id: str
+    epoch: int | None | Unset = UNSET
+    instance_id: None | str | Unset = UNSET
+    lease_ms: int | None | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        agent_id = self.agent_id
+
+        epoch: int | None | Unset
+        if isinstance(self.epoch, Unset):
+            epoch = UNSET
+        else:
+            epoch = self.epoch
+
+        instance_id: None | str | Unset
+        if isinstance(self.instance_id, Unset):
+            instance_id = UNSET
+        else:
+            instance_id = self.instance_id
+
+        lease_ms: int | None | Unset
+        if isinstance(self.lease_ms, Unset):
+            lease_ms = UNSET
+        else:
+            lease_ms = self.lease_ms
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "agentId": agent_id,
+        })
+        if epoch is not UNSET:
+            field_dict["epoch"] = epoch
+        if instance_id is not UNSET:
+            field_dict["instanceId"] = instance_id
+        if lease_ms is not UNSET:
+            field_dict["leaseMs"] = lease_ms
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        agent_id = d.pop("agentId")
+
+        def _parse_epoch(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        epoch = _parse_epoch(d.pop("epoch", UNSET))
+
+
+        def _parse_instance_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        instance_id = _parse_instance_id(d.pop("instanceId", UNSET))
+
+
+        def _parse_lease_ms(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        lease_ms = _parse_lease_ms(d.pop("leaseMs", UNSET))
+
+
+        claim_in = cls(
+            agent_id=agent_id,
+            epoch=epoch,
+            instance_id=instance_id,
+            lease_ms=lease_ms,
+        )
+
+
+        claim_in.additional_properties = d
+        return claim_in
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
