@@ -1,6 +1,6 @@
 """The orchestrator daemon: `relay orchestrator --id ID --base-dir DIR`.
 
-    from agent_relay_client.orchestrator import OrchestratorDaemon, load_config
+from agent_relay_client.orchestrator import OrchestratorDaemon, load_config
 """
 
 from agent_relay_client.orchestrator.config import DaemonConfig, ProviderConfig, load_config, parse_config

@@ -28,8 +28,12 @@ example:
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--id", dest="orchestrator_id", default=os.environ.get("AGENT_RELAY_ORCHESTRATOR_ID"),
-                   help="orchestrator id (default: $AGENT_RELAY_ORCHESTRATOR_ID)")
+    p.add_argument(
+        "--id",
+        dest="orchestrator_id",
+        default=os.environ.get("AGENT_RELAY_ORCHESTRATOR_ID"),
+        help="orchestrator id (default: $AGENT_RELAY_ORCHESTRATOR_ID)",
+    )
     p.add_argument("--base-dir", required=True, help="agents may only run in directories under this one")
     p.add_argument("--providers", default="claude,codex", help="comma-separated (default: claude,codex)")
     p.add_argument("--hostname", help="shown in the relay (default: this host's name)")
@@ -37,8 +41,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tmux-socket", help=f"tmux -L socket name (default: config or {DEFAULT_TMUX_SOCKET!r})")
     p.add_argument("--state-file", help="default: ~/.agent-relay-orchestrator/<id>.json")
     p.add_argument("--heartbeat-interval", type=float, metavar="SECONDS", help="default 30")
-    p.add_argument("--poll-interval", type=float, metavar="SECONDS",
-                   help="how often sessions and the inbox are checked besides SSE wake-ups (default 5)")
+    p.add_argument(
+        "--poll-interval",
+        type=float,
+        metavar="SECONDS",
+        help="how often sessions and the inbox are checked besides SSE wake-ups (default 5)",
+    )
     p.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
 
 
@@ -48,6 +56,7 @@ def run(args: argparse.Namespace, url: str | None = None, token: str | None = No
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per poll
     if not args.orchestrator_id:
         print("relay orchestrator: --id is required", file=sys.stderr)
         return 2
@@ -93,16 +102,24 @@ def cmd_orchestrator(client: Any, args: argparse.Namespace) -> None:
 
 
 def add_subcommand(sub: Any) -> None:
-    p = sub.add_parser("orchestrator", help="run an orchestrator daemon (agents in tmux)",
-                       description=DESCRIPTION, epilog=EPILOG,
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = sub.add_parser(
+        "orchestrator",
+        help="run an orchestrator daemon (agents in tmux)",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     add_arguments(p)
     p.set_defaults(func=cmd_orchestrator)
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="relay-orchestrator", description=DESCRIPTION, epilog=EPILOG,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="relay-orchestrator",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--url", help="relay base URL (default: $AGENT_RELAY_URL)")
     parser.add_argument("--token", help="relay token (default: $AGENT_RELAY_TOKEN)")
     add_arguments(parser)

@@ -349,7 +349,9 @@ class OrchestratorDaemon:
         if m.tmux_session not in live:
             raise SpawnError(f"{m.provider} agent exited right after starting: {' '.join(argv[:1])}")
         m.pid = live[m.tmux_session]
-        log.info("agent %s started in tmux session %s (pid %s, cwd %s)", m.agent_id, m.tmux_session, m.pid, m.cwd)
+        log.info(
+            "agent %s started in tmux session %s (pid %s, cwd %s)", m.agent_id, m.tmux_session, m.pid, m.cwd
+        )
 
     def spawn(self, ctrl: dict[str, Any]) -> Managed:
         provider = ctrl.get("provider")
@@ -416,14 +418,22 @@ class OrchestratorDaemon:
         ctrl = (message.get("payload") or {}).get("orchestratorControl")
         action = ctrl.get("action") if isinstance(ctrl, dict) else None
         if message.get("from") != "system" or message.get("kind") != "control" or not action:
-            log.info("ignoring message %s from %s (not an orchestrator control)", message.get("id"), message.get("from"))
+            log.info(
+                "ignoring message %s from %s (not an orchestrator control)",
+                message.get("id"),
+                message.get("from"),
+            )
             self._ack(message)
             return
         before = dict(self.agents)
         try:
             if action == "spawn":
                 m = self.spawn(ctrl)
-                ok, text, extra = True, f"spawned {m.provider} agent {m.agent_id}", {"agentId": m.agent_id, "tmuxSession": m.tmux_session, "pid": m.pid}
+                ok, text, extra = (
+                    True,
+                    f"spawned {m.provider} agent {m.agent_id}",
+                    {"agentId": m.agent_id, "tmuxSession": m.tmux_session, "pid": m.pid},
+                )
             elif action == "restart":
                 ids = self.restart(ctrl.get("agentId"))
                 ok, text, extra = True, f"restarted {', '.join(ids) or 'no agents'}", {"agentIds": ids}
@@ -435,7 +445,7 @@ class OrchestratorDaemon:
         except SpawnError as exc:
             ok, text, extra = False, str(exc), {}
             log.error("control message %s (%s) failed: %s", message["id"], action, exc)
-        except Exception as exc:  # noqa: BLE001 - a bug must be reported, not kill the daemon
+        except Exception as exc:  # a bug must be reported, not kill the daemon
             ok, text, extra = False, f"{type(exc).__name__}: {exc}", {}
             log.exception("control message %s (%s) crashed", message["id"], action)
         self.done.append(message["id"])

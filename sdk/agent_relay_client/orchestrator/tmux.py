@@ -33,9 +33,7 @@ class Tmux:
             raise TmuxError(f"tmux {args[0]} failed: {result.stderr.strip() or result.returncode}")
         return result
 
-    def new_session(
-        self, name: str, argv: Sequence[str], *, cwd: str, env: Mapping[str, str]
-    ) -> None:
+    def new_session(self, name: str, argv: Sequence[str], *, cwd: str, env: Mapping[str, str]) -> None:
         cmd = ["new-session", "-d", "-s", name, "-c", cwd, "-x", "200", "-y", "50"]
         for key, value in env.items():
             cmd += ["-e", f"{key}={value}"]
@@ -58,10 +56,10 @@ class Tmux:
         return found
 
     def set_option(self, name: str, option: str, value: str) -> None:
-        self._run("set-option", "-q", "-t", f"={name}", option, value, check=False)
+        self._run("set-option", "-q", "-t", f"={name}:", option, value, check=False)
 
     def get_option(self, name: str, option: str) -> str | None:
-        result = self._run("show-options", "-q", "-v", "-t", f"={name}", option, check=False)
+        result = self._run("show-options", "-q", "-v", "-t", f"={name}:", option, check=False)
         return result.stdout.strip() or None if result.returncode == 0 else None
 
     def kill_server(self) -> None:
