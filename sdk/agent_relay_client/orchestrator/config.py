@@ -117,7 +117,8 @@ def _provider(name: str, raw: dict[str, Any]) -> ProviderConfig:
 def parse_config(raw: dict[str, Any]) -> DaemonConfig:
     if not isinstance(raw, dict):
         raise ConfigError("the config must be an object")
-    overrides = raw.get("providers") or {}
+    overrides = raw.get("providers", {})
+    overrides = {} if overrides is None else overrides
     if not isinstance(overrides, dict):
         raise ConfigError("providers must be an object")
     providers = {name: _provider(name, {}) for name in DEFAULT_PROVIDERS}
