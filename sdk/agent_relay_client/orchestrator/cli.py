@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from agent_relay_client.errors import RelayError
 from agent_relay_client.orchestrator.config import ConfigError, load_config
 from agent_relay_client.orchestrator.daemon import DEFAULT_TMUX_SOCKET, OrchestratorDaemon
 
@@ -89,6 +90,9 @@ def run(args: argparse.Namespace, url: str | None = None, token: str | None = No
     signal.signal(signal.SIGINT, _stop)
     try:
         daemon.run()
+    except RelayError as exc:  # e.g. a wrong token: say so and stop
+        print(f"relay orchestrator: {exc}", file=sys.stderr)
+        return 1
     finally:
         daemon.close()
     return 0
