@@ -139,6 +139,8 @@ class OrchestratorDaemon:
         self.client = RelayClient(url, token)
         self.url, self.token = self.client.url, self.client.token
         self.http: httpx.Client = self.client.raw.get_httpx_client()
+        if shutil.which("tmux") is None:
+            raise ValueError("tmux is not installed (the daemon runs every agent in a tmux session)")
         self.tmux = Tmux(tmux_socket or config.tmux_socket or DEFAULT_TMUX_SOCKET)
         self.prefix = f"relay-orch-{slug(orchestrator_id, 40)}-"
         self.state_file = StateFile(state_file or default_state_file(orchestrator_id))
