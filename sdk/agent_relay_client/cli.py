@@ -15,6 +15,7 @@ from typing import Any
 from agent_relay_client.client import RelayClient
 from agent_relay_client.errors import RelayConnectionError, RelayError
 from agent_relay_client.events import RelayEvent
+from agent_relay_client.orchestrator.cli import add_subcommand as add_orchestrator_subcommand
 
 EPILOG = """\
 environment:
@@ -216,6 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("health", parents=[common], help="relay status")
     p.set_defaults(func=cmd_health)
+
+    add_orchestrator_subcommand(sub)  # `relay orchestrator`: the daemon (agent_relay_client/orchestrator/)
     return parser
 
 
