@@ -313,8 +313,14 @@ def test_traversal_and_failed_spawns_are_refused_and_reported(relay, api, tmp_pa
         result = wait_for(lambda: results(api).get(forged_id), what="refusal")
         assert result["payload"]["orchestratorResult"]["ok"] is False
         assert result["payload"]["orchestratorResult"]["error"] == expected
-        activity = api.get("/api/activity", params={"kind": "error"}).json()
-        assert any(e.get("messageId") == forged_id and e["body"] == expected for e in activity), activity
+        # the activity entry is posted right after the result message: wait for it too
+        wait_for(
+            lambda: any(
+                e.get("messageId") == forged_id and e["body"] == expected
+                for e in api.get("/api/activity", params={"kind": "error"}).json()
+            ),
+            what="failure activity entry",
+        )
 
         # a provider command that does not exist: reported, not swallowed
         r = api.post(f"/api/orchestrators/{ORCH}/spawn", json={"provider": "codex", "cwd": "proj"})
