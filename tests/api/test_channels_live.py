@@ -67,5 +67,5 @@ async def test_hub_ephemeral_bypasses_ids_and_filters() -> None:
     nobody = hub.subscribe(lambda ev: ev.name != "channel.activity")
     ev = hub.publish_ephemeral("channel.activity", {"channelId": "c"})
     assert hub.last_id == 41, "the durable id sequence is untouched"
-    assert everyone.queue.get_nowait() is ev and nobody.queue.empty()
+    assert everyone.drain() == [ev] and nobody.drain() == []
     assert ev.id == 0 and ev.frame == b'event: channel.activity\ndata: {"channelId":"c"}\n\n'

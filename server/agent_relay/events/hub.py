@@ -1,6 +1,6 @@
 """In-process fan-out of committed events to SSE streams and long-poll waiters.
 
-Each subscriber has a bounded queue. A subscriber that falls behind is flagged instead of
+Each subscriber has a bounded buffer. A subscriber that falls behind is flagged instead of
 blocking everyone else; its stream then catches up from the durable log (replay), so a slow
 client costs itself, never the publisher.
 """
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import deque
 from collections.abc import Callable
 
 import orjson
@@ -19,16 +20,55 @@ Accept = Callable[[PendingEvent], bool]
 
 
 class Subscriber:
-    __slots__ = ("accept", "overflowed", "queue")
+    """One listener: a bounded buffer and at most one waiter. Cheaper than an asyncio.Queue
+    per event: a stream wakes once, drains everything that arrived, and writes it as one
+    chunk, so under load the batches grow instead of the backlog."""
+
+    __slots__ = ("_waiter", "accept", "maxsize", "overflowed", "pending")
 
     def __init__(self, maxsize: int, accept: Accept | None) -> None:
-        self.queue: asyncio.Queue[PendingEvent] = asyncio.Queue(maxsize)
+        self.pending: deque[PendingEvent] = deque()
+        self.maxsize = maxsize
         self.accept = accept
         self.overflowed = False
+        self._waiter: asyncio.Future[None] | None = None
+
+    def push(self, ev: PendingEvent) -> None:
+        if len(self.pending) >= self.maxsize:
+            self.overflowed = True  # the stream catches up from the durable log
+        else:
+            self.pending.append(ev)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def wait(self, timeout: float) -> bool:
+        """Until something is pending (True) or `timeout` seconds pass (False)."""
+        if self.pending or self.overflowed:
+            return True
+        loop = asyncio.get_running_loop()
+        waiter = self._waiter = loop.create_future()
+        timer = loop.call_later(timeout, _wake, waiter)
+        try:
+            await waiter
+        finally:
+            timer.cancel()
+            self._waiter = None
+        return bool(self.pending) or self.overflowed
+
+    def drain(self) -> list[PendingEvent]:
+        items = list(self.pending)
+        self.pending.clear()
+        return items
 
     def reset(self) -> None:
-        self.queue = asyncio.Queue(self.queue.maxsize)
+        self.pending.clear()
         self.overflowed = False
+
+
+def _wake(waiter: asyncio.Future[None]) -> None:
+    if not waiter.done():
+        waiter.set_result(None)
 
 
 class EventHub:
@@ -79,10 +119,7 @@ class EventHub:
         for sub in self._subscribers:
             if sub.overflowed or (sub.accept is not None and not sub.accept(ev)):
                 continue
-            try:
-                sub.queue.put_nowait(ev)
-            except asyncio.QueueFull:
-                sub.overflowed = True
+            sub.push(ev)
 
     def publish_ephemeral(self, name: str, data: dict) -> PendingEvent:
         """Deliver an event that is never stored (typing indicators, read receipts): it has

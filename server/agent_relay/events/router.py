@@ -7,7 +7,6 @@ events. No database connection is held between reads."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from typing import Annotated
 
@@ -69,31 +68,36 @@ async def _stream(relay: Relay, resume_from: int | None, agent_filter: AgentFilt
     sub = hub.subscribe(accept)
     heartbeat = relay.settings.sse_heartbeat_ms / 1000
     try:
-        yield b"retry: 2000\n: connected\n\n"
         if resume_from is None:
+            # Start "now", and say where now is: a client that drops before its first event
+            # still resumes from here (an id-only block sets the EventSource's Last-Event-ID).
             last = await relay.db.read(latest_event_id)
+            yield b"retry: 2000\nid: %d\n: connected\n\n" % last
         else:
+            yield b"retry: 2000\n: connected\n\n"
             last = resume_from
             async for frame, event_id in _replay(relay, resume_from, agent_filter):
                 last = event_id
                 yield frame
         while True:
+            if not await sub.wait(heartbeat):
+                yield b": ping\n\n"
+                continue
             if sub.overflowed:
                 sub.reset()
                 async for frame, event_id in _replay(relay, last, agent_filter):
                     last = event_id
                     yield frame
                 continue
-            try:
-                ev = await asyncio.wait_for(sub.queue.get(), timeout=heartbeat)
-            except TimeoutError:
-                yield b": ping\n\n"
-                continue
-            if ev.id:  # id 0: an ephemeral event (hub.publish_ephemeral), never stored or replayed
-                if ev.id <= last:
-                    continue
-                last = ev.id
-            yield ev.frame
+            frames = []
+            for ev in sub.drain():
+                if ev.id:  # id 0: an ephemeral event (hub.publish_ephemeral), never stored or replayed
+                    if ev.id <= last:
+                        continue
+                    last = ev.id
+                frames.append(ev.frame)
+            if frames:
+                yield b"".join(frames)
     finally:
         hub.unsubscribe(sub)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from typing import Any
 
@@ -72,10 +71,8 @@ async def read_inbox(
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return []
-            try:
-                await asyncio.wait_for(sub.queue.get(), timeout=remaining)
-            except TimeoutError:
+            if not await sub.wait(remaining):
                 return []
-            sub.reset()  # drain: one re-read covers everything that arrived
+            sub.reset()  # one re-read covers everything that arrived
     finally:
         relay.hub.unsubscribe(sub)

@@ -151,13 +151,8 @@ class CallbackWorker:
                     log.exception("callback round failed")
                     next_due = None
                 wait_ms = poll_ms if next_due is None else max(0, min(poll_ms, next_due - now_ms()))
-                if sub.overflowed:
-                    sub.reset()
-                with contextlib.suppress(TimeoutError):
-                    async with asyncio.timeout(wait_ms / 1000):  # unlike wait_for, never eats a cancel
-                        await sub.queue.get()
-                while not sub.queue.empty():
-                    sub.queue.get_nowait()
+                await sub.wait(wait_ms / 1000)
+                sub.reset()
         finally:
             hub.unsubscribe(sub)
 
