@@ -157,6 +157,7 @@ class ChannelConnector:
         self.client = self.agent.client
         self._http: httpx.Client = self.client.raw.get_httpx_client()
         self._stop = threading.Event()
+        self._closed = False
         self._origins: dict[int, dict[str, Any] | None] = {}
         self.last_event_id: int | None = None  # SSE resume point of serve(mode="sse")
 
@@ -183,9 +184,12 @@ class ChannelConnector:
         return self.agent.start()
 
     def stop(self) -> None:
-        """Stop serving and heartbeating; the channel agent goes offline."""
+        """Stop serving and heartbeating; the channel agent goes offline. Idempotent; a
+        stopped connector is not started again (make a new one: a new session)."""
         self._stop.set()
-        self.agent.stop()
+        if not self._closed:
+            self._closed = True
+            self.agent.stop()
 
     def __enter__(self) -> ChannelConnector:
         self.start()
