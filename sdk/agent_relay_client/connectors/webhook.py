@@ -5,7 +5,8 @@
 Config (JSON; from --config or the file named by AGENT_RELAY_CONNECTOR_CONFIG, which the
 relay writes when it runs the connector — see webhook.manifest.json for the schema):
 listenHost, listenPort, secret, outboundUrl, outboundSecret, accountId, channelId, name,
-retryAttempts, retryBackoffMs, retryMaxBackoffMs, timeoutMs.
+retryAttempts, retryBackoffMs, retryMaxBackoffMs, timeoutMs, bindTarget, bindMode
+(bindTarget, e.g. `label:support`, is bound as the channel's default route at start).
 
 Inbound: `POST /` (any path) with a JSON body, signed `X-Webhook-Signature: sha256=<hex>`
 (HMAC-SHA256 of the raw body with `secret`; 401 when missing or wrong):
@@ -84,6 +85,8 @@ class Config:
     retry_backoff_ms: int = 500
     retry_max_backoff_ms: int = 30_000
     timeout_ms: int = 10_000
+    bind_target: str | None = None
+    bind_mode: str = "exclusive"
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Config:
@@ -102,6 +105,8 @@ class Config:
             retry_backoff_ms=int(data.get("retryBackoffMs", 500)),
             retry_max_backoff_ms=int(data.get("retryMaxBackoffMs", 30_000)),
             timeout_ms=int(data.get("timeoutMs", 10_000)),
+            bind_target=data.get("bindTarget") or None,
+            bind_mode=data.get("bindMode") or "exclusive",
         )
 
     @classmethod
@@ -267,6 +272,8 @@ class WebhookBridge:
     # -- lifecycle ----------------------------------------------------------------------
     def start(self) -> None:
         self.channel.start()
+        if self.config.bind_target:  # the channel's default route; finer bindings via the API
+            self.channel.bind(self.config.bind_target, mode=self.config.bind_mode)  # type: ignore[arg-type]
         self.server = ThreadingHTTPServer(
             (self.config.listen_host, self.config.listen_port), _handler_for(self)
         )
