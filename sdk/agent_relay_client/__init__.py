@@ -5,6 +5,7 @@ from agent_relay_client import RelayClient, RelayAgent
 
 from agent_relay_client._generated import models
 from agent_relay_client.agent import AsyncRelayAgent, RelayAgent
+from agent_relay_client.channel import ChannelConnector, ChannelReply
 from agent_relay_client.client import VERSION as __version__
 from agent_relay_client.client import AsyncRelayClient, RelayClient, operations
 from agent_relay_client.errors import (
@@ -28,6 +29,8 @@ __all__ = [
     "AsyncRelayClient",
     "BadGatewayError",
     "BadRequestError",
+    "ChannelConnector",
+    "ChannelReply",
     "ConflictError",
     "ForbiddenError",
     "NotFoundError",

@@ -10,6 +10,7 @@ import contextlib
 import os
 import re
 import signal
+import sys
 import time
 from collections import deque
 from dataclasses import dataclass
@@ -21,6 +22,9 @@ import orjson
 from agent_relay.settings import Settings
 
 CONFIG_FILE = ".relay-config.json"
+# An argument that is exactly this runs the relay's own interpreter, so a connector shipped
+# as a Python module (the SDK's webhook connector) runs with the packages the relay has.
+PYTHON_PLACEHOLDER = "{python}"
 # The server's own environment may hold credentials (database URL, integration tokens,
 # cloud keys): a connector gets what it needs through its config, not through these.
 _SECRET_ENV = re.compile(
@@ -38,6 +42,11 @@ class CommandResult:
     @property
     def ok(self) -> bool:
         return self.exit_code == 0 and not self.timed_out
+
+
+def expand_argv(argv: list[str]) -> list[str]:
+    """Expand the `{python}` placeholder (a whole argument only; nothing else is touched)."""
+    return [sys.executable if arg == PYTHON_PLACEHOLDER else arg for arg in argv]
 
 
 def connector_dir(settings: Settings, connector_id: str) -> Path:

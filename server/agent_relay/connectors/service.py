@@ -15,7 +15,13 @@ from sqlalchemy.exc import IntegrityError
 from agent_relay.activity import service as activity
 from agent_relay.connectors import repository as repo
 from agent_relay.connectors.manifest import Manifest, mask, parse_manifest, unmask, validate_config
-from agent_relay.connectors.runner import build_env, connector_dir, run_command, write_config_file
+from agent_relay.connectors.runner import (
+    build_env,
+    connector_dir,
+    expand_argv,
+    run_command,
+    write_config_file,
+)
 from agent_relay.connectors.supervisor import SpawnFailed, Supervisor, log_tail
 from agent_relay.db import Database, UnitOfWork
 from agent_relay.errors import BadRequest, Conflict, NotFound
@@ -144,7 +150,8 @@ class ActionRunner:
 
     async def run(self, connector_id: str, action: str) -> dict[str, Any]:
         row = await self.db.read(lambda conn: require(conn, connector_id))
-        commands: dict[str, list[str]] = (row["manifest"] or {}).get("commands") or {}
+        declared: dict[str, list[str]] = (row["manifest"] or {}).get("commands") or {}
+        commands = {name: expand_argv(argv) for name, argv in declared.items()}
         supervised = "start" in commands
         if action in ("install", "uninstall", "doctor") and action not in commands:
             raise _not_declared(action)
