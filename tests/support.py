@@ -62,15 +62,28 @@ def wipe(url: str) -> None:
     """Empty every table between tests (much faster than a new database each time)."""
     engine = sa.create_engine(url)
     tables = [t.name for t in reversed(metadata.sorted_tables)]
-    with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
-            conn.exec_driver_sql(
-                "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
-            )
-        else:
-            for table in tables:
-                conn.exec_driver_sql(f'DELETE FROM "{table}"')
-    engine.dispose()
+    try:
+        if engine.dialect.name != "postgresql":
+            with engine.begin() as conn:
+                for table in tables:
+                    conn.exec_driver_sql(f'DELETE FROM "{table}"')
+            return
+        truncate = "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
+        try:
+            with engine.begin() as conn:
+                conn.exec_driver_sql("SET LOCAL lock_timeout = '5s'")
+                conn.exec_driver_sql(truncate)
+        except sa.exc.OperationalError:
+            # A connection left over from an earlier test holds a lock: end it and retry.
+            with engine.begin() as conn:
+                conn.exec_driver_sql(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            with engine.begin() as conn:
+                conn.exec_driver_sql(truncate)
+    finally:
+        engine.dispose()
 
 
 def free_port() -> int:
