@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from agent_relay.db import Prepared, dumps_json
+from agent_relay.listing import newest_first
 from agent_relay.models import ActivityEvent
 
 activity: sa.Table = ActivityEvent.__table__  # type: ignore[attr-defined]
@@ -48,13 +49,5 @@ def list_filtered(
     before: int | None,
     limit: int,
 ) -> list[RowMapping]:
-    q = sa.select(activity)
-    if kind:
-        q = q.where(activity.c.kind == kind)
-    if agent_id:
-        q = q.where(activity.c.agent_id == agent_id)
-    if view:
-        q = q.where(activity.c.view == view)
-    if before is not None:
-        q = q.where(activity.c.id < before)
-    return list(conn.execute(q.order_by(activity.c.id.desc()).limit(limit)).mappings())
+    equals = {"kind": kind, "agent_id": agent_id, "view": view}
+    return newest_first(conn, activity, equals=equals, before=before, limit=limit)

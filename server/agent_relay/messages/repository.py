@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from agent_relay.db import Prepared, dumps_json
+from agent_relay.listing import newest_first
 from agent_relay.models import InboxDraft, Message, MessageAck
 
 messages: sa.Table = Message.__table__  # type: ignore[attr-defined]
@@ -74,20 +75,8 @@ def list_filtered(
     before: int | None,
     limit: int,
 ) -> list[RowMapping]:
-    q = sa.select(messages)
-    if sender:
-        q = q.where(messages.c.from_agent == sender)
-    if to:
-        q = q.where(messages.c.to_addr == to)
-    if kind:
-        q = q.where(messages.c.kind == kind)
-    if channel:
-        q = q.where(messages.c.channel == channel)
-    if after is not None:
-        q = q.where(messages.c.id > after)
-    if before is not None:
-        q = q.where(messages.c.id < before)
-    return list(conn.execute(q.order_by(messages.c.id.desc()).limit(limit)).mappings())
+    equals = {"from_agent": sender, "to_addr": to, "kind": kind, "channel": channel}
+    return newest_first(conn, messages, equals=equals, before=before, after=after, limit=limit)
 
 
 def inbox(

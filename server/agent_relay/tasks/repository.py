@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from agent_relay.listing import newest_first
 from agent_relay.models import CallbackAttempt, CallbackDelivery, Task
 
 tasks: sa.Table = Task.__table__  # type: ignore[attr-defined]
@@ -64,18 +65,8 @@ def list_filtered(
     before: int | None,
     limit: int,
 ) -> list[RowMapping]:
-    q = sa.select(tasks)
-    if status:
-        q = q.where(tasks.c.status == status)
-    if claimed_by:
-        q = q.where(tasks.c.claimed_by == claimed_by)
-    if source:
-        q = q.where(tasks.c.source == source)
-    if target:
-        q = q.where(tasks.c.target == target)
-    if before is not None:
-        q = q.where(tasks.c.id < before)
-    return list(conn.execute(q.order_by(tasks.c.id.desc()).limit(limit)).mappings())
+    equals = {"status": status, "claimed_by": claimed_by, "source": source, "target": target}
+    return newest_first(conn, tasks, equals=equals, before=before, limit=limit)
 
 
 def update_if(
