@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from agent_relay.activity import service as activity
 from agent_relay.agents import repository as agents_repo
-from agent_relay.agents.service import SessionGuard, validate_session
+from agent_relay.agents.service import SessionGuard, check_session, validate_session
 from agent_relay.db import UnitOfWork, savepoint
 from agent_relay.errors import BadRequest, Conflict, NotFound
 from agent_relay.messages import repository as repo
@@ -38,8 +38,10 @@ def send(
     conn = uow.conn
     if max_body_bytes is not None and len(body) > max_body_bytes // 4 and len(body.encode()) > max_body_bytes:
         raise BadRequest(f"body must be at most {max_body_bytes} bytes")
-    if guard is not None and guard.given and agents_repo.get(conn, sender) is not None:
-        validate_session(conn, sender, guard)
+    if guard is not None and guard.given:
+        sender_card = agents_repo.get(conn, sender)
+        if sender_card is not None:  # only registered senders have a session to fence
+            check_session(sender_card, guard)
     if idempotency_key:
         existing = repo.by_idempotency_key(conn, sender, idempotency_key)
         if existing is not None:
