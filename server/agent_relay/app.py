@@ -48,11 +48,12 @@ from agent_relay.wire import json_response
 log = logging.getLogger("agent_relay")
 GC_GEN0_THRESHOLD = 20_000
 
+# Routes are matched router by router, in this order: the hot paths (send, inbox) first.
 ROUTERS = [
-    spawn_router,  # POST /api/agents/spawn: before the agents router's /api/agents/{id} routes
-    agents_router,
     messages_router,
     inbox_router,
+    spawn_router,  # POST /api/agents/spawn: before the agents router's /api/agents/{id} routes
+    agents_router,
     activity_router,
     system_router,
     events_router,
