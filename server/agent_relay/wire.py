@@ -63,8 +63,6 @@ def Str(max_length: int, min_length: int = 1) -> Any:
 
 Id200 = Str(200)
 JsonObject = dict[str, Any]
-# Largest id/number the databases store (BIGINT); bigger inputs are a 400, not a driver error.
-MAX_INT = 2**63 - 1
 
 LimitQuery = Annotated[int, Query(ge=1, le=1000, description="Page size (default 100, max 1000)")]
 CursorQuery = Annotated[int | None, Query(ge=0, le=MAX_INT)]
