@@ -37,7 +37,7 @@ T = TypeVar("T")
 MAX_BATCH = 256
 CHECKPOINT_INTERVAL_S = 0.5
 WAL_REWIND_BYTES = 16 << 20  # past this the checkpointer rewinds the log (see _checkpoint_loop)
-QUICK_PASS_S = 0.003
+QUICK_PASS_S = 0.003  # a pass this short left little behind: the locked pass will be short too
 EVENT_LOG_LOCK = 0x52454C4159  # 'RELAY': the advisory lock that orders event-log appends
 MAX_INLINE_BATCH = 64  # bounds how long one inline batch holds the event loop (~10 ms)
 
