@@ -165,6 +165,23 @@ class Prepared:
         row = self.execute(conn, params).fetchone()
         return None if row is None else row[0]
 
+    def scalars_pipelined(self, conn: Connection, params_list: list[dict[str, Any]]) -> list[Any]:
+        """PostgreSQL only: run the statement once per params in one pipelined round trip
+        (psycopg's executemany) and return each run's first column, in order."""
+        sql, _, defaults = self._compiled(conn.dialect)
+        if defaults:
+            params_list = [{**defaults, **params} for params in params_list]
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.executemany(sql, params_list, returning=True)
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise sa.exc.DBAPIError.instance(sql, params_list, exc, conn.dialect.loaded_dbapi.Error) from exc
+        values = []
+        while True:
+            values.append(cursor.fetchone()[0])
+            if not cursor.nextset():
+                return values
+
 
 @contextlib.contextmanager
 def savepoint(conn: Connection, name: str = "relay_inner") -> Iterator[None]:
@@ -446,11 +463,16 @@ class Database:
             cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (EVENT_LOG_LOCK,))
             cursor.execute("SELECT pg_notify('agent_relay_events', '')")
-        for ev in events:
-            payload = orjson.dumps(ev.data)
-            ev.id = insert.scalar(conn, {"name": ev.name, "data": payload.decode(), "created_at": now})
+        payloads = [orjson.dumps(ev.data) for ev in events]
+        rows = [{"name": ev.name, "data": p.decode(), "created_at": now} for ev, p in zip(events, payloads, strict=True)]
+        if self.is_sqlite:  # in-process: a statement per row costs microseconds
+            ids = [insert.scalar(conn, row) for row in rows]
+        else:  # a round trip per row would cost more than the rows
+            ids = insert.scalars_pipelined(conn, rows)
+        for ev, event_id, payload in zip(events, ids, payloads, strict=True):
+            ev.id = event_id
             ev.created_at = now
-            ev.frame = render_sse_frame(ev.id, ev.name, payload)
+            ev.frame = render_sse_frame(event_id, ev.name, payload)
 
     def _deliver(self, outcomes: list[tuple[_Job, bool, Any, UnitOfWork | None]]) -> None:
         events = [e for _, ok, _, uow in outcomes if ok and uow for e in uow.events]
