@@ -157,12 +157,8 @@ class Prepared:
             params = {**defaults, **params}
         args = [params[n] for n in names] if names is not None else params
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
+        with _as_sqlalchemy_errors(conn, sql, args):
             cursor.execute(sql, args)
-        except conn.dialect.loaded_dbapi.Error as exc:
-            # Raise what SQLAlchemy would (IntegrityError, OperationalError, …), so callers
-            # handle a prepared statement's errors like any other statement's.
-            raise sa.exc.DBAPIError.instance(sql, args, exc, conn.dialect.loaded_dbapi.Error) from exc
         return cursor
 
     @classmethod
@@ -182,15 +178,23 @@ class Prepared:
         if defaults:
             params_list = [{**defaults, **params} for params in params_list]
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
+        with _as_sqlalchemy_errors(conn, sql, params_list):
             cursor.executemany(sql, params_list, returning=True)
-        except conn.dialect.loaded_dbapi.Error as exc:
-            raise sa.exc.DBAPIError.instance(sql, params_list, exc, conn.dialect.loaded_dbapi.Error) from exc
         values = []
         while True:
             values.append(cursor.fetchone()[0])
             if not cursor.nextset():
                 return values
+
+
+@contextlib.contextmanager
+def _as_sqlalchemy_errors(conn: Connection, sql: str, params: Any) -> Iterator[None]:
+    """Raise what SQLAlchemy would (IntegrityError, OperationalError, …) for a statement run
+    on the DBAPI cursor, so callers handle its errors like any other statement's."""
+    try:
+        yield
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise sa.exc.DBAPIError.instance(sql, params, exc, conn.dialect.loaded_dbapi.Error) from exc
 
 
 @contextlib.contextmanager
@@ -359,7 +363,7 @@ class Database:
         after 120k sends, each send slower as it grew). So once the log passes
         WAL_REWIND_BYTES, passes repeat until one is quick (little left to copy), and a last
         one runs holding the write lock: nothing is appended during it, it copies the rest
-        (~1 ms), and the next write transaction starts the log from the beginning."""
+        (a few ms), and the next write transaction starts the log from the beginning."""
         raw = self.read_engine.raw_connection()
         try:
             page_size = raw.cursor().execute("PRAGMA page_size").fetchone()[0]
