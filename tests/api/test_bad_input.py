@@ -39,6 +39,8 @@ async def test_message_field_errors(client: httpx.AsyncClient, body: dict, error
         (b'"text"', "JSON object body required"),
         (b"", "JSON object body required"),
         (b"null", "JSON object body required"),
+        (b"  \n", "JSON object body required"),
+        (b'{"from":"a","to":"b","body":"c"} trailing', "invalid JSON body"),
     ],
 )
 async def test_malformed_bodies(client: httpx.AsyncClient, raw: bytes, error: str) -> None:

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, Query, Request
 
 from agent_relay.agents.service import guard_from
 from agent_relay.context import RelayDep, relay_of
+from agent_relay.json_body_route import JsonBodyRoute
 from agent_relay.messages import repository as repo
 from agent_relay.messages import service
 from agent_relay.messages.schemas import (
@@ -24,15 +25,9 @@ router = APIRouter(prefix="/api/messages", tags=["messages"])
 MessageId = Annotated[int, Path(alias="id", ge=1, le=MAX_INT, description="Message id")]
 
 
-@router.post(
-    "",
-    response_model=MessageOut,
-    status_code=201,
-    responses={200: {"model": MessageOut, "description": "Idempotent repeat"}, **error_responses(400, 404, 409, 413)},
-)
 async def send_message(body: SendMessage, request: Request):
     """Send a message to an agent id, `label:X`, `tag:X`, `cap:X` or `broadcast`."""
-    relay = relay_of(request)  # the hottest route: skip the dependency machinery
+    relay = relay_of(request)  # the hottest route: no dependencies (see JsonBodyRoute)
     guard = guard_from(request.headers, body)
     max_bytes = relay.settings.max_body_bytes
     message, created = await relay.db.write(
@@ -54,6 +49,17 @@ async def send_message(body: SendMessage, request: Request):
         )
     )
     return json_response(message, 201 if created else 200)
+
+
+router.add_api_route(
+    "",
+    send_message,
+    methods=["POST"],
+    response_model=MessageOut,
+    status_code=201,
+    responses={200: {"model": MessageOut, "description": "Idempotent repeat"}, **error_responses(400, 404, 409, 413)},
+    route_class_override=JsonBodyRoute,
+)
 
 
 @router.get("", response_model=list[MessageOut], responses=error_responses(400))

@@ -1,0 +1,57 @@
+"""JsonBodyRoute: the send route's body is validated from raw bytes, with FastAPI's errors."""
+
+from __future__ import annotations
+
+import pytest
+from agent_relay.json_body_route import JsonBodyRoute
+from fastapi import APIRouter, FastAPI, Query, Request
+from fastapi.testclient import TestClient
+from pydantic import BaseModel
+from starlette.responses import JSONResponse
+
+
+class Note(BaseModel):
+    text: str
+    count: int = 1
+
+
+async def take_note(note: Note, request: Request):
+    return JSONResponse({"text": note.text, "count": note.count, "path": request.url.path})
+
+
+def _app() -> FastAPI:
+    router = APIRouter()
+    router.add_api_route("/notes", take_note, methods=["POST"], route_class_override=JsonBodyRoute)
+    app = FastAPI()
+    app.include_router(router)
+    return app
+
+
+def test_valid_body_reaches_the_endpoint_as_the_model() -> None:
+    response = TestClient(_app()).post("/notes", content=b'{"text": "hi", "count": 3}')
+    assert response.json() == {"text": "hi", "count": 3, "path": "/notes"}
+
+
+def test_errors_are_fastapis_with_the_body_location() -> None:
+    client = TestClient(_app())
+    wrong = client.post("/notes", content=b'{"text": 5}')
+    assert wrong.status_code == 422
+    assert [(e["type"], e["loc"]) for e in wrong.json()["detail"]] == [("string_type", ["body", "text"])]
+    empty = client.post("/notes", content=b"")
+    assert [(e["type"], e["loc"]) for e in empty.json()["detail"]] == [("missing", ["body"])]
+    broken = client.post("/notes", content=b"{")
+    assert broken.json()["detail"][0]["type"] == "json_invalid"
+
+
+def test_the_spec_still_documents_the_body() -> None:
+    operation = _app().openapi()["paths"]["/notes"]["post"]
+    assert operation["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Note"}
+
+
+def test_endpoints_with_other_inputs_are_refused() -> None:
+    async def with_query(note: Note, request: Request, limit: int = Query(1)):
+        return JSONResponse({})
+
+    router = APIRouter()
+    with pytest.raises(AssertionError, match="exactly one body model and the request"):
+        router.add_api_route("/notes", with_query, methods=["POST"], route_class_override=JsonBodyRoute)
