@@ -71,7 +71,8 @@ class TokenAuth:
 
 
 class BodySizeLimit:
-    """413 for a request over the cap, whether it declares Content-Length or streams."""
+    """413 for a request over the cap, whether it declares Content-Length or streams
+    (chunked bodies are counted as they arrive)."""
 
     def __init__(self, app: ASGIApp, max_bytes: int, overrides: dict[str, int] | None = None) -> None:
         self.app = app
@@ -93,7 +94,9 @@ class BodySizeLimit:
                 if declared > limit:
                     await _send_error(send, 413, f"request body too large (max {limit} bytes)")
                     return
-                break
+                # The HTTP server reads no more than the declared length: nothing to count.
+                await self.app(scope, receive, send)
+                return
         received = 0
 
         async def limited_receive() -> dict[str, Any]:
