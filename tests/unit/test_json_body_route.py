@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 from agent_relay.json_body_route import JsonBodyRoute
 from fastapi import APIRouter, FastAPI, Query, Request
-from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from starlette.responses import JSONResponse
 
@@ -27,19 +27,24 @@ def _app() -> FastAPI:
     return app
 
 
-def test_valid_body_reaches_the_endpoint_as_the_model() -> None:
-    response = TestClient(_app()).post("/notes", content=b'{"text": "hi", "count": 3}')
+def _client() -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=_app()), base_url="http://test")
+
+
+async def test_valid_body_reaches_the_endpoint_as_the_model() -> None:
+    async with _client() as client:
+        response = await client.post("/notes", content=b'{"text": "hi", "count": 3}')
     assert response.json() == {"text": "hi", "count": 3, "path": "/notes"}
 
 
-def test_errors_are_fastapis_with_the_body_location() -> None:
-    client = TestClient(_app())
-    wrong = client.post("/notes", content=b'{"text": 5}')
+async def test_errors_are_fastapis_with_the_body_location() -> None:
+    async with _client() as client:
+        wrong = await client.post("/notes", content=b'{"text": 5}')
+        empty = await client.post("/notes", content=b"")
+        broken = await client.post("/notes", content=b"{")
     assert wrong.status_code == 422
     assert [(e["type"], e["loc"]) for e in wrong.json()["detail"]] == [("string_type", ["body", "text"])]
-    empty = client.post("/notes", content=b"")
     assert [(e["type"], e["loc"]) for e in empty.json()["detail"]] == [("missing", ["body"])]
-    broken = client.post("/notes", content=b"{")
     assert broken.json()["detail"][0]["type"] == "json_invalid"
 
 
