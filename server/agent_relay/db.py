@@ -43,6 +43,7 @@ WAL_REWIND_BYTES = 16 << 20  # past this the checkpointer rewinds the log (see _
 QUICK_PASS_S = 0.003  # a pass this short left little behind: the locked pass will be short too
 EVENT_LOG_LOCK = 0x52454C4159  # 'RELAY': the advisory lock that orders event-log appends
 MAX_INLINE_BATCH = 64  # bounds how long one inline batch holds the event loop (~10 ms)
+LOCK_RETRY_S = 0.001  # the inline writer's wait while the checkpointer holds the write lock
 
 
 def _json_dumps(value: Any) -> str:
@@ -308,8 +309,10 @@ class Database:
             self._queue.put(None)
             self._thread.join(timeout=10)
             self._thread = None
-        if self._pending and self._conn is not None:
-            self._flush()
+        with self._write_lock:  # jobs queued on the loop after its last flush
+            while self._pending and self._conn is not None:
+                batch, self._pending = self._pending[:MAX_INLINE_BATCH], self._pending[MAX_INLINE_BATCH:]
+                self._conn = self._run_batch(self._conn, batch)
         if self._conn is not None:
             self._conn.close()
             self._conn = None
@@ -383,14 +386,22 @@ class Database:
 
     # -- inline writer -----------------------------------------------------------------
     def _flush(self) -> None:
-        batch, self._pending = self._pending[:MAX_INLINE_BATCH], self._pending[MAX_INLINE_BATCH:]
-        if self._pending:  # more than one batch's worth: let the loop breathe in between
-            asyncio.get_running_loop().call_soon(self._flush)
-        else:
-            self._flush_scheduled = False
-        assert self._conn is not None
-        with self._write_lock:
+        loop = asyncio.get_running_loop()
+        if not self._write_lock.acquire(blocking=False):
+            # The checkpointer is rewinding the log (a few ms): the loop goes on serving
+            # reads and streams, and the batch waits a little.
+            loop.call_later(LOCK_RETRY_S, self._flush)
+            return
+        try:
+            batch, self._pending = self._pending[:MAX_INLINE_BATCH], self._pending[MAX_INLINE_BATCH:]
+            if self._pending:  # more than one batch's worth: let the loop breathe in between
+                loop.call_soon(self._flush)
+            else:
+                self._flush_scheduled = False
+            assert self._conn is not None
             self._conn = self._run_batch(self._conn, batch)
+        finally:
+            self._write_lock.release()
 
     # -- writer thread -----------------------------------------------------------------
     def _run(self) -> None:

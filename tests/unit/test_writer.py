@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 import time
 from pathlib import Path
 
@@ -104,3 +105,22 @@ def test_sqlite_log_is_rewound_under_steady_writes(tmp_path: Path, monkeypatch: 
     # Unbounded, the log holds more than was written (index pages too); rewound, a fraction.
     assert largest_log < written // 3, f"log grew to {largest_log >> 20} MB for {written >> 20} MB written"
     assert not os.path.exists(f"{path}-wal") or os.path.getsize(f"{path}-wal") == 0  # emptied on stop
+
+
+async def test_inline_writer_waits_for_the_checkpointer_without_blocking_the_loop(tmp_path: Path) -> None:
+    """While the checkpointer holds the write lock, writes wait and everything else runs."""
+    url = f"sqlite:///{tmp_path / 'relay.db'}"
+    upgrade(url)
+    db = Database(url)
+    db.start(events_table, None)
+    try:
+        db._write_lock.acquire()  # what the checkpointer does for its last pass...
+        threading.Timer(1.0, db._write_lock.release).start()  # ...from its own thread
+        write = asyncio.ensure_future(db.write(_insert_agent("waits")))
+        started = time.monotonic()
+        await asyncio.sleep(0.05)  # a blocked loop would end this sleep after the release
+        assert time.monotonic() - started < 0.5
+        assert not write.done()
+        assert await asyncio.wait_for(write, 5) == "waits"
+    finally:
+        db.stop()
