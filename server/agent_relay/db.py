@@ -311,7 +311,7 @@ class Database:
             self._thread = None
         with self._write_lock:  # jobs queued on the loop after its last flush
             while self._pending and self._conn is not None:
-                batch, self._pending = self._pending[:MAX_INLINE_BATCH], self._pending[MAX_INLINE_BATCH:]
+                batch = self._take_batch()
                 self._conn = self._run_batch(self._conn, batch)
         if self._conn is not None:
             self._conn.close()
@@ -385,6 +385,10 @@ class Database:
             raw.close()
 
     # -- inline writer -----------------------------------------------------------------
+    def _take_batch(self) -> list[_Job]:
+        batch, self._pending = self._pending[:MAX_INLINE_BATCH], self._pending[MAX_INLINE_BATCH:]
+        return batch
+
     def _flush(self) -> None:
         loop = asyncio.get_running_loop()
         if not self._write_lock.acquire(blocking=False):
@@ -393,7 +397,7 @@ class Database:
             loop.call_later(LOCK_RETRY_S, self._flush)
             return
         try:
-            batch, self._pending = self._pending[:MAX_INLINE_BATCH], self._pending[MAX_INLINE_BATCH:]
+            batch = self._take_batch()
             if self._pending:  # more than one batch's worth: let the loop breathe in between
                 loop.call_soon(self._flush)
             else:
