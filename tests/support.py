@@ -67,6 +67,7 @@ def wipe(url: str) -> None:
             with engine.begin() as conn:
                 for table in tables:
                     conn.exec_driver_sql(f'DELETE FROM "{table}"')
+                conn.exec_driver_sql("DELETE FROM sqlite_sequence")  # ids start at 1 again (AUTOINCREMENT)
             return
         truncate = "TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"
         try:

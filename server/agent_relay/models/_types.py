@@ -9,6 +9,13 @@ from sqlmodel import Field
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
+# Every table with an id_field() puts this in its __table_args__. Without AUTOINCREMENT,
+# SQLite hands the highest id out again once its row is deleted; ids are cursors (`after`,
+# Last-Event-ID) and are referenced elsewhere (an activity row per message), so one must
+# never come back. PostgreSQL's sequences only grow anyway.
+IDS_ONLY_GROW: dict[str, Any] = {"sqlite_autoincrement": True}
+
+
 def id_field() -> Any:
     return Field(default=None, sa_column=sa.Column(BigId, primary_key=True, autoincrement=True))
 

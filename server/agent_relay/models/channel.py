@@ -1,7 +1,7 @@
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from agent_relay.models._types import id_field, ms_field
+from agent_relay.models._types import IDS_ONLY_GROW, id_field, ms_field
 
 
 class ChannelBinding(SQLModel, table=True):
@@ -13,6 +13,7 @@ class ChannelBinding(SQLModel, table=True):
     __table_args__ = (
         # NULL never collides in a unique constraint, so the channel default is stored as "".
         sa.UniqueConstraint("channel_id", "conversation_key", "target_key", name="uq_channel_bindings_route"),
+        IDS_ONLY_GROW,
     )
 
     id: int | None = id_field()

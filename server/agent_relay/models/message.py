@@ -3,7 +3,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from agent_relay.models._types import id_field, json_field, ms_field
+from agent_relay.models._types import IDS_ONLY_GROW, id_field, json_field, ms_field
 
 
 class Message(SQLModel, table=True):
@@ -35,6 +35,7 @@ class Message(SQLModel, table=True):
             sqlite_where=sa.text("claim_expires_at IS NOT NULL"),
             postgresql_where=sa.text("claim_expires_at IS NOT NULL"),
         ),
+        IDS_ONLY_GROW,
     )
 
     id: int | None = id_field()

@@ -3,7 +3,7 @@
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from agent_relay.models._types import id_field, ms_field
+from agent_relay.models._types import IDS_ONLY_GROW, id_field, ms_field
 
 
 class Pair(SQLModel, table=True):
@@ -12,6 +12,7 @@ class Pair(SQLModel, table=True):
         sa.Index("ix_pairs_from_id", "from_agent", "id"),
         sa.Index("ix_pairs_to_id", "to_agent", "id"),
         sa.Index("ix_pairs_status_expires_at", "status", "expires_at"),
+        IDS_ONLY_GROW,
     )
 
     id: int | None = id_field()

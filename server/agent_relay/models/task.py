@@ -5,7 +5,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from agent_relay.models._types import BigId, id_field, json_field, ms_field
+from agent_relay.models._types import IDS_ONLY_GROW, BigId, id_field, json_field, ms_field
 
 
 class Task(SQLModel, table=True):
@@ -16,6 +16,7 @@ class Task(SQLModel, table=True):
         sa.Index("ix_tasks_status_id", "status", "id"),
         sa.Index("ix_tasks_claimed_by_id", "claimed_by", "id"),
         sa.Index("ix_tasks_claim_expires_at", "claim_expires_at"),
+        IDS_ONLY_GROW,
     )
 
     id: int | None = id_field()
@@ -41,7 +42,7 @@ class CallbackDelivery(SQLModel, table=True):
     the change; a worker leases it (conditional UPDATE) before each attempt."""
 
     __tablename__ = "callback_deliveries"
-    __table_args__ = (sa.Index("ix_callback_deliveries_due", "status", "next_attempt_at"),)
+    __table_args__ = (sa.Index("ix_callback_deliveries_due", "status", "next_attempt_at"), IDS_ONLY_GROW)
 
     id: int | None = id_field()
     task_id: int = Field(

@@ -1,0 +1,47 @@
+"""Ids are never handed out twice, even after the row with the highest id is deleted.
+
+On SQLite without AUTOINCREMENT the next message got the deleted one's id again; its
+activity row (`server-message-<id>`) still existed, so that send and every later one was a
+500, for good, and cursors (`after`, Last-Event-ID) pointed at different rows."""
+
+from __future__ import annotations
+
+import httpx
+import sqlalchemy as sa
+from agent_relay.events.log import events_table
+
+from tests.api.test_messages import send
+
+
+async def test_sends_go_on_after_the_newest_message_is_deleted(client: httpx.AsyncClient) -> None:
+    first = (await send(client, body="one")).json()["id"]
+    newest = (await send(client, body="two")).json()["id"]
+    assert (await client.delete(f"/api/messages/{newest}")).status_code == 200
+
+    for _ in range(3):  # not just the next send: every later one
+        response = await send(client, body="again")
+        assert response.status_code == 201, response.text
+        assert response.json()["id"] > newest
+        newest = response.json()["id"]
+
+    # a cursor taken before the delete sees only the new messages
+    after = (await client.get("/api/messages", params={"after": first})).json()
+    assert [m["body"] for m in after] == ["again"] * 3
+    activity = (await client.get("/api/activity", params={"limit": 10})).json()
+    assert len({row["clientId"] for row in activity}) == len(activity)
+
+
+async def test_event_ids_go_on_after_the_newest_event_is_gone(client: httpx.AsyncClient, app) -> None:
+    """A Last-Event-ID cursor must never see an id again, whatever row went away."""
+    db = app.state.relay.db
+
+    def event_ids(conn: sa.Connection) -> set[int]:
+        return set(conn.execute(sa.select(events_table.c.id)).scalars())
+
+    await send(client, body="one")
+    before = await db.read(event_ids)
+    newest = max(before)
+    await db.write(lambda uow: uow.conn.execute(sa.delete(events_table).where(events_table.c.id == newest)))
+    await send(client, body="two")
+    new = await db.read(event_ids) - (before - {newest})
+    assert new and min(new) > newest
