@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-fast lint format bench sdk sdk-check clean
+.PHONY: install run test test-fast lint format bench fuzz sdk sdk-check clean
 
 $(STAMP): pyproject.toml $(wildcard sdk/pyproject.toml)
 	@test -n "$(PYTHON)" || { echo "Python 3.11+ is required (python3.11 or newer on PATH)"; exit 1; }
@@ -33,6 +33,12 @@ lint: install
 format: install
 	$(BIN)/ruff format server tests scripts sdk
 	$(BIN)/ruff check --fix server tests scripts sdk
+
+## Stateful schemathesis fuzzing of a live server, FUZZ_SECONDS per backend (SQLite; PostgreSQL
+## too when AGENT_RELAY_TEST_POSTGRES_URL is set). `make fuzz FUZZ_SECONDS=900` runs longer.
+FUZZ_SECONDS ?= 240
+fuzz: install
+	$(BIN)/python scripts/fuzz.py --seconds $(FUZZ_SECONDS) $(FUZZ_ARGS)
 
 bench: install
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
