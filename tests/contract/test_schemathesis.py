@@ -66,7 +66,7 @@ def test_fuzz_every_operation(fuzz_server: ServerProcess) -> None:
     live_server = fuzz_server
     schema = schemathesis.openapi.from_url(f"{live_server.url}/openapi.json")
     operation_ids = {result.ok().definition.raw.get("operationId") for result in schema.get_all_operations()}
-    assert SKIP <= operation_ids, f"SKIP names operations the spec does not have: {SKIP - operation_ids}"
+    assert operation_ids >= SKIP, f"SKIP names operations the spec does not have: {SKIP - operation_ids}"
     failures: list[str] = []
     tried: list[str] = []
     started = time.monotonic()
