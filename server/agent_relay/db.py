@@ -3,7 +3,10 @@
 Why a single writer: SQLite allows one writer at a time, and a commit (fsync) per request
 caps a naive relay near 500 writes/s. Every write here is a *job* (a function of a
 UnitOfWork) queued to one thread that runs many jobs in one transaction, each inside its
-own SAVEPOINT so one job's error rolls back only that job. Events the jobs emit are
+own SAVEPOINT so one job's error rolls back only that job. Whatever a job does (raise
+anything, emit an event that cannot be stored as JSON, break the connection) fails that job
+alone: a batch that cannot finish is retried job by job, and every job is settled, so the
+writer itself never stops (`problem()` tells /api/health if it stalls). Events the jobs emit are
 appended to the durable event log in the same transaction and handed to the live hub only
 after the commit, so a rolled-back write never reaches an SSE client. On PostgreSQL the
 same writer runs in every process; atomicity across processes comes from conditional
@@ -26,10 +29,10 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import OperationalError
 
 from agent_relay.clock import now_ms
-from agent_relay.errors import RelayError
+from agent_relay.errors import BadRequest, RelayError
 
 log = logging.getLogger("agent_relay.db")
 
@@ -226,6 +229,7 @@ class PendingEvent:
     id: int = 0
     created_at: int = 0
     frame: bytes = b""  # the SSE frame, rendered once and shared by every subscriber
+    payload: bytes = b""  # data as JSON, serialized inside the emitting job's savepoint
 
 
 @dataclass(slots=True)
@@ -248,6 +252,9 @@ class _Job:
     future: asyncio.Future[Any] | None
     sync_result: list[Any] | None = None
     done: threading.Event | None = None
+
+
+Outcome = tuple[_Job, bool, Any, UnitOfWork | None]  # job, ok, result or error, its unit of work
 
 
 EventSink = Callable[[list[PendingEvent]], None]
@@ -279,8 +286,12 @@ class Database:
         self._thread: threading.Thread | None = None
         self._sink: EventSink | None = None
         self._event_insert: Prepared | None = None
-        self._conn: Connection | None = None  # the inline writer's connection
+        self._conn: Connection | None = None  # the writer's connection (None: open one when needed)
+        self._started = False
         self._pending: list[_Job] = []
+        self._pending_since = 0.0  # inline: when the oldest waiting job started waiting (monotonic)
+        self._busy_since: float | None = None  # thread: when the batch in hand was taken
+        self._problem_logged = False
         self._flush_scheduled = False
         # Held while a batch runs; the checkpointer takes it to rewind the log (_checkpoint_loop).
         self._write_lock = threading.Lock()
@@ -291,11 +302,12 @@ class Database:
     def start(self, event_table: sa.Table, sink: EventSink | None) -> None:
         self._event_insert = Prepared.insert_returning_id(event_table)
         self._sink = sink
+        self._started = True
         if self.is_sqlite:
             self._checkpointer = threading.Thread(target=self._checkpoint_loop, name="relay-checkpoint", daemon=True)
             self._checkpointer.start()
         if self.inline:
-            self._conn = self.write_engine.connect()
+            self._conn = self.write_engine.connect()  # fail at startup, not on the first write
         else:
             self._thread = threading.Thread(target=self._run, name="relay-writer", daemon=True)
             self._thread.start()
@@ -310,12 +322,10 @@ class Database:
             self._thread.join(timeout=10)
             self._thread = None
         with self._write_lock:  # jobs queued on the loop after its last flush
-            while self._pending and self._conn is not None:
+            while self._pending:
                 batch = self._take_batch()
-                self._conn = self._run_batch(self._conn, batch)
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+                self._run_batch(batch)
+        self._close_connection()
         self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             self.read_engine.dispose()
@@ -326,6 +336,8 @@ class Database:
         fut: asyncio.Future[T] = loop.create_future()
         job = _Job(fn, loop, fut)
         if self.inline:
+            if not self._pending:
+                self._pending_since = time.monotonic()
             self._pending.append(job)
             if not self._flush_scheduled:
                 self._flush_scheduled = True
@@ -338,9 +350,9 @@ class Database:
         """For code that is not on the event loop (CLI, tools): blocks until committed."""
         job = _Job(fn, None, None, sync_result=[], done=threading.Event())
         if self.inline:
+            assert self._started, "start() the database first"
             with self._write_lock:
-                assert self._conn is not None, "start() the database first"
-                self._conn = self._run_batch(self._conn, [job])
+                self._run_batch([job])
         else:
             self._queue.put(job)
         assert job.done is not None and job.sync_result is not None
@@ -402,62 +414,97 @@ class Database:
                 loop.call_soon(self._flush)
             else:
                 self._flush_scheduled = False
-            assert self._conn is not None
-            self._conn = self._run_batch(self._conn, batch)
+            self._run_batch(batch)
         finally:
+            self._pending_since = time.monotonic()  # a batch finished: whoever waits just got closer
             self._write_lock.release()
 
     # -- writer thread -----------------------------------------------------------------
     def _run(self) -> None:
-        conn = self.write_engine.connect()
         try:
             while True:
-                job = self._queue.get()
-                if job is None:
-                    return
-                batch = [job]
-                stop = False
-                while len(batch) < MAX_BATCH:
+                batch, stop = self._take_queued()
+                if batch:
+                    self._busy_since = time.monotonic()
                     try:
-                        nxt = self._queue.get_nowait()
-                    except queue.Empty:
-                        break
-                    if nxt is None:
-                        stop = True
-                        break
-                    batch.append(nxt)
-                with self._write_lock:
-                    conn = self._run_batch(conn, batch)
+                        with self._write_lock:
+                            self._run_batch(batch)
+                    except BaseException:  # settled by _run_batch; the writer must go on
+                        log.critical("the writer survived a crash in a batch", exc_info=True)
+                    finally:
+                        self._busy_since = None
                 if stop:
                     return
         finally:
-            conn.close()
+            self._close_connection()
+            if not self._stopping.is_set():
+                log.critical("the writer thread stopped: writes will wait until the process restarts")
 
-    def _run_batch(self, conn: Connection, batch: list[_Job]) -> Connection:
+    def _take_queued(self) -> tuple[list[_Job], bool]:
+        """Wait for a job, then take what else is queued (up to MAX_BATCH); True once stop was asked."""
+        job = self._queue.get()
+        if job is None:
+            return [], True
+        batch = [job]
+        while len(batch) < MAX_BATCH:
+            try:
+                nxt = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if nxt is None:
+                return batch, True
+            batch.append(nxt)
+        return batch, False
+
+    # -- batches (both writers) --------------------------------------------------------
+    def _run_batch(self, batch: list[_Job]) -> None:
+        """Run a batch and settle every job in it, whatever fails on the way."""
         try:
-            outcomes = self._execute(conn, batch)
-        except (OperationalError, DBAPIError) as exc:
-            # A whole-batch failure (deadlock with another process, lost connection): run
-            # each job alone so one bad interaction cannot fail its neighbours.
-            log.warning("batch of %d failed (%s); retrying jobs one by one", len(batch), exc)
-            conn = self._reconnect(conn)
-            outcomes = []
-            for job in batch:
-                try:
-                    outcomes.extend(self._execute(conn, [job]))
-                except Exception as single_exc:
-                    conn = self._reconnect(conn)
-                    outcomes.append((job, False, single_exc, None))
-        self._deliver(outcomes)
-        return conn
+            self._deliver(self._attempt(batch))
+        except BaseException as exc:
+            # Nothing above is meant to raise; if something does anyway, no job waits forever.
+            log.critical("a write batch of %d crashed", len(batch), exc_info=True)
+            self._close_connection(invalidate=True)
+            _settle_failed(batch, exc)
+            if not isinstance(exc, Exception):
+                raise  # KeyboardInterrupt, SystemExit: the process is going down
 
-    def _reconnect(self, conn: Connection) -> Connection:
+    def _attempt(self, batch: list[_Job]) -> list[Outcome]:
+        try:
+            return self._execute(self._connection(), batch)
+        except Exception as exc:
+            # The batch could not finish (a deadlock with another process, a lost connection,
+            # a job that broke the transaction): run each job alone so none fails its neighbours.
+            log.warning("batch of %d failed (%r); retrying jobs one by one", len(batch), exc)
+            self._close_connection(invalidate=True)
+        outcomes: list[Outcome] = []
+        for job in batch:
+            try:
+                outcomes.extend(self._execute(self._connection(), [job]))
+            except Exception as exc:
+                log.error("write job failed on its own: %r", exc)
+                self._close_connection(invalidate=True)
+                outcomes.append((job, False, exc, None))
+        return outcomes
+
+    def _connection(self) -> Connection:
+        if self._conn is None:
+            self._conn = self.write_engine.connect()
+        return self._conn
+
+    def _close_connection(self, *, invalidate: bool = False) -> None:
+        """Drop the writer's connection; `invalidate` after a failure, so the pool never hands
+        a broken connection back (the next batch opens a fresh one)."""
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
         with contextlib.suppress(Exception):
+            if invalidate:
+                conn.invalidate()
             conn.close()
-        return self.write_engine.connect()
 
-    def _execute(self, conn: Connection, batch: list[_Job]) -> list[tuple[_Job, bool, Any, UnitOfWork | None]]:
-        outcomes: list[tuple[_Job, bool, Any, UnitOfWork | None]] = []
+    def _execute(self, conn: Connection, batch: list[_Job]) -> list[Outcome]:
+        outcomes: list[Outcome] = []
         now = now_ms()
         events: list[PendingEvent] = []
         with conn.begin():
@@ -473,13 +520,18 @@ class Database:
                 first = False
                 try:
                     result = job.fn(uow)
+                    for ev in uow.events:  # here, so an event that cannot be stored fails its own job
+                        ev.payload = orjson.dumps(ev.data)
                 except OperationalError:
                     raise  # the connection or transaction is gone: the batch is retried job by job
-                except Exception as exc:  # surfaced to the caller; the batch goes on
+                except (KeyboardInterrupt, SystemExit):
+                    raise  # the process is going down
+                except BaseException as exc:  # anything else a job raises is its own: the batch goes on
                     cursor.execute("ROLLBACK TO SAVEPOINT relay_job")
-                    if not isinstance(exc, RelayError):
-                        log.exception("write job failed")
-                    outcomes.append((job, False, exc, None))
+                    error = _job_error(exc)
+                    if not isinstance(error, RelayError):
+                        log.error("write job failed", exc_info=exc)
+                    outcomes.append((job, False, error, None))
                     continue
                 events.extend(uow.events)
                 outcomes.append((job, True, result, uow))
@@ -496,18 +548,17 @@ class Database:
             cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", (EVENT_LOG_LOCK,))
             cursor.execute("SELECT pg_notify('agent_relay_events', '')")
-        payloads = [orjson.dumps(ev.data) for ev in events]
-        rows = [{"name": ev.name, "data": p.decode(), "created_at": now} for ev, p in zip(events, payloads, strict=True)]
+        rows = [{"name": ev.name, "data": ev.payload.decode(), "created_at": now} for ev in events]
         if self.is_sqlite:  # in-process: a statement per row costs microseconds
             ids = [insert.scalar(conn, row) for row in rows]
         else:  # a round trip per row would cost more than the rows
             ids = insert.scalars_pipelined(conn, rows)
-        for ev, event_id, payload in zip(events, ids, payloads, strict=True):
+        for ev, event_id in zip(events, ids, strict=True):
             ev.id = event_id
             ev.created_at = now
-            ev.frame = render_sse_frame(event_id, ev.name, payload)
+            ev.frame = render_sse_frame(event_id, ev.name, ev.payload)
 
-    def _deliver(self, outcomes: list[tuple[_Job, bool, Any, UnitOfWork | None]]) -> None:
+    def _deliver(self, outcomes: list[Outcome]) -> None:
         events = [e for _, ok, _, uow in outcomes if ok and uow for e in uow.events]
         for _, ok, _, uow in outcomes:
             if ok and uow:
@@ -520,20 +571,75 @@ class Database:
         for job, ok, value, _ in outcomes:
             if job.loop is None:
                 assert job.sync_result is not None and job.done is not None
-                job.sync_result.extend((ok, value))
+                job.sync_result[:] = (ok, value)
                 job.done.set()
             else:
                 assert job.future is not None
                 by_loop.setdefault(job.loop, []).append((job.future, ok, value))
         sink = self._sink
         if events and sink is not None:
-            sink(events)
+            try:
+                sink(events)
+            except Exception:  # the writes are committed: their callers must hear so
+                log.exception("publishing committed events failed")
         for loop, results in by_loop.items():
             if self.inline and _running_loop() is loop:
                 _resolve_all(results)
                 continue
             with contextlib.suppress(RuntimeError):  # the caller's loop closed; nobody waits
                 loop.call_soon_threadsafe(_resolve_all, results)
+
+    # -- health ------------------------------------------------------------------------
+    def problem(self, stall_ms: int) -> str | None:
+        """Why writes are not completing, or None: the writer thread is gone, or jobs have
+        waited on the writer longer than `stall_ms` with no batch finishing. Logged once
+        each time it starts (a dead thread also logs as it dies)."""
+        now = time.monotonic()
+        busy, problem = self._busy_since, None
+        if self._thread is not None and not self._thread.is_alive():
+            problem = "the writer thread is not running"
+        elif busy is not None and (now - busy) * 1000 > stall_ms:
+            problem = f"a write batch has been running for {(now - busy) * 1000:.0f} ms"
+        elif self._pending and (now - self._pending_since) * 1000 > stall_ms:
+            waited = (now - self._pending_since) * 1000
+            problem = f"{len(self._pending)} writes have waited {waited:.0f} ms for the writer"
+        if problem and not self._problem_logged:
+            log.error("the writer is stalled: %s", problem)
+        elif not problem and self._problem_logged:
+            log.warning("the writer is moving again")
+        self._problem_logged = problem is not None
+        return problem
+
+
+def _job_error(exc: BaseException) -> Exception:
+    """What a failed job's caller gets. A value JSON cannot hold (nested too deep, an integer
+    past 64 bits, a lone surrogate) came from the client: a 400, whichever statement met it
+    (validation at the edge should have refused it; this is the backstop). A BaseException
+    (CancelledError, GeneratorExit …) must not travel up the caller's task as itself."""
+    cause = exc.orig if isinstance(exc, sa.exc.StatementError) else exc
+    if isinstance(cause, orjson.JSONEncodeError):
+        error: Exception = BadRequest(f"a value cannot be stored as JSON ({cause})")
+    elif not isinstance(exc, Exception):
+        error = RuntimeError(f"the write was aborted ({exc!r})")
+    else:
+        return exc
+    error.__cause__ = exc
+    return error
+
+
+def _settle_failed(batch: list[_Job], exc: BaseException) -> None:
+    """Fail every job of a batch that is not settled yet."""
+    error = _job_error(exc)
+    for job in batch:
+        if job.loop is None:
+            assert job.sync_result is not None and job.done is not None
+            if not job.done.is_set():
+                job.sync_result[:] = (False, error)
+                job.done.set()
+        else:
+            assert job.future is not None
+            with contextlib.suppress(RuntimeError):
+                job.loop.call_soon_threadsafe(_resolve_all, [(job.future, False, error)])
 
 
 def _running_loop() -> asyncio.AbstractEventLoop | None:
@@ -545,7 +651,7 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
 
 def _resolve_all(results: list[tuple[asyncio.Future[Any], bool, Any]]) -> None:
     for fut, ok, value in results:
-        if fut.cancelled():
+        if fut.done():  # cancelled, or already failed by _settle_failed
             continue
         if ok:
             fut.set_result(value)

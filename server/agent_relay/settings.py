@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     event_retention_ms: int = Field(7 * 24 * 3600_000, ge=60_000)
     sse_heartbeat_ms: int = Field(15_000, ge=100)
     sse_queue_size: int = Field(1000, ge=10)
+    # The writer (db.py): writes waiting this long with no batch finishing make /api/health
+    # answer 503 (a batch normally takes milliseconds; a slow disk or lock wait, seconds).
+    writer_stall_ms: int = Field(10_000, ge=100)
     host_root: Path | None = None
     codex_command: str = "codex"
     spawn_dry_run: bool = False

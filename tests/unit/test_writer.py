@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 import threading
 import time
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from agent_relay import db as db_module
 from agent_relay.db import Database, PendingEvent
-from agent_relay.errors import Conflict
+from agent_relay.errors import BadRequest, Conflict
 from agent_relay.events.log import events_after, events_table
 from agent_relay.migrations import upgrade
 from agent_relay.models import Agent
@@ -122,5 +123,195 @@ async def test_inline_writer_waits_for_the_checkpointer_without_blocking_the_loo
         assert time.monotonic() - started < 0.5
         assert not write.done()
         assert await asyncio.wait_for(write, 5) == "waits"
+    finally:
+        db.stop()
+
+
+# -- the writer can't die (issue 12) ---------------------------------------------------------
+# Every test runs on both writers, on each backend: inline (SQLite's, on the event loop) and
+# the writer thread (PostgreSQL's).
+WRITERS = pytest.mark.parametrize("inline", [True, False], ids=["inline", "thread"])
+
+
+def _nested(depth: int) -> dict:
+    value: dict = {}
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
+class Abort(BaseException):
+    """Not an Exception: what no job handler expects."""
+
+
+async def _one_batch(db: Database, fns: list) -> list:
+    """Run jobs in one batch and return each outcome (result or exception), failing rather
+    than hanging if a job is never settled."""
+    if db.inline:  # every write issued in one loop iteration shares the next flush
+        return await asyncio.wait_for(
+            asyncio.gather(*(db.write(fn) for fn in fns), return_exceptions=True), 10
+        )
+    gate = threading.Event()
+    blocker = asyncio.ensure_future(db.write(lambda uow: gate.wait(10)))
+    while db._busy_since is None:  # the writer holds the blocker: the rest queue up behind it
+        await asyncio.sleep(0.001)
+    writes = [asyncio.ensure_future(db.write(fn)) for fn in fns]
+    await asyncio.sleep(0.01)
+    gate.set()
+    await asyncio.wait_for(blocker, 10)
+    return await asyncio.wait_for(asyncio.gather(*writes, return_exceptions=True), 10)
+
+
+async def _agent_ids(db: Database) -> list[str]:
+    return await db.read(lambda conn: sorted(conn.execute(sa.select(agents.c.id)).scalars()))
+
+
+@WRITERS
+async def test_an_event_that_cannot_be_stored_fails_only_its_job(db_url: str, inline: bool) -> None:
+    """orjson refuses data nested past 254 levels or an integer past 64 bits. Serialized after
+    the jobs, outside their error handling, such an event killed the writer thread (every
+    later write hung) or failed the whole inline batch."""
+    published: list[PendingEvent] = []
+    db = Database(db_url, inline=inline)
+    db.start(events_table, published.extend)
+
+    def emits(data: dict):
+        def job(uow):
+            _insert_agent(f"bad-{len(data)}-{id(data)}")(uow)
+            uow.emit("test.bad", data)
+
+        return job
+
+    try:
+        results = await _one_batch(
+            db,
+            [
+                _insert_agent("a"),
+                emits({"deep": _nested(300)}),
+                _insert_agent("b"),
+                emits({"big": 2**70}),
+                _insert_agent("c"),
+            ],
+        )
+        assert results[0::2] == ["a", "b", "c"]
+        for bad in results[1::2]:
+            assert isinstance(bad, BadRequest) and "cannot be stored as JSON" in bad.message
+        assert await _agent_ids(db) == ["a", "b", "c"]  # the bad jobs' rows were rolled back
+        logged = await db.read(lambda conn: events_after(conn, 0))
+        assert [e.data["id"] for e in logged] == ["a", "b", "c"]
+        assert [e.id for e in published] == [e.id for e in logged]
+        assert await db.write(_insert_agent("later")) == "later"
+        assert db.problem(stall_ms=1000) is None
+    finally:
+        db.stop()
+
+
+@WRITERS
+async def test_a_connection_closed_mid_batch_fails_only_that_job(db_url: str, inline: bool) -> None:
+    """A job that breaks the connection under the batch (as a lost network would): the batch
+    is retried job by job on a fresh connection, and the pool never hands the dead one back."""
+    db = Database(db_url, inline=inline)
+    db.start(events_table, None)
+
+    def closes_the_connection(uow):
+        uow.conn.connection.dbapi_connection.close()
+        return "closed"
+
+    try:
+        results = await _one_batch(
+            db, [_insert_agent("a"), _insert_agent("b"), closes_the_connection, _insert_agent("c")]
+        )
+        assert results[:2] == ["a", "b"] and results[3] == "c"
+        assert isinstance(results[2], Exception)  # its commit could not happen
+        assert await _agent_ids(db) == ["a", "b", "c"]
+        assert await db.write(_insert_agent("later")) == "later"
+    finally:
+        db.stop()
+
+
+@WRITERS
+async def test_a_job_raising_what_no_handler_expects_fails_alone(db_url: str, inline: bool) -> None:
+    db = Database(db_url, inline=inline)
+    db.start(events_table, None)
+
+    def aborts(uow):
+        _insert_agent("aborted")(uow)
+        raise Abort("not an Exception")
+
+    try:
+        results = await _one_batch(db, [_insert_agent("a"), aborts, _insert_agent("b")])
+        assert results[0::2] == ["a", "b"]
+        assert isinstance(results[1], RuntimeError) and "Abort" in str(results[1])
+        assert await _agent_ids(db) == ["a", "b"]
+        assert await db.write(_insert_agent("later")) == "later"
+    finally:
+        db.stop()
+
+
+@WRITERS
+async def test_a_failing_event_sink_does_not_strand_the_writers(db_url: str, inline: bool) -> None:
+    def sink(events: list[PendingEvent]) -> None:
+        raise RuntimeError("hub is broken")
+
+    db = Database(db_url, inline=inline)
+    db.start(events_table, sink)
+    try:
+        assert await _one_batch(db, [_insert_agent("a"), _insert_agent("b")]) == ["a", "b"]
+    finally:
+        db.stop()
+
+
+async def test_the_writer_thread_outlives_system_exit(db_url: str) -> None:
+    """SystemExit ends a thread silently: the writer thread settles the batch and goes on."""
+    db = Database(db_url, inline=False)
+    db.start(events_table, None)
+    try:
+        with pytest.raises(RuntimeError, match="SystemExit"):
+            await asyncio.wait_for(db.write(lambda uow: sys.exit(3)), 10)
+        assert db._thread is not None and db._thread.is_alive()
+        assert await asyncio.wait_for(db.write(_insert_agent("later")), 10) == "later"
+    finally:
+        db.stop()
+
+
+@WRITERS
+async def test_a_stalled_writer_is_reported(
+    db_url: str, inline: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Writes waiting with no batch finishing (here: the write lock held, as a stuck
+    checkpointer would) are a problem once they have waited stall_ms; logged once."""
+    db = Database(db_url, inline=inline)
+    db.start(events_table, None)
+    try:
+        with db._write_lock:
+            write = asyncio.ensure_future(db.write(_insert_agent("waits")))
+            await asyncio.sleep(0.01)
+            assert db.problem(stall_ms=200) is None  # waiting, not yet stalled
+            await asyncio.sleep(0.3)
+            with caplog.at_level("ERROR", logger="agent_relay.db"):
+                first, second = db.problem(stall_ms=200), db.problem(stall_ms=200)
+            assert first and second and ("waited" in first or "running" in first)
+            assert len([r for r in caplog.records if "stalled" in r.getMessage()]) == 1
+        assert await asyncio.wait_for(write, 10) == "waits"
+        for _ in range(100):  # the writer thread marks itself idle just after settling the job
+            if db.problem(stall_ms=200) is None:
+                break
+            await asyncio.sleep(0.01)
+        assert db.problem(stall_ms=200) is None
+    finally:
+        db.stop()
+
+
+async def test_a_dead_writer_thread_is_reported(db_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    db = Database(db_url, inline=False)
+    db.start(events_table, None)
+    try:
+        assert db.problem(stall_ms=10_000) is None
+        with caplog.at_level("CRITICAL", logger="agent_relay.db"):
+            db._queue.put(None)  # the thread ends as if stopped, but nobody stopped it
+            assert db._thread is not None
+            db._thread.join(5)
+        assert any("writer thread stopped" in r.getMessage() for r in caplog.records)
+        assert db.problem(stall_ms=10_000) == "the writer thread is not running"
     finally:
         db.stop()

@@ -24,12 +24,18 @@ class DatabaseHealth(OutModel):
     error: str | None = None
 
 
+class WriterHealth(OutModel):
+    ok: bool
+    error: str | None = None  # why writes are not completing (the thread died, a stall)
+
+
 class HealthOut(OutModel):
     ok: bool
     status: str
     version: str
     uptime_ms: int
     database: DatabaseHealth
+    writer: WriterHealth
     counts: dict[str, int]
     subscribers: int
 
@@ -51,25 +57,34 @@ def _counts(conn: Connection) -> dict[str, int]:
     }
 
 
-@router.get("/api/health", response_model=HealthOut)
+@router.get(
+    "/api/health",
+    response_model=HealthOut,
+    responses={503: {"model": HealthOut, "description": "The database or the writer is not working"}},
+)
 async def get_health(relay: RelayDep):
-    """Liveness and a glance at the data. Never needs a token."""
+    """Liveness and a glance at the data. Never needs a token. 503 when the database cannot
+    be read or writes are not completing (`database.error`, `writer.error` say why)."""
     db: dict[str, Any] = {"kind": "sqlite" if relay.db.is_sqlite else "postgresql", "ok": True}
     counts: dict[str, int] = {}
     try:
         counts = await relay.db.read(_counts)
     except Exception as exc:
         db.update(ok=False, error=type(exc).__name__)
+    writer_problem = relay.db.problem(relay.settings.writer_stall_ms)
+    ok = db["ok"] and writer_problem is None
     return json_response(
         {
-            "ok": db["ok"],
-            "status": "ok" if db["ok"] else "degraded",
+            "ok": ok,
+            "status": "ok" if ok else "unavailable",
             "version": __version__,
             "uptimeMs": int((time.time() - relay.started_at) * 1000),
             "database": db,
+            "writer": {"ok": writer_problem is None, "error": writer_problem},
             "counts": counts,
             "subscribers": relay.hub.subscriber_count,
-        }
+        },
+        200 if ok else 503,
     )
 
 
