@@ -8,12 +8,12 @@ import re
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
-import jsonschema
+from jsonschema import ValidationError as SchemaValidationError
 from jsonschema.exceptions import SchemaError
-from jsonschema.validators import validator_for
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
+from agent_relay.connectors import config_schema
 from agent_relay.errors import BadRequest
 from agent_relay.validation import describe
 
@@ -31,6 +31,7 @@ SEMVER = re.compile(
 MASK = "********"
 MAX_ARGV = 256
 MAX_ARG_CHARS = 8192
+MAX_ERROR_CHARS = 500
 
 Arg = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ARG_CHARS)]
 Argv = Annotated[list[Arg], Field(min_length=1, max_length=MAX_ARGV)]
@@ -80,22 +81,6 @@ class Manifest(BaseModel):
                     )
         return value
 
-    @field_validator("config_schema")
-    @classmethod
-    def _json_schema(cls, value: dict[str, Any] | None) -> dict[str, Any] | None:
-        if value is None:
-            return value
-        try:
-            validator_for(value).check_schema(value)
-        except SchemaError as exc:
-            where = ".".join(str(p) for p in exc.path)
-            raise PydanticCustomError(
-                "json_schema",
-                "is not a valid JSON Schema{where}: {msg}",
-                {"where": f" (at {where})" if where else "", "msg": exc.message[:300]},
-            ) from None
-        return value
-
     def wire(self) -> dict[str, Any]:
         return self.model_dump(by_alias=True, exclude_none=True)
 
@@ -111,14 +96,16 @@ def _field(loc: tuple[Any, ...], prefix: str) -> str:
 
 
 def parse_manifest(raw: Any, prefix: str) -> Manifest:
+    """The manifest, or a 400 naming the field. CPU-bound on a large `configSchema` (within
+    the check's budget): callers run it off the event loop."""
     if not isinstance(raw, dict):
         raise BadRequest(f"{prefix or 'manifest'} must be an object")
     try:
-        return Manifest.model_validate(raw)
+        manifest = Manifest.model_validate(raw)
     except ValidationError as exc:
         error = exc.errors()[0]
         loc = tuple(error.get("loc", ()))
-        if error["type"] in ("semver", "action", "nul", "json_schema"):
+        if error["type"] in ("semver", "action", "nul"):
             raise BadRequest(f"{_field(loc, prefix)} {error['msg']}") from None
         if error["type"] == "too_short":
             raise BadRequest(f"{_field(loc, prefix)} must not be empty") from None
@@ -126,6 +113,24 @@ def parse_manifest(raw: Any, prefix: str) -> Manifest:
             raise BadRequest(f"{_field(loc, prefix)} must match {ID_PATTERN}") from None
         prefixed = dict(error, loc=(*(prefix.split(".") if prefix else ()), *loc))
         raise BadRequest(describe(prefixed)) from None
+    if manifest.config_schema is not None:
+        _check_config_schema(manifest.config_schema, _field(("configSchema",), prefix))
+    return manifest
+
+
+def _check_config_schema(schema: dict[str, Any], field: str) -> None:
+    try:
+        config_schema.check_schema(schema)
+    except config_schema.SchemaRefused as exc:
+        raise BadRequest(f"{field}.{exc.where} {exc.message}"[:MAX_ERROR_CHARS]) from None
+    except config_schema.TooExpensive:
+        raise BadRequest(f"{field} is too large or complex to check") from None
+    except SchemaError as exc:
+        where = ".".join(str(p) for p in exc.path)
+        where = f" (at {where})" if where else ""
+        raise BadRequest(
+            f"{field} is not a valid JSON Schema{where}: {exc.message}"[:MAX_ERROR_CHARS]
+        ) from None
 
 
 # -- config --------------------------------------------------------------------------------
@@ -186,29 +191,57 @@ def unmask(new: dict[str, Any], stored: dict[str, Any], schema: dict[str, Any] |
     return out
 
 
-def _describe_config_error(error: jsonschema.ValidationError, secrets: set[tuple[str, ...]]) -> str:
+def forget_unmarked_secrets(
+    config: dict[str, Any], old_schema: dict[str, Any] | None, new_schema: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Drop every stored value the old schema marked secret and the new one no longer masks.
+
+    Otherwise re-registering the manifest without `"secret": true` would read the secret back.
+    Dropping (not keeping it masked) needs no memory of old schemas and fails closed: no later
+    schema can reveal the value; the owner enters it again."""
+    new = list(secret_paths(new_schema))
+    out = copy.deepcopy(config)
+    for path in secret_paths(old_schema):
+        if any(path[: len(p)] == p for p in new):  # still masked (itself or a parent)
+            continue
+        found, _ = _lookup(out, path)
+        if found:
+            parent = out
+            for part in path[:-1]:
+                parent = parent[part]
+            del parent[path[-1]]
+    return out
+
+
+_BOUNDS = {
+    "minimum": "at least",
+    "exclusiveMinimum": "greater than",
+    "maximum": "at most",
+    "exclusiveMaximum": "less than",
+}
+
+
+def _describe_config_error(error: SchemaValidationError, schema: dict[str, Any]) -> str:
+    """Which field failed and why, from the schema's side only: never the config's values
+    (a crafted schema could otherwise make the relay echo a stored secret)."""
     path = tuple(str(p) for p in error.absolute_path)
     field = "config" + "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in path)
     kind, expected, instance = error.validator, error.validator_value, error.instance
-    if kind == "required" and isinstance(instance, dict):
+    if kind == "required" and isinstance(instance, dict) and isinstance(expected, list):
         missing = next((p for p in expected if p not in instance), None)
         if missing is not None:
             return f"{field}.{missing} required"
     if kind == "type":
         types = expected if isinstance(expected, list) else [expected]
         return f"{field} must be {' or '.join(str(t) for t in types)}"
-    if kind == "enum":
+    if kind == "enum" and isinstance(expected, list):
         return f"{field} must be one of: {', '.join(str(v) for v in expected)}"
     if kind == "const":
         return f"{field} must be {expected!r}"
-    if kind in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
-        word = {
-            "minimum": "at least",
-            "exclusiveMinimum": "greater than",
-            "maximum": "at most",
-            "exclusiveMaximum": "less than",
-        }[kind]
-        return f"{field} must be {word} {expected}"
+    if kind in _BOUNDS:
+        return f"{field} must be {_BOUNDS[kind]} {expected}"
+    if kind == "multipleOf":
+        return f"{field} must be a multiple of {expected}"
     if kind == "minLength":
         return f"{field} must be at least {expected} characters"
     if kind == "maxLength":
@@ -217,22 +250,26 @@ def _describe_config_error(error: jsonschema.ValidationError, secrets: set[tuple
         return f"{field} must match {expected}"
     if kind == "format":
         return f"{field} must be a valid {expected}"
-    if kind == "additionalProperties" and isinstance(instance, dict):
-        allowed = set((error.schema or {}).get("properties", {}))
-        extra = sorted(k for k in instance if k not in allowed)
+    if kind == "additionalProperties" and isinstance(instance, dict) and isinstance(error.schema, dict):
+        extra = config_schema.additional_keys(instance, error.schema)
         return f"{field}.{extra[0]} is not allowed" if extra else f"{field} has unexpected properties"
     if kind in ("minItems", "maxItems", "minProperties", "maxProperties", "uniqueItems"):
         return f"{field} violates {kind} {expected}"
-    if path in secrets:  # never echo a secret value back in an error
-        return f"{field} is invalid ({kind})"
-    return f"{field} is invalid: {error.message[:300]}"
+    if kind is None:  # a `false` subschema
+        return f"{field} is not allowed"
+    return f"{field} is invalid ({kind})"
 
 
 def validate_config(config: dict[str, Any], schema: dict[str, Any] | None) -> None:
+    """400 naming the first field that fails. CPU-bound within a time budget: run it off
+    the event loop and outside writer jobs."""
     if not schema:
         return
-    cls = validator_for(schema)
-    validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
-    error = jsonschema.exceptions.best_match(validator.iter_errors(config))
+    try:
+        error = config_schema.first_error(config, schema)
+    except config_schema.SchemaRefused as exc:
+        raise BadRequest(f"configSchema.{exc.where} {exc.message}"[:MAX_ERROR_CHARS]) from None
+    except config_schema.TooExpensive:
+        raise BadRequest("config is too large or complex to validate against configSchema") from None
     if error is not None:
-        raise BadRequest(_describe_config_error(error, set(secret_paths(schema))))
+        raise BadRequest(_describe_config_error(error, schema)[:MAX_ERROR_CHARS])

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Request
@@ -10,7 +11,6 @@ from agent_relay.connectors.manifest import ID_PATTERN
 from agent_relay.connectors.schemas import REGISTER_EXAMPLE, ActionResultOut, ConnectorActionIn, ConnectorOut
 from agent_relay.connectors.supervisor import Supervisor
 from agent_relay.context import RelayDep
-from agent_relay.errors import BadRequest
 from agent_relay.wire import LimitQuery, error_responses, json_response
 
 router = APIRouter(prefix="/api/connectors", tags=["connectors"])
@@ -40,8 +40,9 @@ async def register_connector(
 ):
     """Register a connector: `{manifest, config?, state?}` or a bare manifest. Registering a
     known id again updates its manifest (and config/state when given)."""
-    manifest, config, state = service.parse_register_body(body)
-    row = await relay.db.write(lambda uow: service.register(uow, manifest, config, state))
+    # checking a large configSchema is CPU work: off the event loop
+    manifest, config, state = await asyncio.to_thread(service.parse_register_body, body)
+    row = await service.register(relay.db, manifest, config, state)
     service.refresh_config_file(relay.settings, row)
     return json_response(service.to_wire(row, _supervisor(request).status(row["id"])), 201)
 
@@ -91,10 +92,6 @@ async def put_connector_config(
 ):
     """Replace the config (validated against the manifest's `configSchema`). Sending the
     mask back for a secret keeps the stored value."""
-    exists = await relay.db.read(lambda conn: service.require(conn, connector_id))
-    del exists  # 404 before the body check, as in the seed
-    if not isinstance(body, dict):
-        raise BadRequest("connector config must be an object")
-    row = await relay.db.write(lambda uow: service.write_config(uow, connector_id, body))
+    row = await service.write_config(relay.db, connector_id, body)
     service.refresh_config_file(relay.settings, row)
     return json_response(service.read_config_from_row(row))

@@ -1,7 +1,7 @@
 """Running a connector's commands safely: argv lists only (no shell), the connector's own
 directory, a scrubbed environment with the relay's URL and token, the config in a 0600
-file (never on the command line), a timeout that kills the whole process group, and an
-output cap."""
+file (never on the command line), a timeout that kills everything the command started,
+and an output cap."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import os
 import re
+import secrets
 import signal
 import sys
 import time
@@ -26,10 +27,18 @@ CONFIG_FILE = ".relay-config.json"
 # as a Python module (the SDK's webhook connector) runs with the packages the relay has.
 PYTHON_PLACEHOLDER = "{python}"
 # The server's own environment may hold credentials (database URL, integration tokens,
-# cloud keys): a connector gets what it needs through its config, not through these.
-_SECRET_ENV = re.compile(
-    r"TOKEN|SECRET|PASSWORD|PASSWD|CREDENTIAL|PRIVATE|API_?KEY|DATABASE_URL", re.IGNORECASE
+# cloud keys): a connector gets what it needs through its config, not through these. A name
+# rule, not a list of names: SOME_DB_PASS, GH_PAT_TOKEN, AWS_ACCESS_KEY_ID, NPM_AUTH all go
+# (AUTH but not AUTHOR: GIT_AUTHOR_NAME is not a secret).
+_SECRET_ENV_NAME = re.compile(
+    r"TOKEN|SECRET|PASS|PWD|KEY|CREDENTIAL|AUTH(?!OR)|PRIVATE|COOKIE|SIGNATURE|DSN|DATABASE_URL",
+    re.IGNORECASE,
 )
+# ...and a value rule: a URL with credentials in it (https://user:pw@host, https://tok@host)
+_SECRET_ENV_VALUE = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s@]+@", re.IGNORECASE)
+# Every process a command starts inherits this variable, even one that escapes the process
+# group (setsid, a double fork): that is how a timeout finds and kills it.
+TAG_ENV = "AGENT_RELAY_PROCESS_TAG"
 
 
 @dataclass(slots=True)
@@ -69,9 +78,13 @@ def write_config_file(directory: Path, config: dict[str, Any]) -> Path:
     return path
 
 
+def is_secret_env(name: str, value: str) -> bool:
+    return bool(_SECRET_ENV_NAME.search(name) or _SECRET_ENV_VALUE.search(value))
+
+
 def build_env(settings: Settings, connector_id: str, directory: Path, config_path: Path) -> dict[str, str]:
     env = {
-        k: v for k, v in os.environ.items() if not k.startswith("AGENT_RELAY_") and not _SECRET_ENV.search(k)
+        k: v for k, v in os.environ.items() if not k.startswith("AGENT_RELAY_") and not is_secret_env(k, v)
     }
     env.setdefault("PATH", os.defpath)
     env.setdefault("HOME", str(Path.home()))
@@ -120,6 +133,68 @@ def kill_group(pgid: int, sig: int) -> None:
         os.killpg(pgid, sig)
 
 
+def new_tag() -> str:
+    return secrets.token_hex(12)
+
+
+def _stat(entry: Path) -> list[str] | None:
+    """(state, ppid, pgrp, ...) of /proc/<pid>/stat, or None if it is gone."""
+    try:
+        stat = (entry / "stat").read_text()
+    except OSError:
+        return None
+    return stat[stat.rfind(")") + 2 :].split()
+
+
+def _tagged(entry: Path, marker: bytes) -> bool:
+    try:
+        return marker in (entry / "environ").read_bytes().split(b"\0")
+    except OSError:  # gone, or another user's process
+        return False
+
+
+def leftovers(pgid: int, tag: str) -> set[int]:
+    """Live processes that belong to a command: its process group, their descendants, and
+    anything carrying its tag (Linux /proc; elsewhere only the group is known)."""
+    proc = Path("/proc")
+    if not (proc / "self" / "stat").exists():
+        return set()
+    marker = f"{TAG_ENV}={tag}".encode()
+    children: dict[int, list[int]] = {}
+    found: set[int] = set()
+    me = os.getpid()
+    for entry in proc.iterdir():
+        if not entry.name.isdigit() or int(entry.name) == me:
+            continue
+        fields = _stat(entry)
+        if fields is None or len(fields) < 3 or fields[0] in ("Z", "X"):
+            continue
+        pid, ppid = int(entry.name), int(fields[1])
+        children.setdefault(ppid, []).append(pid)
+        if fields[2] == str(pgid) or _tagged(entry, marker):
+            found.add(pid)
+    todo = list(found)
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            if child not in found and child != me:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def kill_tree(pgid: int, tag: str, sig: int = signal.SIGKILL) -> None:
+    """Signal a command's process group and every process that escaped it (blocking: /proc).
+    Repeated a few times, since a dying process may have forked in between."""
+    for _ in range(5 if sig == signal.SIGKILL else 1):
+        kill_group(pgid, sig)
+        victims = leftovers(pgid, tag)
+        for pid in victims:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, sig)
+        if not victims:
+            return
+
+
 def group_alive(pgid: int) -> bool:
     """Is any non-zombie process left in the group? (Orphaned zombies may never be reaped
     in a container without an init, so `killpg(pgid, 0)` alone is not enough.)"""
@@ -148,9 +223,11 @@ def group_alive(pgid: int) -> bool:
 async def run_command(
     argv: list[str], *, cwd: Path, env: dict[str, str], timeout_s: float, output_cap: int
 ) -> CommandResult:
-    """Run argv to completion (no shell) in its own process group; kill the group on timeout."""
+    """Run argv to completion (no shell) in its own session; on timeout (or cancellation)
+    kill its process group and every process it started, even those that left the group."""
     started = time.monotonic()
     tail = OutputTail(output_cap)
+    tag = new_tag()
 
     def elapsed() -> int:
         return int((time.monotonic() - started) * 1000)
@@ -159,7 +236,7 @@ async def run_command(
         proc = await asyncio.create_subprocess_exec(
             *argv,
             cwd=cwd,
-            env=env,
+            env={**env, TAG_ENV: tag},
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,
@@ -179,10 +256,11 @@ async def run_command(
         await asyncio.wait_for(proc.wait(), timeout_s)
     except TimeoutError:
         timed_out = True
-        kill_group(proc.pid, signal.SIGKILL)
+        await asyncio.to_thread(kill_tree, proc.pid, tag)
         await proc.wait()
     except asyncio.CancelledError:
         kill_group(proc.pid, signal.SIGKILL)
+        kill_tree(proc.pid, tag)  # no awaiting once cancelled: the /proc scan takes milliseconds
         reader.cancel()
         raise
     # A background grandchild may still hold the pipe open: give the reader a moment, no more.

@@ -6,6 +6,7 @@ action, the enabled flag, an activity event)."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -14,7 +15,14 @@ from sqlalchemy.exc import IntegrityError
 
 from agent_relay.activity import service as activity
 from agent_relay.connectors import repository as repo
-from agent_relay.connectors.manifest import Manifest, mask, parse_manifest, unmask, validate_config
+from agent_relay.connectors.manifest import (
+    Manifest,
+    forget_unmarked_secrets,
+    mask,
+    parse_manifest,
+    unmask,
+    validate_config,
+)
 from agent_relay.connectors.runner import (
     build_env,
     connector_dir,
@@ -69,42 +77,67 @@ def parse_register_body(body: Any) -> tuple[Manifest, dict[str, Any] | None, dic
     return manifest, config, state
 
 
-def register(
-    uow: UnitOfWork, manifest: Manifest, config: dict[str, Any] | None, state: dict[str, Any] | None
+class _ChangedMeanwhile(Conflict):
+    def __init__(self) -> None:
+        super().__init__("connector changed while its config was being validated; try again")
+
+
+async def _validated(schema: dict[str, Any] | None, merged: dict[str, Any]) -> None:
+    """Schema validation is CPU work (bounded by its budget): a worker thread, neither the
+    event loop nor the writer."""
+    if schema:
+        await asyncio.to_thread(validate_config, merged, schema)
+
+
+async def register(
+    db: Database, manifest: Manifest, config: dict[str, Any] | None, state: dict[str, Any] | None
 ) -> RowMapping:
     """Insert, or update the manifest (and config/state when given) of a known connector."""
-    wire = manifest.wire()
     schema = manifest.config_schema
+    existing = await db.read(lambda conn: repo.get(conn, manifest.id))
+    seen = (existing["config"] or {}) if existing is not None else {}
+    merged = unmask(config, seen, schema) if config is not None else None
+    if merged is not None:
+        await _validated(schema, merged)
+    return await db.write(lambda uow: _store_registration(uow, manifest, merged, seen, state))
+
+
+def _store_registration(
+    uow: UnitOfWork,
+    manifest: Manifest,
+    merged: dict[str, Any] | None,
+    seen: dict[str, Any],
+    state: dict[str, Any] | None,
+) -> RowMapping:
     values: dict[str, Any] = {
         "name": manifest.name,
         "version": manifest.version,
-        "manifest": wire,
+        "manifest": manifest.wire(),
         "updated_at": uow.now,
     }
     if state is not None:
         values["state"] = state
-
-    def with_config(stored: dict[str, Any]) -> None:
-        if config is not None:
-            merged = unmask(config, stored, schema)
-            validate_config(merged, schema)
-            values["config"] = merged
-
     existing = repo.get(uow.conn, manifest.id)
+    if merged is not None:
+        # validated against the stored config read before: it must not have moved since
+        if ((existing["config"] or {}) if existing is not None else {}) != seen:
+            raise _ChangedMeanwhile()
+        values["config"] = merged
+    elif existing is not None:
+        old_schema = (existing["manifest"] or {}).get("configSchema")
+        kept = forget_unmarked_secrets(existing["config"] or {}, old_schema, manifest.config_schema)
+        if kept != (existing["config"] or {}):
+            values["config"] = kept
     if existing is not None:
-        with_config(existing["config"] or {})
         row = repo.update(uow.conn, manifest.id, values)
         assert row is not None
         return row
-    with_config({})
     insert = {"id": manifest.id, "config": {}, "state": {}, "enabled": True, "created_at": uow.now, **values}
     try:
         with uow.conn.begin_nested():
             repo.insert(uow.conn, insert)
-    except IntegrityError:  # registered by another process meanwhile: update it instead
-        row = repo.update(uow.conn, manifest.id, values)
-        assert row is not None
-        return row
+    except IntegrityError:  # registered by another process meanwhile: now it is an update
+        return _store_registration(uow, manifest, merged, seen, state)
     row = repo.get(uow.conn, manifest.id)
     assert row is not None
     return row
@@ -115,15 +148,25 @@ def read_config(conn: Connection, connector_id: str) -> dict[str, Any]:
     return mask(row["config"] or {}, (row["manifest"] or {}).get("configSchema"))
 
 
-def write_config(uow: UnitOfWork, connector_id: str, config: dict[str, Any]) -> RowMapping:
-    row = require(uow.conn, connector_id)
+async def write_config(db: Database, connector_id: str, config: Any) -> RowMapping:
+    row = await db.read(lambda conn: require(conn, connector_id))
+    if not isinstance(config, dict):  # 404 first, then the body (as in the seed)
+        raise BadRequest("connector config must be an object")
     schema = (row["manifest"] or {}).get("configSchema")
     merged = unmask(config, row["config"] or {}, schema)
-    validate_config(merged, schema)
-    updated = repo.update(uow.conn, connector_id, {"config": merged, "updated_at": uow.now})
-    if updated is None:
-        raise NotFound("connector not found")
-    return updated
+    await _validated(schema, merged)
+
+    def store(uow: UnitOfWork) -> RowMapping:
+        current = require(uow.conn, connector_id)
+        # validated against this manifest and these stored secrets: they must not have moved
+        if current["manifest"] != row["manifest"] or current["config"] != row["config"]:
+            raise _ChangedMeanwhile()
+        updated = repo.update(uow.conn, connector_id, {"config": merged, "updated_at": uow.now})
+        if updated is None:
+            raise NotFound("connector not found")
+        return updated
+
+    return await db.write(store)
 
 
 def refresh_config_file(settings: Settings, row: RowMapping) -> None:

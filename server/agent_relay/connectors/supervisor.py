@@ -18,12 +18,12 @@ import logging
 import os
 import signal
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from agent_relay.clock import now_ms
-from agent_relay.connectors.runner import OutputTail, group_alive, kill_group
+from agent_relay.connectors.runner import TAG_ENV, OutputTail, group_alive, kill_tree, new_tag
 from agent_relay.settings import Settings
 
 log = logging.getLogger("agent_relay.connectors")
@@ -54,6 +54,7 @@ class Supervised:
     last_exit: dict[str, Any] | None = None
     stopping: bool = False
     task: asyncio.Task[None] | None = None
+    tag: str = field(default_factory=new_tag)  # finds processes that left the group (setsid)
 
     @property
     def running(self) -> bool:
@@ -127,7 +128,7 @@ class Supervisor:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(asyncio.shield(entry.proc.wait()), check_s)
             if not entry.running:
-                kill_group(entry.proc.pid, signal.SIGKILL)
+                await asyncio.to_thread(kill_tree, entry.proc.pid, entry.tag)
                 code = entry.proc.returncode
                 output = _read_log_tail(log_path, offset, self.settings.connector_output_max_bytes)
                 raise SpawnFailed(f"exited with code {code} right after start\n{output}".rstrip(), code)
@@ -145,7 +146,7 @@ class Supervisor:
             entry.proc = await asyncio.create_subprocess_exec(
                 *entry.argv,
                 cwd=entry.cwd,
-                env=entry.env,
+                env={**entry.env, TAG_ENV: entry.tag},
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=fd,
                 stderr=asyncio.subprocess.STDOUT,
@@ -167,7 +168,7 @@ class Supervisor:
             if entry.stopping:
                 return
             ran_ms = int((time.monotonic() - entry.started_mono) * 1000)
-            kill_group(entry.proc.pid, signal.SIGKILL)  # leftovers of the crashed run
+            await asyncio.to_thread(kill_tree, entry.proc.pid, entry.tag)  # leftovers of the crashed run
             entry.last_exit = {"code": code, "at": now_ms(), "ranMs": ran_ms}
             if ran_ms >= settings.connector_backoff_max_ms:
                 entry.backoff_ms = settings.connector_backoff_initial_ms
@@ -202,18 +203,18 @@ class Supervisor:
                     await entry.task
             status = entry.status()
             if entry.proc is not None:
-                await self._terminate_group(entry.proc)
+                await self._terminate_group(entry.proc, entry.tag)
             return status
 
-    async def _terminate_group(self, proc: asyncio.subprocess.Process) -> None:
+    async def _terminate_group(self, proc: asyncio.subprocess.Process, tag: str) -> None:
         pgid = proc.pid
-        kill_group(pgid, signal.SIGTERM)
+        await asyncio.to_thread(kill_tree, pgid, tag, signal.SIGTERM)
         deadline = time.monotonic() + self.settings.connector_stop_grace_ms / 1000
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(proc.wait(), max(0.0, deadline - time.monotonic()))
         while time.monotonic() < deadline and await asyncio.to_thread(group_alive, pgid):
             await asyncio.sleep(0.05)
-        kill_group(pgid, signal.SIGKILL)
+        await asyncio.to_thread(kill_tree, pgid, tag)  # the group and whatever escaped it
         if proc.returncode is None:
             await proc.wait()
 
