@@ -79,7 +79,10 @@ def test_operation_ids_are_unique_readable_verbs(spec: dict[str, Any]) -> None:
 
 # Errors whose body is a result, not {"error"}: a failed connector command answers 502 with
 # {ok: false, action, exitCode, output, durationMs} (contract §9).
-RESULT_BODY_ERRORS = {("post", "/api/connectors/{id}/actions", "502")}
+RESULT_BODY_ERRORS = {
+    ("post", "/api/connectors/{id}/actions", "502"),
+    ("get", "/api/health", "503"),  # the health report itself, saying what is down
+}
 
 
 def test_every_route_has_one_tag_and_typed_answers(spec: dict[str, Any]) -> None:
