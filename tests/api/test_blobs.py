@@ -99,3 +99,57 @@ async def test_event_with_relay_blob_attachment(client: httpx.AsyncClient) -> No
     # attachments alone are enough content
     only = await post_event(client, envelope(attachments=attachments[:1], message=None))
     assert only.status_code == 201 and only.json()["messages"][0]["body"] == "Channel event"
+
+
+ACTIVE_TYPES = [
+    "text/html",
+    "TEXT/HTML; charset=utf-8",
+    "image/svg+xml",
+    "application/xhtml+xml",
+    "text/xml",
+    "application/xml",
+    "text/javascript",
+    "application/javascript",
+    "application/x-shockwave-flash",
+    "multipart/x-mixed-replace; boundary=x",
+    "application/x-made-up",
+    "video",  # not even a type/subtype
+]
+
+
+@pytest.mark.parametrize("content_type", ACTIVE_TYPES)
+async def test_active_blobs_are_never_served_inline(client: httpx.AsyncClient, content_type: str) -> None:
+    """Stored XSS: served with the uploader's type, HTML or SVG would run as the relay's origin."""
+    page = b"<html><script>fetch('/api/connectors')</script><svg onload=alert(1)></svg></html>"
+    created = await client.post("/api/blobs", content=page, headers={"Content-Type": content_type})
+    assert created.status_code == 201, created.text
+    assert created.json()["contentType"] == content_type, "the metadata keeps what was uploaded"
+    fetched = await client.get(f"/api/blobs/{created.json()['id']}")
+    assert fetched.status_code == 200 and fetched.content == page
+    assert fetched.headers["content-type"] == "application/octet-stream"
+    assert fetched.headers["x-content-type-options"] == "nosniff"
+    assert fetched.headers["content-disposition"] == f'attachment; filename="{created.json()["id"]}"'
+    assert "sandbox" in fetched.headers["content-security-policy"].split("; ")
+
+
+@pytest.mark.parametrize(
+    ("uploaded", "served"),
+    [
+        ("image/png", "image/png"),
+        ("image/JPEG", "image/jpeg"),
+        ("application/pdf", "application/pdf"),
+        ("text/plain; charset=utf-8", "text/plain; charset=utf-8"),
+        ('text/plain; charset="latin-1"; x=<script>', "text/plain; charset=latin-1"),
+        ("video/mp4", "video/mp4"),
+        ("audio/ogg; codecs=opus", "audio/ogg"),
+    ],
+)
+async def test_passive_blobs_keep_their_type_as_attachments(
+    client: httpx.AsyncClient, uploaded: str, served: str
+) -> None:
+    created = await client.post("/api/blobs", content=uploaded.encode(), headers={"Content-Type": uploaded})
+    fetched = await client.get(f"/api/blobs/{created.json()['id']}")
+    assert fetched.headers["content-type"] == served
+    assert fetched.headers["x-content-type-options"] == "nosniff"
+    assert fetched.headers["content-disposition"].startswith("attachment")
+    assert "sandbox" in fetched.headers["content-security-policy"]

@@ -53,14 +53,21 @@ async def upload_blob(request: Request, relay: RelayDep):
 @router.get(
     "/{id}",
     response_class=FileResponse,
-    responses={200: {"content": {"application/octet-stream": {}}, "description": "The blob's bytes (served with its own content type)"}, **error_responses(404)},
+    responses={
+        200: {
+            "content": {"application/octet-stream": {}},
+            "description": "The blob's bytes, as an attachment (passive types keep their content type)",
+        },
+        **error_responses(404),
+    },
 )
 async def download_blob(blob_id: BlobId, relay: RelayDep):
-    """The blob's bytes, streamed with the content type it was uploaded with."""
+    """The blob's bytes, as a download: `Content-Disposition: attachment`, `nosniff`, a
+    `sandbox` CSP. Passive types (images, audio, video, PDF, plain text, JSON, archives) keep
+    the content type they were uploaded with; anything else (HTML, SVG, XML, JS, unknown) is
+    served as `application/octet-stream`."""
     root = service.blob_root(relay.settings.home_dir)
     blob, path = await relay.db.read(lambda conn: service.require_file(conn, root, blob_id))
     return FileResponse(
-        path,
-        media_type=blob["contentType"],
-        headers={"X-Blob-Sha256": blob["sha256"], "Cache-Control": "private, max-age=31536000, immutable"},
+        path, media_type=service.served_type(blob["contentType"]), headers=service.download_headers(blob)
     )

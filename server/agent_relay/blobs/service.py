@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,35 @@ from agent_relay.errors import BadRequest, NotFound, PayloadTooLarge
 
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
 MAX_CONTENT_TYPE_CHARS = 200
+# Blobs are whatever an uploader sent, served from the relay's own origin: served with the
+# uploader's type, an HTML or SVG blob would run script as the relay (stored XSS). So only
+# passive types keep their type on the way out (an allow-list: anything not known to be
+# inert, HTML, SVG, XML, JS and every unknown type included, is served as bytes), and every
+# download is an attachment in a CSP sandbox that the browser must not sniff.
+PASSIVE_TYPES = frozenset(
+    {
+        "application/octet-stream",
+        "application/pdf",
+        "application/json",
+        "application/zip",
+        "application/gzip",
+        "application/x-tar",
+        "text/plain",
+        "text/csv",
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+        "image/avif",
+        "image/bmp",
+    }
+)
+PASSIVE_PREFIXES = ("audio/", "video/")
+_CHARSET = re.compile(r"charset=\"?([A-Za-z0-9._-]{1,40})\"?", re.IGNORECASE)
+DOWNLOAD_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'none'; sandbox",
+}
 
 
 def blob_root(home: Path) -> Path:
@@ -35,6 +65,29 @@ def clean_content_type(value: str | None) -> str:
     if len(content_type) > MAX_CONTENT_TYPE_CHARS:
         raise BadRequest(f"Content-Type must be at most {MAX_CONTENT_TYPE_CHARS} characters")
     return content_type
+
+
+def served_type(content_type: str) -> str:
+    """The Content-Type a blob is served with: its own for passive types (and a plain charset
+    for text), application/octet-stream for everything else."""
+    essence, _, params = content_type.partition(";")
+    essence = essence.strip().lower()
+    if essence not in PASSIVE_TYPES and not (
+        essence.startswith(PASSIVE_PREFIXES) and re.fullmatch(r"[a-z]+/[a-z0-9.+-]+", essence)
+    ):
+        return DEFAULT_CONTENT_TYPE
+    charset = _CHARSET.search(params) if essence.startswith("text/") else None
+    return f"{essence}; charset={charset.group(1)}" if charset else essence
+
+
+def download_headers(blob: dict[str, Any]) -> dict[str, str]:
+    return {
+        **DOWNLOAD_HEADERS,
+        # the id is hex (a sha256), so the name needs no quoting rules
+        "Content-Disposition": f'attachment; filename="{blob["sha256"]}"',
+        "X-Blob-Sha256": blob["sha256"],
+        "Cache-Control": "private, max-age=31536000, immutable",
+    }
 
 
 class BlobUpload:
