@@ -4,7 +4,12 @@ import asyncio
 import hashlib
 import hmac
 import json
+import socketserver
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -221,3 +226,115 @@ def test_server_killed_mid_retry_resumes_on_start(db_url: str, tmp_path: Path) -
     assert delivery["status"] == "delivered" and delivery["attemptCount"] == 2
     assert [a["statusCode"] for a in delivery["attempts"]] == [500, 200]
     assert [r.headers["x-agent-relay-attempt"] for r in hook.requests] == ["1", "2"]
+
+
+class SlowReceiver:
+    """Answers every POST after `delay` seconds; records how many were in flight at once."""
+
+    def __init__(self, delay: float) -> None:
+        self.delay = delay
+        self.lock = threading.Lock()
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.count = 0
+        self.url = ""
+
+
+@contextmanager
+def slow_receiver(delay: float) -> Iterator[SlowReceiver]:
+    state = SlowReceiver(delay)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("content-length") or 0))
+            with state.lock:
+                state.count += 1
+                state.in_flight += 1
+                state.max_in_flight = max(state.max_in_flight, state.in_flight)
+            try:
+                time.sleep(state.delay)
+                self.send_response(200)
+                self.send_header("content-length", "0")
+                self.end_headers()
+            except OSError:
+                pass
+            finally:
+                with state.lock:
+                    state.in_flight -= 1
+
+        def log_message(self, *_args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    state.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+async def test_a_slow_receiver_delays_only_itself(db_url: str, tmp_path: Path) -> None:
+    """12 callback URLs that hang, then a healthy one: it is delivered at once (before:
+    it waited for batches of 8 to time out, one after the other)."""
+    settings = {
+        **FAST,
+        "callback_timeout_ms": 3000,
+        "callback_concurrency": 8,
+        "callback_backoff_base_ms": 60_000,  # a timed-out delivery does not come back here
+    }
+    with slow_receiver(delay=6) as slow, receiver() as healthy:
+        async with relay_client(db_url, tmp_path / "h", **settings) as client:
+            for i in range(12):
+                await post_event(client, f"{slow.url}/hook/{i}", external_id=f"slow-{i}")
+            await asyncio.sleep(0.3)  # the slow ones are in flight
+            started = time.monotonic()
+            task = await post_event(client, healthy.url, external_id="healthy")
+            [delivery] = await wait_for(client, task["id"], settled(), timeout=15)
+            elapsed = time.monotonic() - started
+            assert delivery["status"] == "delivered", delivery
+            assert elapsed < 1.5, f"the healthy callback waited {elapsed:.1f} s behind slow ones"
+            await asyncio.sleep(0.2)
+            # one receiver gets at most a quarter of the slots, and the slots are honoured
+            assert 1 <= slow.max_in_flight <= 2, slow.max_in_flight
+
+
+@contextmanager
+def trickling_receiver(byte_every: float) -> Iterator[str]:
+    """Sends a valid 200 answer one byte at a time: every read is quick, the whole is slow."""
+
+    class Handler(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            self.request.recv(65536)
+            try:
+                for byte in b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n":
+                    self.request.sendall(bytes([byte]))
+                    time.sleep(byte_every)
+            except OSError:
+                pass
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/hook"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+async def test_timeout_covers_the_whole_exchange(db_url: str, tmp_path: Path) -> None:
+    """httpx's timeout is per read: a receiver trickling bytes kept an attempt for ~15 s."""
+    settings = {**FAST, "callback_timeout_ms": 1000, "callback_max_attempts": 1}
+    with trickling_receiver(byte_every=0.25) as url:
+        async with relay_client(db_url, tmp_path / "h", **settings) as client:
+            task = await post_event(client, url)
+            [delivery] = await wait_for(client, task["id"], settled(), timeout=20)
+    [attempt] = delivery["attempts"]
+    assert delivery["status"] == "dead", delivery
+    assert attempt["error"] == "timeout after 1000 ms" and attempt["statusCode"] is None, attempt
+    assert attempt["durationMs"] < 2500, attempt

@@ -6,18 +6,28 @@ Why a lease: several server processes may run this worker on one PostgreSQL. Tak
 attempt is a conditional UPDATE that bumps the attempt counter (the lease token) and sets
 `lease_expires_at`; only one process can take attempt n, and only it can finish it. A
 process killed mid-attempt leaves a lease that runs out; the next worker takes attempt n+1.
+
+A slow receiver delays only itself: each attempt has one deadline for the whole exchange
+(`callback_timeout_ms`: connect, send, response head; httpx's own timeouts are per read, so
+a receiver trickling bytes would never hit them), attempts run as independent tasks (a
+free slot is refilled at once, nobody waits for the slowest of a batch), at most
+`callback_concurrency` are in flight, and one receiver (scheme, host, port) gets at most a
+quarter of those slots, so receivers that hang cannot take every slot from the healthy ones.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import hmac
 import logging
 import random
 import time
+from collections import Counter
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy.exc import IntegrityError
@@ -37,6 +47,19 @@ DELIVERY_HEADER = "X-Agent-Relay-Delivery"
 ATTEMPT_HEADER = "X-Agent-Relay-Attempt"
 EVENT_HEADER = "X-Agent-Relay-Event"
 LEASE_MARGIN_MS = 10_000
+ORIGIN_SHARE = 4  # one receiver may use 1/ORIGIN_SHARE of the slots (at least one)
+
+
+def receiver_of(url: str) -> tuple[str, str]:
+    """(origin, prefix): the origin, normalised, names the receiver for fairness; the prefix
+    is the URL's own spelling of it, which the database query can match on."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme.lower())
+    except ValueError:
+        port = None
+    origin = f"{parts.scheme.lower()}://{(parts.hostname or '').lower()}:{port}"
+    return origin, f"{parts.scheme}://{parts.netloc}/"
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -107,7 +130,8 @@ def _finish(
 
 
 class CallbackWorker:
-    """Started by the app lifespan; wakes on task events and when the next retry is due."""
+    """Started by the app lifespan; wakes on task events, when an attempt ends, and when the
+    next retry is due."""
 
     def __init__(self, relay: Relay) -> None:
         self.relay = relay
@@ -115,12 +139,21 @@ class CallbackWorker:
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._client: httpx.AsyncClient | None = None
+        self._in_flight: dict[int, tuple[str, str]] = {}  # delivery id -> receiver_of(url)
+        self._attempts: set[asyncio.Task[None]] = set()
+        self._freed = asyncio.Event()
+
+    @property
+    def origin_limit(self) -> int:
+        return max(1, self.settings.callback_concurrency // ORIGIN_SHARE)
 
     def start(self) -> None:
+        slots = self.settings.callback_concurrency
         self._client = httpx.AsyncClient(
             timeout=self.settings.callback_timeout_ms / 1000,
             follow_redirects=False,
             headers={"User-Agent": f"agent-relay/{__version__}"},
+            limits=httpx.Limits(max_connections=slots, max_keepalive_connections=slots),
         )
         self._task = asyncio.create_task(self._run(), name="callback-worker")
 
@@ -141,38 +174,90 @@ class CallbackWorker:
         poll_ms = self.settings.callback_poll_interval_ms
         try:
             while not self._stopping:
+                waiting = False
                 try:
-                    while not self._stopping and await self.run_once():
-                        pass
+                    waiting = await self.dispatch()
                     next_due = await self.relay.db.read(repo.next_due_at)
                 except asyncio.CancelledError:
                     raise
                 except Exception:
                     log.exception("callback round failed")
                     next_due = None
-                wait_ms = poll_ms if next_due is None else max(0, min(poll_ms, next_due - now_ms()))
-                await sub.wait(wait_ms / 1000)
+                now = now_ms()
+                if next_due is None or (waiting and next_due <= now):
+                    wait_ms = poll_ms  # or until an attempt ends and frees a slot
+                else:
+                    wait_ms = max(0, min(poll_ms, next_due - now))
+                await self._sleep(sub, wait_ms / 1000)
                 sub.reset()
         finally:
             hub.unsubscribe(sub)
+            # attempts cut off here keep their lease; it runs out and the next worker retries
+            for attempt in list(self._attempts):
+                attempt.cancel()
+            await asyncio.gather(*self._attempts, return_exceptions=True)
 
-    async def run_once(self) -> int:
-        """One round: lease and send every due delivery (up to the concurrency). Returns how
-        many attempts were made."""
-        limit = self.settings.callback_concurrency
-        ids = await self.relay.db.read(lambda conn: repo.due_delivery_ids(conn, now_ms(), limit))
-        if not ids:
-            return 0
-        results = await asyncio.gather(*(self._attempt(i) for i in ids))
-        return sum(results)
+    async def _sleep(self, sub: Any, timeout_s: float) -> None:
+        if self._freed.is_set():
+            return
+        freed = asyncio.ensure_future(self._freed.wait())
+        event = asyncio.ensure_future(sub.wait(timeout_s))
+        try:
+            await asyncio.wait({freed, event}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            freed.cancel()
+            event.cancel()
 
-    async def _attempt(self, delivery_id: int) -> int:
+    async def dispatch(self) -> bool:
+        """Start attempts for due deliveries while slots are free. Returns True when due
+        deliveries are left waiting for a slot (all slots, or their receiver's share, busy)."""
+        self._freed.clear()
+        slots, per_origin = self.settings.callback_concurrency, self.origin_limit
+        while not self._stopping:
+            free = slots - len(self._in_flight)
+            if free <= 0:
+                return True
+            busy = Counter(origin for origin, _ in self._in_flight.values())
+            full = {p for origin, p in self._in_flight.values() if busy[origin] >= per_origin}
+            query = functools.partial(
+                repo.due_deliveries, now=now_ms(), limit=max(4 * free, 32), skip_prefixes=sorted(full)
+            )
+            due = await self.relay.db.read(query)
+            started = 0
+            for delivery_id, url in due:
+                origin, prefix = receiver_of(url)
+                if delivery_id in self._in_flight or busy[origin] >= per_origin:
+                    continue
+                if started == free:
+                    break
+                busy[origin] += 1
+                started += 1
+                self._begin(delivery_id, (origin, prefix))
+            if not started:
+                return bool(due)
+        return False
+
+    def _begin(self, delivery_id: int, receiver: tuple[str, str]) -> None:
+        self._in_flight[delivery_id] = receiver
+        attempt = asyncio.create_task(self._attempt(delivery_id), name=f"callback-{delivery_id}")
+        self._attempts.add(attempt)
+
+        def done(task: asyncio.Task[None]) -> None:
+            self._attempts.discard(task)
+            self._in_flight.pop(delivery_id, None)
+            self._freed.set()
+            if not task.cancelled() and task.exception() is not None:
+                log.error("callback delivery %s failed", delivery_id, exc_info=task.exception())
+
+        attempt.add_done_callback(done)
+
+    async def _attempt(self, delivery_id: int) -> None:
         settings = self.settings
         max_attempts = settings.callback_max_attempts
         lease_ms = settings.callback_timeout_ms + LEASE_MARGIN_MS
         delivery = await self.relay.db.write(lambda uow: _lease(uow, delivery_id, lease_ms, max_attempts))
         if delivery is None:
-            return 0
+            return
         attempt = delivery["attempts"]
         body = delivery["body"].encode()
         headers = {
@@ -189,12 +274,16 @@ class CallbackWorker:
         started = time.perf_counter()
         assert self._client is not None
         try:
-            response = await self._client.post(delivery["url"], content=body, headers=headers)
-            status_code = response.status_code
+            # one deadline for the whole exchange; the response body is never read
+            async with (
+                asyncio.timeout(settings.callback_timeout_ms / 1000),
+                self._client.stream("POST", delivery["url"], content=body, headers=headers) as response,
+            ):
+                status_code = response.status_code
             if not 200 <= status_code < 300:
                 error = f"HTTP {status_code}"
-        except httpx.TimeoutException:
-            error = f"timeout after {settings.callback_timeout_ms} ms"
+        except (TimeoutError, httpx.TimeoutException):
+            status_code, error = None, f"timeout after {settings.callback_timeout_ms} ms"
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"[:1000]
         duration_ms = int((time.perf_counter() - started) * 1000)
@@ -203,4 +292,3 @@ class CallbackWorker:
                 uow, delivery, attempt, status_code, error, duration_ms, max_attempts, settings
             )
         )
-        return 1

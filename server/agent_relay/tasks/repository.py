@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -205,19 +206,20 @@ def deliveries_for_task(conn: Connection, task_id: int) -> list[dict[str, Any]]:
     return [delivery_to_wire(r, by_delivery.get(r["id"], [])) for r in rows]
 
 
-def due_delivery_ids(conn: Connection, now: int, limit: int) -> list[int]:
-    return list(
-        conn.execute(
-            sa.select(deliveries.c.id)
-            .where(
-                deliveries.c.status == "pending",
-                deliveries.c.next_attempt_at <= now,
-                sa.or_(deliveries.c.lease_expires_at.is_(None), deliveries.c.lease_expires_at < now),
-            )
-            .order_by(deliveries.c.next_attempt_at, deliveries.c.id)
-            .limit(limit)
-        ).scalars()
+def due_deliveries(
+    conn: Connection, now: int, limit: int, skip_prefixes: Iterable[str] = ()
+) -> list[tuple[int, str]]:
+    """(id, url) of deliveries due now, oldest due first, leaving out URLs that start with
+    one of `skip_prefixes` (receivers that already have their share of attempts in flight)."""
+    query = sa.select(deliveries.c.id, deliveries.c.url).where(
+        deliveries.c.status == "pending",
+        deliveries.c.next_attempt_at <= now,
+        sa.or_(deliveries.c.lease_expires_at.is_(None), deliveries.c.lease_expires_at < now),
     )
+    for prefix in skip_prefixes:
+        query = query.where(sa.not_(deliveries.c.url.startswith(prefix, autoescape=True)))
+    rows = conn.execute(query.order_by(deliveries.c.next_attempt_at, deliveries.c.id).limit(limit))
+    return [(row.id, row.url) for row in rows]
 
 
 def next_due_at(conn: Connection) -> int | None:
