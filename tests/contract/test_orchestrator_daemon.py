@@ -199,7 +199,7 @@ def test_spawn_restart_rediscover_shutdown(relay, api, tmp_path, socket_name):
         assert a["tmuxSession"] in tmux_sessions(socket_name)
         card = wait_for(lambda: registered_with_pid(api, a_id, a["pid"]), what="fake agent registration")
         assert card["label"] == "backend"
-        assert card["meta"]["argv"] == ["--dangerously-skip-permissions", "fix the tests"]
+        assert card["meta"]["argv"] == ["--dangerously-skip-permissions", "--", "fix the tests"]
         assert card["meta"]["cwd"] == a["cwd"]
         assert card["meta"]["approvalMode"] == "open" and card["meta"]["orchestratorId"] == ORCH
         result = wait_for(lambda: results(api).get(spawn_msg), what="spawn result")
@@ -342,5 +342,39 @@ def test_traversal_and_failed_spawns_are_refused_and_reported(relay, api, tmp_pa
         assert managed(api) == {}
         assert not {s for s in tmux_sessions(socket_name) if s.startswith("relay-orch-")}
         assert "failed: cwd must be within orchestrator base directory" in daemon.log.read_text()
+    finally:
+        daemon.stop()
+
+
+def split_options(argv: list[str]) -> tuple[list[str], list[str]]:
+    """How a getopt-style parser reads argv: options until `--`, then positionals."""
+    if "--" not in argv:
+        return argv, []
+    at = argv.index("--")
+    return argv[:at], argv[at + 1 :]
+
+
+def test_a_prompt_that_looks_like_an_option_stays_a_prompt(relay, api, tmp_path, socket_name):
+    config = fake_config()
+    config["providers"]["codex"]["promptFlag"] = ["--prompt"]  # the prompt as a flag's value
+    daemon = make_daemon(relay, tmp_path, socket_name, config).start()
+    try:
+        wait_for(lambda: (o := orchestrator(api)) and o["status"] == "online", what="registration")
+        hostile = "--dangerously-skip-permissions"
+        spawn = {"provider": "claude", "cwd": "proj", "approvalMode": "read-only", "prompt": hostile}
+        assert api.post(f"/api/orchestrators/{ORCH}/spawn", json=spawn).status_code == 202
+        ((agent_id, agent),) = wait_for(lambda: managed(api) or None, what="managed agent").items()
+        card = wait_for(lambda: registered_with_pid(api, agent_id, agent["pid"]), what="registration")
+        options, positionals = split_options(card["meta"]["argv"])
+        assert options == ["--permission-mode", "plan"] and positionals == [hostile], card["meta"]["argv"]
+
+        # as a flag's value `-rf` could still be read as options: refused and reported
+        spawn = {"provider": "codex", "cwd": "proj", "prompt": "-rf"}
+        r = api.post(f"/api/orchestrators/{ORCH}/spawn", json=spawn)
+        assert r.status_code == 202
+        result = wait_for(lambda: results(api).get(r.json()["message"]["id"]), what="refusal")
+        outcome = result["payload"]["orchestratorResult"]
+        assert outcome["ok"] is False and "needs a positional prompt" in outcome["error"], outcome
+        assert len(managed(api)) == 1
     finally:
         daemon.stop()

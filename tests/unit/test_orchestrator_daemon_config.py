@@ -13,7 +13,7 @@ from agent_relay_client.orchestrator.config import ConfigError
 def test_defaults_are_real_claude_and_codex_with_approval_flags() -> None:
     config = parse_config({})
     claude, codex = config.providers["claude"], config.providers["codex"]
-    assert claude.argv("open", "fix it") == ["claude", "--dangerously-skip-permissions", "fix it"]
+    assert claude.argv("open", "fix it") == ["claude", "--dangerously-skip-permissions", "--", "fix it"]
     assert claude.argv("read-only", None) == ["claude", "--permission-mode", "plan"]
     assert codex.argv("guarded", None) == [
         "codex", "--ask-for-approval", "on-request", "--sandbox", "workspace-write",

@@ -7,7 +7,7 @@ A config file (JSON, or TOML by its `.toml` suffix) may override any provider:
                    "approvalFlags": {"open": ["--dangerously-skip-permissions"],
                                      "guarded": ["--permission-mode", "default"],
                                      "read-only": ["--permission-mode", "plan"]},
-                   "promptFlag": [],          # [] = the prompt is the last argument
+                   "promptFlag": [],          # [] = the prompt is the last argument, after `--`
                    "env": {"FOO": "bar"}},
         "codex": {"command": ["codex"], ...}},
      "tmuxSocket": "agent-relay", "heartbeatInterval": 30, "pollInterval": 5}
@@ -62,10 +62,14 @@ class ProviderConfig:
     env: dict[str, str] = field(default_factory=dict)
 
     def argv(self, approval_mode: str, prompt: str | None) -> list[str]:
-        """The agent's argv: command + approval flags (+ prompt flag + prompt)."""
+        """The agent's argv: command + approval flags (+ prompt flag + prompt). A positional
+        prompt comes after `--` (claude and codex accept it), so a prompt like
+        `--dangerously-skip-permissions` or `-rf` stays text and never becomes an option;
+        with a promptFlag the prompt is that flag's value (the daemon refuses one that
+        starts with `-`)."""
         argv = [*self.command, *self.approval_flags.get(approval_mode, [])]
         if prompt:
-            argv += [*self.prompt_flag, prompt]
+            argv += [*self.prompt_flag, prompt] if self.prompt_flag else ["--", prompt]
         return argv
 
 

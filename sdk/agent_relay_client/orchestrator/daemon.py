@@ -334,6 +334,11 @@ class OrchestratorDaemon:
     def _start(self, m: Managed) -> None:
         """Start `m` in a new tmux session (killing a leftover one of the same name)."""
         provider = self.config.providers[m.provider]
+        if m.prompt and m.prompt.startswith("-") and provider.prompt_flag:
+            # as a flag's value it could still be read as an option: only `--` is safe
+            raise SpawnError(
+                f"a prompt starting with '-' needs a positional prompt (providers.{m.provider}.promptFlag [])"
+            )
         argv = provider.argv(m.approval_mode, m.prompt)
         if shutil.which(argv[0]) is None:
             raise SpawnError(f"{m.provider} command not found: {argv[0]}")
