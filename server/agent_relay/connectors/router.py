@@ -32,7 +32,7 @@ async def list_connectors(request: Request, relay: RelayDep, limit: LimitQuery =
     return json_response([service.to_wire(r, sup.status(r["id"])) for r in rows])
 
 
-@router.post("", response_model=ConnectorOut, status_code=201, responses=error_responses(400))
+@router.post("", response_model=ConnectorOut, status_code=201, responses=error_responses(400, 409))
 async def register_connector(
     request: Request,
     relay: RelayDep,
@@ -82,7 +82,7 @@ async def get_connector_config(connector_id: ConnectorId, relay: RelayDep):
     return json_response(await relay.db.read(lambda conn: service.read_config(conn, connector_id)))
 
 
-@router.put("/{id}/config", response_model=dict[str, Any], responses=error_responses(400, 404))
+@router.put("/{id}/config", response_model=dict[str, Any], responses=error_responses(400, 404, 409))
 async def put_connector_config(
     connector_id: ConnectorId,
     relay: RelayDep,
