@@ -182,6 +182,12 @@ async def test_an_event_that_cannot_be_stored_fails_only_its_job(db_url: str, in
 
         return job
 
+    def stores(meta: dict):  # the job's own row, not its event, holds the value
+        def job(uow):
+            uow.conn.execute(sa.update(agents).where(agents.c.id == "a").values(meta=meta))
+
+        return job
+
     try:
         results = await _one_batch(
             db,
@@ -191,14 +197,16 @@ async def test_an_event_that_cannot_be_stored_fails_only_its_job(db_url: str, in
                 _insert_agent("b"),
                 emits({"big": 2**70}),
                 _insert_agent("c"),
+                stores({"lone": "\ud800"}),
+                _insert_agent("d"),
             ],
         )
-        assert results[0::2] == ["a", "b", "c"]
+        assert results[0::2] == ["a", "b", "c", "d"]
         for bad in results[1::2]:
             assert isinstance(bad, BadRequest) and "cannot be stored as JSON" in bad.message
-        assert await _agent_ids(db) == ["a", "b", "c"]  # the bad jobs' rows were rolled back
+        assert await _agent_ids(db) == ["a", "b", "c", "d"]  # the bad jobs' rows were rolled back
         logged = await db.read(lambda conn: events_after(conn, 0))
-        assert [e.data["id"] for e in logged] == ["a", "b", "c"]
+        assert [e.data["id"] for e in logged] == ["a", "b", "c", "d"]
         assert [e.id for e in published] == [e.id for e in logged]
         assert await db.write(_insert_agent("later")) == "later"
         assert db.problem(stall_ms=1000) is None
