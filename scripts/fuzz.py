@@ -4,11 +4,12 @@
 
 Starts `agent-relay serve` on a fresh database for each backend (PostgreSQL needs
 AGENT_RELAY_TEST_POSTGRES_URL; by default it runs when that is set, like `make test`), then
-runs `schemathesis run` against it for the time budget: every phase, the stateful one
-following the spec's links (register -> send -> claim/ack/delete -> send again ...). A 5xx,
-an undeclared status, a body or header that does not match the spec, or a request slower
-than REQUEST_TIMEOUT is a failure; so is a server that, after the run, is gone, unhealthy or
-can no longer store and read back a message. Exits 1 on any failure, printing schemathesis'
+runs `schemathesis run` against it for the time budget in two passes: single requests
+(examples, boundary values, random fuzzing), then sequences along the spec's links
+(register -> send -> claim/ack/delete -> send again ...). A 5xx, an undeclared status, a
+body or header that does not match the spec, or a request slower than REQUEST_TIMEOUT is a
+failure; so is a server that, after the run, is gone, unhealthy or can no longer store and
+read back a message. Exits 1 on any failure, printing schemathesis'
 report (each failure with a curl reproduction) and a summary per backend.
 
 The server can do no harm on this host: spawns are dry runs, the host-directory root is a
@@ -37,7 +38,12 @@ import schemathesis
 ROOT = Path(__file__).resolve().parents[1]
 REQUEST_TIMEOUT = 10  # seconds; a hung writer shows up as a timeout, not as a slow run
 LONG_POLL_CAP = 0.2  # seconds; a generated `wait=60` would spend the budget sleeping
-PHASES = "examples,coverage,fuzzing,stateful"
+# (name, schemathesis phases, share of the budget). The stateful pass (sequences along the
+# spec's links) gets most: one engine running both spends nearly all of it on plain fuzzing.
+PASSES = (
+    ("single", "examples,coverage,fuzzing", 0.35),
+    ("stateful", "stateful", 0.65),
+)
 CHECKS = (
     "not_a_server_error",
     "status_code_conformance",
@@ -132,17 +138,58 @@ def _log_errors(log: Path) -> list[str]:
     return [f"{count}x {text}" for text, count in sorted(found.items(), key=lambda kv: -kv[1])]
 
 
-def _summary(report_dir: Path) -> dict[str, Any]:
+def _report(report_dir: Path) -> dict[str, Any]:
     reports = sorted(report_dir.glob("*.json"))
     return json.loads(reports[-1].read_text()) if reports else {}
 
 
-def fuzz(backend: str, seconds: int, seed: int | None, workers: int, phases: str, keep: bool) -> bool:
+def _schemathesis(
+    url: str, phases: str, seconds: int, seed: int | None, workers: int, report_dir: Path
+) -> int:
+    command = [
+        str(Path(sys.executable).with_name("schemathesis")),
+        "run",
+        f"{url}/openapi.json",
+        f"--phases={phases}",
+        f"--max-time={seconds}",
+        f"--checks={','.join(CHECKS)}",
+        f"--workers={workers}",
+        f"--request-timeout={REQUEST_TIMEOUT}",
+        "--generation-database=none",
+        "--suppress-health-check=all",
+        "--report=json",
+        f"--report-dir={report_dir}",
+        *(f"--exclude-operation-id={op}" for op in EXCLUDED),
+        *([f"--seed={seed}"] if seed is not None else []),
+    ]
+    env = {**os.environ, "SCHEMATHESIS_HOOKS": str(Path(__file__).resolve())}
+    return subprocess.run(command, env=env, cwd=report_dir.parent).returncode
+
+
+def _print_pass(name: str, code: int, report: dict[str, Any]) -> None:
+    operations, cases = report.get("operations", {}), report.get("test_cases", {})
+    phases = ", ".join(f"{phase} {info.get('status')}" for phase, info in report.get("phases", {}).items())
+    print(
+        f"{name} pass: {operations.get('tested', '?')} of {operations.get('selected', '?')} operations, "
+        f"{cases.get('generated', '?')} test cases, {cases.get('unique_failures', '?')} unique failures, "
+        f"seed {report.get('seed', '?')} ({phases})"
+    )
+    for failure in report.get("failures", []):
+        ops = ", ".join(failure.get("operations", []))[:300]
+        print(f"  FAILURE {failure.get('code')} {failure.get('title')} x{failure.get('count')}: {ops}")
+    for error in report.get("errors", []):
+        print(f"  ERROR {json.dumps(error)[:300]}")
+    if code not in (0, 1):
+        print(f"  FAILURE schemathesis exited with {code}")
+
+
+def fuzz(backend: str, seconds: int, seed: int | None, workers: int, keep: bool) -> bool:
     sys.path.insert(0, str(ROOT))
     from tests.support import ServerProcess, fresh_database
 
     tmp = Path(tempfile.mkdtemp(prefix=f"agent-relay-fuzz-{backend}-"))
-    ok = False
+    codes: dict[str, int] = {}
+    started = time.monotonic()
     with ExitStack() as stack:
         url = stack.enter_context(fresh_database(backend, tmp))
         server = ServerProcess(url, tmp / "home", env=_server_env(tmp)).start()
@@ -151,63 +198,29 @@ def fuzz(backend: str, seconds: int, seed: int | None, workers: int, phases: str
         if missing:
             print(f"fuzz: EXCLUDED names operations the spec no longer has: {missing}", file=sys.stderr)
             return False
-        command = [
-            str(Path(sys.executable).with_name("schemathesis")),
-            "run",
-            f"{server.url}/openapi.json",
-            f"--phases={phases}",
-            f"--max-time={seconds}",
-            f"--checks={','.join(CHECKS)}",
-            f"--workers={workers}",
-            f"--request-timeout={REQUEST_TIMEOUT}",
-            "--generation-database=none",
-            "--suppress-health-check=all",
-            "--report=json",
-            f"--report-dir={tmp / 'report'}",
-            *(f"--exclude-operation-id={op}" for op in EXCLUDED),
-            *([f"--seed={seed}"] if seed is not None else []),
-        ]
-        print(f"\n=== fuzz on {backend}: {seconds} s, {server.url} ===", flush=True)
-        started = time.monotonic()
-        env = {**os.environ, "SCHEMATHESIS_HOOKS": str(Path(__file__).resolve())}
-        code = subprocess.run(command, env=env, cwd=tmp).returncode
-        elapsed = time.monotonic() - started
+        # Two passes on one server, so the stateful one starts from what the first left behind.
+        for name, phases, share in PASSES:
+            budget = max(1, round(seconds * share))
+            print(f"\n=== fuzz {backend}, {name} pass ({phases}): {budget} s on {server.url} ===", flush=True)
+            codes[name] = _schemathesis(server.url, phases, budget, seed, workers, tmp / name)
         problems = _after_run(server)
-    report = _summary(tmp / "report")
-    log_errors = _log_errors(server.log_path)
-    ok = code == 0 and not problems
-    print(f"\n--- fuzz summary: {backend} ---")
-    operations = report.get("operations", {})
-    cases = report.get("test_cases", {})
-    print(
-        f"operations: {operations.get('tested', '?')} tested of {operations.get('selected', '?')} "
-        f"selected (not fuzzed: {', '.join(EXCLUDED)})"
-    )
-    print(
-        f"test cases: {cases.get('generated', '?')} generated in {elapsed:.0f} s, "
-        f"{cases.get('with_failures', '?')} failing, {cases.get('unique_failures', '?')} unique failures"
-    )
-    phases = report.get("phases", {})
-    print("phases: " + ", ".join(f"{name} {info.get('status')}" for name, info in phases.items()))
-    for failure in report.get("failures", []):
-        ops = ", ".join(failure.get("operations", []))[:300]
-        print(f"FAILURE {failure.get('code')} {failure.get('title')} x{failure.get('count')}: {ops}")
-    for error in report.get("errors", []):
-        print(f"ERROR {json.dumps(error)[:300]}")
+    elapsed = time.monotonic() - started
+    ok = not any(codes.values()) and not problems
+    print(f"\n--- fuzz summary: {backend}, {elapsed:.0f} s (not fuzzed: {', '.join(EXCLUDED)}) ---")
+    for name, code in codes.items():
+        _print_pass(name, code, _report(tmp / name))
     for problem in problems:
         print(f"FAILURE after the run: {problem}")
-    if code not in (0, 1):
-        print(f"FAILURE schemathesis exited with {code}")
-    print(f"seed: {report.get('seed', seed)} (scripts/fuzz.py --seed N repeats the run)")
+    log_errors = _log_errors(server.log_path)
     if log_errors:
         print(f"server log: {len(log_errors)} distinct exceptions:")
         for line in log_errors[:20]:
             print(f"  {line}")
-    print(f"result: {'ok' if ok else 'FAILED'}")
+    print(f"result: {'ok' if ok else 'FAILED'} (curl reproductions are in the schemathesis output above)")
     if ok and not keep:
         shutil.rmtree(tmp, ignore_errors=True)
     else:
-        print(f"kept: {tmp} (server log {server.log_path}, JSON report in {tmp / 'report'})")
+        print(f"kept: {tmp} (server log {server.log_path}, JSON reports)")
     return ok
 
 
@@ -217,7 +230,6 @@ def main() -> int:
     parser.add_argument("--backend", action="append", choices=["sqlite", "postgres"])
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--workers", type=int, default=1, help="schemathesis workers (concurrent requests)")
-    parser.add_argument("--phases", default=PHASES, help=f"schemathesis phases (default {PHASES})")
     parser.add_argument(
         "--keep", action="store_true", help="keep the temp dir (server log, report) on success"
     )
@@ -228,10 +240,7 @@ def main() -> int:
     chosen = args.backend or backends()
     if "postgres" in chosen and not postgres_admin_url():
         parser.error("--backend postgres needs AGENT_RELAY_TEST_POSTGRES_URL")
-    results = {
-        backend: fuzz(backend, args.seconds, args.seed, args.workers, args.phases, args.keep)
-        for backend in chosen
-    }
+    results = {backend: fuzz(backend, args.seconds, args.seed, args.workers, args.keep) for backend in chosen}
     print("\nfuzz: " + ", ".join(f"{b} {'ok' if ok else 'FAILED'}" for b, ok in results.items()))
     return 0 if all(results.values()) else 1
 
