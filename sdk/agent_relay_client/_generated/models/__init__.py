@@ -136,6 +136,7 @@ from .task_status_in import TaskStatusIn
 from .task_status_in_status import TaskStatusInStatus
 from .unreachable_binding_out import UnreachableBindingOut
 from .unreachable_binding_out_tier import UnreachableBindingOutTier
+from .writer_health import WriterHealth
 
 __all__ = (
     "AckOut",
@@ -274,4 +275,5 @@ __all__ = (
     "TaskStatusInStatus",
     "UnreachableBindingOut",
     "UnreachableBindingOutTier",
+    "WriterHealth",
 )

@@ -13,6 +13,7 @@ from typing import cast
 if TYPE_CHECKING:
   from ..models.database_health import DatabaseHealth
   from ..models.health_out_counts import HealthOutCounts
+  from ..models.writer_health import WriterHealth
 
 
 
@@ -33,6 +34,7 @@ class HealthOut:
     subscribers: int
     uptime_ms: int
     version: str
+    writer: WriterHealth
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -42,6 +44,7 @@ class HealthOut:
     def to_dict(self) -> dict[str, Any]:
         from ..models.database_health import DatabaseHealth # noqa: PLC0415
         from ..models.health_out_counts import HealthOutCounts # noqa: PLC0415
+        from ..models.writer_health import WriterHealth # noqa: PLC0415
         counts = self.counts.to_dict()
 
         database = self.database.to_dict()
@@ -56,6 +59,8 @@ class HealthOut:
 
         version = self.version
 
+        writer = self.writer.to_dict()
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -67,6 +72,7 @@ class HealthOut:
             "subscribers": subscribers,
             "uptimeMs": uptime_ms,
             "version": version,
+            "writer": writer,
         })
 
         return field_dict
@@ -77,6 +83,7 @@ class HealthOut:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.database_health import DatabaseHealth # noqa: PLC0415
         from ..models.health_out_counts import HealthOutCounts # noqa: PLC0415
+        from ..models.writer_health import WriterHealth # noqa: PLC0415
         d = dict(src_dict)
         counts = HealthOutCounts.from_dict(d.pop("counts"))
 
@@ -98,6 +105,11 @@ class HealthOut:
 
         version = d.pop("version")
 
+        writer = WriterHealth.from_dict(d.pop("writer"))
+
+
+
+
         health_out = cls(
             counts=counts,
             database=database,
@@ -106,6 +118,7 @@ class HealthOut:
             subscribers=subscribers,
             uptime_ms=uptime_ms,
             version=version,
+            writer=writer,
         )
 
 

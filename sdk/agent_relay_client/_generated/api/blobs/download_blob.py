@@ -59,6 +59,27 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_404
 
+    if response.status_code == 421:
+        response_421 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_421
+
+    if response.status_code == 431:
+        response_431 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_431
+
+    if response.status_code == 503:
+        response_503 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_503
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -82,7 +103,10 @@ def sync_detailed(
 ) -> Response[Any | ErrorBody]:
     """ Download Blob
 
-     The blob's bytes, streamed with the content type it was uploaded with.
+     The blob's bytes, as a download: `Content-Disposition: attachment`, `nosniff`, a
+    `sandbox` CSP. Passive types (images, audio, video, PDF, plain text, JSON, archives) keep
+    the content type they were uploaded with; anything else (HTML, SVG, XML, JS, unknown) is
+    served as `application/octet-stream`.
 
     Args:
         id (str): The blob's sha256 (hex)
@@ -115,7 +139,10 @@ def sync(
 ) -> Any | ErrorBody | None:
     """ Download Blob
 
-     The blob's bytes, streamed with the content type it was uploaded with.
+     The blob's bytes, as a download: `Content-Disposition: attachment`, `nosniff`, a
+    `sandbox` CSP. Passive types (images, audio, video, PDF, plain text, JSON, archives) keep
+    the content type they were uploaded with; anything else (HTML, SVG, XML, JS, unknown) is
+    served as `application/octet-stream`.
 
     Args:
         id (str): The blob's sha256 (hex)
@@ -143,7 +170,10 @@ async def asyncio_detailed(
 ) -> Response[Any | ErrorBody]:
     """ Download Blob
 
-     The blob's bytes, streamed with the content type it was uploaded with.
+     The blob's bytes, as a download: `Content-Disposition: attachment`, `nosniff`, a
+    `sandbox` CSP. Passive types (images, audio, video, PDF, plain text, JSON, archives) keep
+    the content type they were uploaded with; anything else (HTML, SVG, XML, JS, unknown) is
+    served as `application/octet-stream`.
 
     Args:
         id (str): The blob's sha256 (hex)
@@ -176,7 +206,10 @@ async def asyncio(
 ) -> Any | ErrorBody | None:
     """ Download Blob
 
-     The blob's bytes, streamed with the content type it was uploaded with.
+     The blob's bytes, as a download: `Content-Disposition: attachment`, `nosniff`, a
+    `sandbox` CSP. Passive types (images, audio, video, PDF, plain text, JSON, archives) keep
+    the content type they were uploaded with; anything else (HTML, SVG, XML, JS, unknown) is
+    served as `application/octet-stream`.
 
     Args:
         id (str): The blob's sha256 (hex)

@@ -8,6 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.error_body import ErrorBody
 from ...models.health_out import HealthOut
 from typing import cast
 
@@ -32,7 +33,7 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> HealthOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | HealthOut | None:
     if response.status_code == 200:
         response_200 = HealthOut.from_dict(response.json())
 
@@ -40,13 +41,34 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
         return response_200
 
+    if response.status_code == 421:
+        response_421 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_421
+
+    if response.status_code == 431:
+        response_431 = ErrorBody.from_dict(response.json())
+
+
+
+        return response_431
+
+    if response.status_code == 503:
+        response_503 = HealthOut.from_dict(response.json())
+
+
+
+        return response_503
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[HealthOut]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | HealthOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -59,17 +81,18 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[HealthOut]:
+) -> Response[ErrorBody | HealthOut]:
     """ Get Health
 
-     Liveness and a glance at the data. Never needs a token.
+     Liveness and a glance at the data. Never needs a token. 503 when the database cannot
+    be read or writes are not completing (`database.error`, `writer.error` say why).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HealthOut]
+        Response[ErrorBody | HealthOut]
      """
 
 
@@ -87,17 +110,18 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 
-) -> HealthOut | None:
+) -> ErrorBody | HealthOut | None:
     """ Get Health
 
-     Liveness and a glance at the data. Never needs a token.
+     Liveness and a glance at the data. Never needs a token. 503 when the database cannot
+    be read or writes are not completing (`database.error`, `writer.error` say why).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HealthOut
+        ErrorBody | HealthOut
      """
 
 
@@ -110,17 +134,18 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[HealthOut]:
+) -> Response[ErrorBody | HealthOut]:
     """ Get Health
 
-     Liveness and a glance at the data. Never needs a token.
+     Liveness and a glance at the data. Never needs a token. 503 when the database cannot
+    be read or writes are not completing (`database.error`, `writer.error` say why).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[HealthOut]
+        Response[ErrorBody | HealthOut]
      """
 
 
@@ -138,17 +163,18 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 
-) -> HealthOut | None:
+) -> ErrorBody | HealthOut | None:
     """ Get Health
 
-     Liveness and a glance at the data. Never needs a token.
+     Liveness and a glance at the data. Never needs a token. 503 when the database cannot
+    be read or writes are not completing (`database.error`, `writer.error` say why).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        HealthOut
+        ErrorBody | HealthOut
      """
 
 
