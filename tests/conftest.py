@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -9,6 +10,10 @@ from agent_relay.app import create_app
 from agent_relay.settings import Settings
 
 from tests.support import POSTGRES_ENV, ServerProcess, backends, fresh_database, postgres_admin_url, wipe
+
+# In-process tests address the app as http://relay. The relay refuses Host names it was not
+# told about (§13, DNS rebinding), so the tests list that one, as a deployment would.
+os.environ["AGENT_RELAY_ALLOWED_HOSTS"] = "relay"
 
 
 def pytest_report_header(config: pytest.Config) -> str:

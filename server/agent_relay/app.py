@@ -7,12 +7,14 @@ import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 
 from agent_relay import __version__
@@ -32,7 +34,7 @@ from agent_relay.events.router import router as events_router
 from agent_relay.inbox.router import router as inbox_router
 from agent_relay.integrations.router import router as integrations_router
 from agent_relay.messages.router import router as messages_router
-from agent_relay.middleware import BodySizeLimit, NormalizeRequest, TokenAuth
+from agent_relay.middleware import BodySizeLimit, BrowserGuard, NormalizeRequest, TokenAuth
 from agent_relay.orchestrators.router import router as orchestrators_router
 from agent_relay.orchestrators.spawn_router import router as spawn_router
 from agent_relay.pairs.router import router as pairs_router
@@ -78,7 +80,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(settings.resolved_database_url)
-        hub = EventHub(settings.sse_queue_size)
+        hub = EventHub(
+            settings.sse_queue_size,
+            max_streams=settings.max_sse_streams,
+            max_long_polls=settings.max_long_polls,
+        )
         hub.bind(asyncio.get_running_loop())
         hub.last_id = await db.read(latest_event_id)
         follower: LogFollower | None = None
@@ -122,7 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         description=(
             "An HTTP hub through which coding agents, their orchestrators and chat connectors "
-            "find each other and exchange work. Errors are `{\"error\": \"...\"}`; timestamps are "
+            'find each other and exchange work. Errors are `{"error": "..."}`; timestamps are '
             "milliseconds since the epoch; field names are camelCase."
         ),
         lifespan=lifespan,
@@ -139,7 +145,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         overrides={"/api/blobs": settings.blob_max_bytes},
     )
     app.add_middleware(TokenAuth, token=settings.token)  # type: ignore[arg-type]
+    _install_browser_guard(app, settings)
     return app
+
+
+def _install_browser_guard(app: FastAPI, settings: Settings) -> None:
+    """Outermost (§13): Host and Origin are checked before anything else, in every auth mode.
+    Listed origins also get CORS answers (preflights, readable responses) for a dashboard
+    served elsewhere; no other origin does."""
+    origins = set(settings.cors_origin_set)
+    if settings.public_url:
+        public = urlsplit(settings.public_url)
+        origins.add(f"{public.scheme}://{public.netloc}".lower())
+    if settings.cors_origin_set:
+        app.add_middleware(
+            CORSMiddleware,  # type: ignore[arg-type]
+            allow_origins=sorted(settings.cors_origin_set),
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["Retry-After"],
+            allow_private_network=True,  # a listed dashboard on a public site may reach a local relay
+        )
+    app.add_middleware(
+        BrowserGuard,  # type: ignore[arg-type]
+        allowed_hosts=settings.allowed_host_set,
+        allowed_origins=frozenset(origins),
+    )
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -158,6 +189,8 @@ def _install_error_handlers(app: FastAPI) -> None:
             message = "not found"
         elif exc.status_code == 405:
             message = "method not allowed"
+        elif message == "There was an error parsing the body":  # FastAPI's json.loads gave up (too deep)
+            message = "invalid JSON body"
         return json_response({"error": message}, exc.status_code, getattr(exc, "headers", None))
 
     @app.exception_handler(DataError)

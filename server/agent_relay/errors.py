@@ -45,3 +45,12 @@ class RateLimited(RelayError):
 
 class BadGateway(RelayError):
     status_code = 502
+
+
+class ServiceUnavailable(RelayError):
+    """A capacity limit was reached (§12): the client should retry after a moment."""
+
+    status_code = 503
+
+    def __init__(self, message: str, retry_after_s: int = 1) -> None:
+        super().__init__(message, headers={"Retry-After": str(max(1, retry_after_s))})

@@ -1,24 +1,31 @@
-"""Pure ASGI middleware (cheaper than BaseHTTPMiddleware on every request): the token
-check and the request size cap."""
+"""Pure ASGI middleware (cheaper than BaseHTTPMiddleware on every request): the browser
+guard (Host and Origin), the token check, the request size cap and the JSON content type."""
 
 from __future__ import annotations
 
 import hmac
+import ipaddress
 from collections.abc import Awaitable, Callable
+from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import orjson
 from starlette.exceptions import HTTPException
 
-ASGIApp = Callable[[dict[str, Any], Callable[[], Awaitable[dict[str, Any]]], Callable[[dict[str, Any]], Awaitable[None]]], Awaitable[None]]
+ASGIApp = Callable[
+    [dict[str, Any], Callable[[], Awaitable[dict[str, Any]]], Callable[[dict[str, Any]], Awaitable[None]]],
+    Awaitable[None],
+]
 
 # Routes that need no relay token. The integration intake checks its own tokens.
 OPEN_PATHS = {"/api/health"}
 SELF_AUTHENTICATING_PATHS = {"/api/integrations/events"}
 
 
-async def _send_error(send: Any, status: int, message: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
+async def _send_error(
+    send: Any, status: int, message: str, headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
     body = orjson.dumps({"error": message})
     await send(
         {
@@ -125,13 +132,36 @@ def _nul_in_url(scope: dict[str, Any]) -> str | None:
     return None
 
 
+def _has_body(headers: list[tuple[bytes, bytes]]) -> bool:
+    for name, value in headers:
+        if name == b"content-length":
+            try:
+                return int(value) > 0
+            except ValueError:
+                return True  # BodySizeLimit answers 400
+        if name == b"transfer-encoding":
+            return True
+    return False
+
+
+def _is_json(content_type: bytes | None) -> bool:
+    """application/json or any `+json` type; parameters (charset …) are fine."""
+    if content_type is None:
+        return False
+    media = content_type.partition(b";")[0].strip().lower()
+    return media == b"application/json" or (media.endswith(b"+json") and b"/" in media)
+
+
 class NormalizeRequest:
-    """Two compatibility and safety fixes before routing:
-    - the original relay read every body as JSON whatever its Content-Type, so clients that
-      post with curl's default form type or none at all keep working (raw uploads excepted);
+    """Two safety checks before routing:
+    - a body sent to a JSON route must say `Content-Type: application/json` (§12): a web page
+      can post `text/plain` or a form to any site without a CORS preflight, so reading those
+      as JSON would let it drive the relay. Raw uploads keep their own types; a request with
+      no body (e.g. a heartbeat) needs no type;
     - a NUL character in the URL is refused: PostgreSQL text cannot hold one."""
 
     RAW_PATHS = ("/api/blobs",)
+    BODY_METHODS = frozenset(("POST", "PUT", "PATCH", "DELETE"))
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -144,14 +174,72 @@ class NormalizeRequest:
         if nul_field:
             await _send_error(send, 400, f"{nul_field} must not contain NUL characters")
             return
-        if scope["method"] in ("POST", "PUT", "PATCH") and not scope["path"].startswith(self.RAW_PATHS):
+        if scope["method"] in self.BODY_METHODS and not scope["path"].startswith(self.RAW_PATHS):
             headers = scope["headers"]
             content_type = next((v for k, v in headers if k == b"content-type"), None)
-            if content_type is None or content_type.startswith(
-                (b"application/x-www-form-urlencoded", b"text/plain")
-            ):
-                scope = dict(scope)
-                scope["headers"] = [(k, v) for k, v in headers if k != b"content-type"] + [
-                    (b"content-type", b"application/json")
-                ]
+            if not _is_json(content_type) and _has_body(headers):
+                await _send_error(send, 415, "content type must be application/json")
+                return
+        await self.app(scope, receive, send)
+
+
+STATE_CHANGING = frozenset(("POST", "PUT", "PATCH", "DELETE"))
+
+
+@lru_cache(maxsize=512)
+def _host_name(host_header: bytes) -> str | None:
+    """The name in a Host header (`[::1]:4850` -> `::1`), lower case; None if malformed."""
+    try:
+        name = urlsplit("//" + host_header.decode("latin-1")).hostname
+    except ValueError:
+        return None
+    return name.rstrip(".") if name else None
+
+
+class BrowserGuard:
+    """§13: a relay on a developer's machine must not be driven by the web pages its
+    browser opens.
+    - Host must be a name the relay answers to: a loopback name or address, the local
+      address the request arrived at, or a configured name. A DNS-rebinding page reaches
+      127.0.0.1 under its own name, so its requests fail here (421).
+    - A state-changing request with an Origin that is neither the relay's own nor listed in
+      AGENT_RELAY_CORS_ORIGINS is refused (403). Browsers send Origin on every cross-site
+      POST, even ones without a CORS preflight; other clients send none."""
+
+    def __init__(self, app: ASGIApp, allowed_hosts: frozenset[str], allowed_origins: frozenset[str]) -> None:
+        self.app = app
+        self.allowed_hosts = allowed_hosts
+        self.allowed_origins = allowed_origins
+
+    def _host_ok(self, name: str | None, server: tuple[str, int | None] | None) -> bool:
+        if name is None:
+            return False
+        if name in self.allowed_hosts:
+            return True
+        try:
+            address = ipaddress.ip_address(name)
+        except ValueError:
+            return False  # a name nobody configured: DNS rebinding, or a misdirected request
+        # An address literal cannot be rebound: loopback, or the address this request came in on.
+        return address.is_loopback or (server is not None and name == server[0])
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        host = origin = None
+        for name, value in scope["headers"]:
+            if name == b"host":
+                host = value
+            elif name == b"origin":
+                origin = value
+        if host is not None and not self._host_ok(_host_name(host), scope.get("server")):
+            await _send_error(send, 421, "host not allowed")
+            return
+        if origin is not None and scope["method"] in STATE_CHANGING:
+            claimed = origin.decode("latin-1").lower()
+            own = f"{scope.get('scheme', 'http')}://{(host or b'').decode('latin-1').lower()}"
+            if claimed != own and claimed not in self.allowed_origins:
+                await _send_error(send, 403, "origin not allowed")
+                return
         await self.app(scope, receive, send)

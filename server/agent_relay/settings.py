@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -58,6 +59,25 @@ class Settings(BaseSettings):
     callback_poll_interval_ms: int = Field(1_000, ge=10)
     callback_concurrency: int = Field(8, ge=1, le=256)
     pair_ttl_ms: int = Field(10 * 60_000, ge=1000)  # how long a pair invite stays pending
+    # The HTTP edge (contract §12, §13). Browsers: comma-separated origins allowed to make
+    # state-changing requests (and CORS), and Host names accepted besides loopback, the
+    # bound address and public_url's host. Caps are per server process.
+    cors_origins: str = ""
+    allowed_hosts: str = ""
+    max_header_bytes: int = Field(16 * 1024, ge=1024)  # request line + headers -> 431
+    header_timeout_ms: int = Field(10_000, ge=100)  # a request head not complete by then: closed
+    max_connections: int = Field(1000, ge=1)
+    max_sse_streams: int = Field(500, ge=1)
+    max_long_polls: int = Field(500, ge=1)  # inbox `wait=` requests waiting at once
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _check_cors_origins(cls, value: str) -> str:
+        for origin in _split(value):
+            parts = urlsplit(origin)
+            if parts.scheme not in ("http", "https") or not parts.hostname or parts.path.strip("/"):
+                raise ValueError(f"expected origins like https://dash.example.com[:port], got {origin!r}")
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -118,8 +138,28 @@ class Settings(BaseSettings):
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
         return f"http://{host}:{self.port}"
 
+    @property  # not cached: model_copy(update=...) would keep a stale value
+    def cors_origin_set(self) -> frozenset[str]:
+        """Origins (scheme://host[:port], lower case) that may make state-changing requests."""
+        return frozenset(o.rstrip("/").lower() for o in _split(self.cors_origins))
+
+    @property  # not cached: model_copy(update=...) would keep a stale value
+    def allowed_host_set(self) -> frozenset[str]:
+        """Host names accepted besides loopback addresses and the local address a request
+        arrived at (§13: defeats DNS rebinding)."""
+        hosts = {"localhost", *(h.lower().rstrip(".") for h in _split(self.allowed_hosts))}
+        if self.host not in ("0.0.0.0", "::", ""):
+            hosts.add(self.host.lower())
+        if self.public_url and (public_host := urlsplit(self.public_url).hostname):
+            hosts.add(public_host)
+        return frozenset(hosts)
+
     def ensure_home(self) -> None:
         self.home_dir.mkdir(parents=True, exist_ok=True)
+
+
+def _split(value: str) -> list[str]:
+    return [p for p in (part.strip() for part in value.split(",")) if p]
 
 
 def load_settings(**overrides: object) -> Settings:

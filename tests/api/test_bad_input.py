@@ -49,11 +49,13 @@ async def test_malformed_bodies(client: httpx.AsyncClient, raw: bytes, error: st
     assert response.json() == {"error": error}
 
 
-async def test_body_without_json_content_type_is_read_as_json(client: httpx.AsyncClient) -> None:
+async def test_body_without_json_content_type_is_refused(client: httpx.AsyncClient) -> None:
+    # A web page can post text/plain without a CORS preflight: never read it as JSON (§12).
     response = await client.post(
         "/api/messages", content=b'{"from":"a","to":"b","body":"c"}', headers={"content-type": "text/plain"}
     )
-    assert response.status_code == 201
+    assert response.status_code == 415
+    assert response.json() == {"error": "content type must be application/json"}
 
 
 async def test_agent_field_errors(client: httpx.AsyncClient) -> None:

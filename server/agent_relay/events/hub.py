@@ -71,9 +71,31 @@ def _wake(waiter: asyncio.Future[None]) -> None:
         waiter.set_result(None)
 
 
+class Slots:
+    """At most `limit` holders at once in this process: past it a new SSE stream or waiting
+    long-poll is refused (503) instead of slowing every other client down (§12)."""
+
+    __slots__ = ("held", "limit")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.held = 0
+
+    def try_acquire(self) -> bool:
+        if self.held >= self.limit:
+            return False
+        self.held += 1
+        return True
+
+    def release(self) -> None:
+        self.held -= 1
+
+
 class EventHub:
-    def __init__(self, queue_size: int = 1000) -> None:
+    def __init__(self, queue_size: int = 1000, *, max_streams: int = 500, max_long_polls: int = 500) -> None:
         self.queue_size = queue_size
+        self.streams = Slots(max_streams)  # open SSE streams
+        self.long_polls = Slots(max_long_polls)  # inbox requests waiting for a message
         self._subscribers: set[Subscriber] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
         self.last_id = 0

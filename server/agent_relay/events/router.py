@@ -7,8 +7,8 @@ events. No database connection is held between reads."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
 from starlette.responses import StreamingResponse
@@ -16,7 +16,7 @@ from starlette.responses import StreamingResponse
 from agent_relay.agents import repository as agents_repo
 from agent_relay.context import Relay, RelayDep
 from agent_relay.db import PendingEvent
-from agent_relay.errors import BadRequest
+from agent_relay.errors import BadRequest, ServiceUnavailable
 from agent_relay.events.filters import AgentFilter
 from agent_relay.events.log import events_after, latest_event_id
 from agent_relay.wire import MAX_INT, error_responses
@@ -38,31 +38,55 @@ async def stream_events(
     relay: RelayDep,
     agent_id: Annotated[str | None, Query(alias="agentId", max_length=200)] = None,
     last_event_id: Annotated[str | None, Header()] = None,
-    after: Annotated[int | None, Query(ge=0, le=MAX_INT, description="Like Last-Event-ID, for clients that cannot set it")] = None,
+    after: Annotated[
+        int | None, Query(ge=0, le=MAX_INT, description="Like Last-Event-ID, for clients that cannot set it")
+    ] = None,
     token: Annotated[str | None, Query(description="The relay token, for EventSource clients")] = None,
 ):
     """Live events (`message.new`, `agent.status`, `task.updated`, …). Reconnect with
     `Last-Event-ID` to receive every durable event missed, in order, then live ones.
     `agentId` narrows the stream to what concerns that agent."""
     del token  # checked by the auth middleware
-    resume_from = after
-    if last_event_id:
-        try:
-            resume_from = int(last_event_id)
-        except ValueError:
-            raise BadRequest("Last-Event-ID must be an integer event id") from None
+    resume_from = _parse_last_event_id(last_event_id) if last_event_id else after
     agent_filter = None
     if agent_id:
         card = await relay.db.read(lambda conn: agents_repo.get(conn, agent_id))
         agent_filter = AgentFilter(agent_id, card)
-    return StreamingResponse(
+    # Taken last, with no await before the response owns it: it is released when the
+    # response ends, whether or not the stream ever started.
+    if not relay.hub.streams.try_acquire():
+        raise ServiceUnavailable("too many event streams, retry later")
+    return _SlotStreamingResponse(
         _stream(relay, resume_from, agent_filter),
+        release=relay.hub.streams.release,
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Connection": "keep-alive"},
     )
 
 
-async def _stream(relay: Relay, resume_from: int | None, agent_filter: AgentFilter | None) -> AsyncIterator[bytes]:
+def _parse_last_event_id(value: str) -> int:
+    if not (value.isascii() and value.isdigit()) or int(value) > MAX_INT:
+        raise BadRequest(f"Last-Event-ID must be an integer event id from 0 to {MAX_INT}")
+    return int(value)
+
+
+class _SlotStreamingResponse(StreamingResponse):
+    """A stream that holds one of the hub's stream slots until it ends."""
+
+    def __init__(self, content: AsyncIterator[bytes], *, release: Callable[[], None], **kwargs: Any) -> None:
+        super().__init__(content, **kwargs)
+        self._release = release
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._release()
+
+
+async def _stream(
+    relay: Relay, resume_from: int | None, agent_filter: AgentFilter | None
+) -> AsyncIterator[bytes]:
     hub = relay.hub
     accept = agent_filter.accept if agent_filter else None
     sub = hub.subscribe(accept)
@@ -102,10 +126,14 @@ async def _stream(relay: Relay, resume_from: int | None, agent_filter: AgentFilt
         hub.unsubscribe(sub)
 
 
-async def _replay(relay: Relay, after: int, agent_filter: AgentFilter | None) -> AsyncIterator[tuple[bytes, int]]:
+async def _replay(
+    relay: Relay, after: int, agent_filter: AgentFilter | None
+) -> AsyncIterator[tuple[bytes, int]]:
     while True:
         cursor = after
-        page: list[PendingEvent] = await relay.db.read(lambda conn, c=cursor: events_after(conn, c, REPLAY_PAGE))
+        page: list[PendingEvent] = await relay.db.read(
+            lambda conn, c=cursor: events_after(conn, c, REPLAY_PAGE)
+        )
         for ev in page:
             after = ev.id
             if agent_filter is None or agent_filter.accept(ev):

@@ -12,7 +12,7 @@ from agent_relay.agents.service import SessionGuard, check_session
 from agent_relay.clock import now_ms
 from agent_relay.context import Relay
 from agent_relay.db import PendingEvent
-from agent_relay.errors import NotFound
+from agent_relay.errors import NotFound, ServiceUnavailable
 from agent_relay.messages import repository as messages_repo
 from agent_relay.messages.addressing import addresses_for, reaches
 
@@ -58,6 +58,9 @@ async def read_inbox(
     def accept(ev: PendingEvent) -> bool:
         return ev.name in _WAKING_EVENTS and reaches(ev.data, agent_id, addresses)
 
+    slots = relay.hub.long_polls
+    if not slots.try_acquire():
+        raise ServiceUnavailable("too many waiting inbox requests, retry later")
     sub = relay.hub.subscribe(accept, maxsize=64)
     deadline = time.monotonic() + wait_s
     try:
@@ -76,3 +79,4 @@ async def read_inbox(
             sub.reset()  # one re-read covers everything that arrived
     finally:
         relay.hub.unsubscribe(sub)
+        slots.release()
