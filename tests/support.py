@@ -96,7 +96,14 @@ def free_port() -> int:
 class ServerProcess:
     """A real `agent-relay serve` in a child process."""
 
-    def __init__(self, database_url: str, home: Path, env: dict[str, str] | None = None, workers: int = 1) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        home: Path,
+        env: dict[str, str] | None = None,
+        workers: int = 1,
+        args: list[str] | None = None,  # more `agent-relay serve` options
+    ) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.home = home
@@ -110,6 +117,7 @@ class ServerProcess:
             **(env or {}),
         }
         self.workers = workers
+        self.args = args or []
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path = home / f"server-{self.port}.log"
 
@@ -117,7 +125,7 @@ class ServerProcess:
         self.home.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "agent_relay.cli", "serve", "--workers", str(self.workers)],
+            [sys.executable, "-m", "agent_relay.cli", "serve", "--workers", str(self.workers), *self.args],
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,

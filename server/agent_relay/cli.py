@@ -33,7 +33,9 @@ def _migrate(settings: Settings) -> None:
     try:
         upgrade(settings.resolved_database_url)
     except Exception as exc:
-        print(f"agent-relay: cannot migrate {_redact(settings.resolved_database_url)}: {exc}", file=sys.stderr)
+        print(
+            f"agent-relay: cannot migrate {_redact(settings.resolved_database_url)}: {exc}", file=sys.stderr
+        )
         raise SystemExit(1) from None
 
 
@@ -49,7 +51,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
     settings = _settings(host=args.host, port=args.port)
     workers = args.workers or 1
     if workers > 1 and settings.is_sqlite:
-        print("agent-relay: --workers > 1 needs PostgreSQL (SQLite allows one writer process)", file=sys.stderr)
+        print(
+            "agent-relay: --workers > 1 needs PostgreSQL (SQLite allows one writer process)", file=sys.stderr
+        )
         raise SystemExit(2)
     if not settings.token and settings.host not in LOOPBACK_HOSTS and not settings.allow_open_remote:
         print(
@@ -71,16 +75,35 @@ def cmd_serve(args: argparse.Namespace) -> None:
     # Settings travel to workers through the environment, so every worker builds the same app.
     os.environ["AGENT_RELAY_HOST"] = settings.host
     os.environ["AGENT_RELAY_PORT"] = str(settings.port)
+    from agent_relay import http_server
+
+    _raise_open_files_limit(settings.max_connections)
     uvicorn.run(
         "agent_relay.asgi:app",
         host=settings.host,
         port=settings.port,
         workers=workers,
+        http=http_server.PROTOCOL,  # header size and time limits, connection cap (§12)
+        log_config=http_server.log_config(),  # the access log never shows ?token=
         log_level=args.log_level,
         access_log=args.access_log,
         lifespan="on",
         timeout_graceful_shutdown=3,
     )
+
+
+def _raise_open_files_limit(max_connections: int) -> None:
+    """Let the connection cap, not the file descriptor limit, be what refuses clients:
+    past the descriptor limit accept() fails and nobody gets an answer."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = max_connections + 256  # database connections, connector pipes, logs
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        target = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+        if target < wanted:
+            log.warning("open files limit %d is below AGENT_RELAY_MAX_CONNECTIONS + 256 (%d)", target, wanted)
 
 
 def cmd_migrate(_args: argparse.Namespace) -> None:

@@ -1,0 +1,178 @@
+"""Cheap denial of service against a real server (contract §12): oversized and unfinished
+request heads are closed, connections past the cap get 503 + Retry-After while the ones
+already open keep working; and `?token=` never reaches the access log."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support import ServerProcess, fresh_database
+
+MAX_CONNECTIONS = 8
+HEAD_TIMEOUT_S = 1.0
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    # HTTP-level limits: the database backend does not matter, SQLite is enough.
+    tmp = tmp_path_factory.mktemp("dos")
+    with fresh_database("sqlite", tmp) as url:
+        env = {
+            "AGENT_RELAY_HEADER_TIMEOUT_MS": str(int(HEAD_TIMEOUT_S * 1000)),
+            "AGENT_RELAY_MAX_CONNECTIONS": str(MAX_CONNECTIONS),
+        }
+        process = ServerProcess(url, tmp / "home", env=env).start()
+        try:
+            yield process
+        finally:
+            process.stop()
+
+
+def connect(server: ServerProcess) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
+def read_until_closed(sock: socket.socket, timeout: float) -> bytes:
+    """Everything the server sends until it closes the connection (a reset counts as closed);
+    fails if it is still open after `timeout` seconds."""
+    sock.settimeout(timeout)
+    received = b""
+    try:
+        while chunk := sock.recv(65536):
+            received += chunk
+    except ConnectionResetError:
+        pass
+    except TimeoutError:
+        pytest.fail(f"connection still open after {timeout} s; received {received[:200]!r}")
+    return received
+
+
+def read_response(sock: socket.socket) -> bytes:
+    """One whole response with a Content-Length body (head and body may arrive apart)."""
+    sock.settimeout(5)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536) or pytest.fail(f"closed mid-response: {data!r}")
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next(
+        int(line.split(b":")[1])
+        for line in head.lower().split(b"\r\n")
+        if line.startswith(b"content-length:")
+    )
+    while len(body) < length:
+        body += sock.recv(65536) or pytest.fail(f"closed mid-body: {data!r}")
+    return head + b"\r\n\r\n" + body
+
+
+def healthy(server: ServerProcess) -> bool:
+    return httpx.get(f"{server.url}/api/health", timeout=5).status_code == 200
+
+
+def test_oversized_header_is_refused_and_closed(server: ServerProcess) -> None:
+    sock = connect(server)
+    big = b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * 20 * 1024 + b"\r\n\r\n"
+    sock.sendall(big)
+    answer = read_until_closed(sock, 5)
+    sock.close()
+    assert answer == b"" or answer.startswith(b"HTTP/1.1 431 "), answer[:200]
+    assert b"200 OK" not in answer
+    assert healthy(server)
+
+
+def test_endless_header_is_cut_off_early(server: ServerProcess) -> None:
+    """A header that never ends is not buffered: the server closes the connection long
+    before 50 MB have been sent."""
+    sock = connect(server)
+    sock.sendall(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ")
+    sent = 0
+    chunk = b"a" * 64 * 1024
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError, TimeoutError):
+        while sent < 50 * 1024 * 1024:
+            sock.sendall(chunk)
+            sent += len(chunk)
+    sock.close()
+    assert sent < 10 * 1024 * 1024, f"the server kept reading: {sent} bytes of one header"
+    assert healthy(server)
+
+
+@pytest.mark.parametrize("first_bytes", [b"", b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n"])
+def test_silent_or_unfinished_head_is_closed(server: ServerProcess, first_bytes: bytes) -> None:
+    sock = connect(server)
+    started = time.monotonic()
+    sock.sendall(first_bytes)
+    assert read_until_closed(sock, HEAD_TIMEOUT_S + 4) == b""
+    sock.close()
+    assert time.monotonic() - started >= HEAD_TIMEOUT_S * 0.9
+    assert healthy(server)
+
+
+def test_unfinished_second_request_on_a_kept_alive_connection_is_closed(server: ServerProcess) -> None:
+    sock = connect(server)
+    sock.sendall(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    first = read_response(sock)
+    assert first.startswith(b"HTTP/1.1 200 "), first[:200]
+    sock.sendall(b"GET /api/health HTTP/1.1\r\nHost: 127.0")  # ... and then nothing
+    assert read_until_closed(sock, HEAD_TIMEOUT_S + 4) == b""
+    sock.close()
+
+
+def test_connections_past_the_cap_get_503_and_the_others_keep_working(server: ServerProcess) -> None:
+    # Fill the cap with long-polls: requests in progress, past the head timeout's reach.
+    held = []
+    for i in range(MAX_CONNECTIONS):
+        sock = connect(server)
+        wait = 1 if i == 0 else 30
+        sock.sendall(b"GET /api/inbox/dos-%d?wait=%d HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n" % (i, wait))
+        held.append(sock)
+    try:
+        time.sleep(0.3)  # the server has accepted them all
+        refused = httpx.get(f"{server.url}/api/health", timeout=5)
+        assert refused.status_code == 503
+        assert refused.headers["retry-after"] == "1"
+        assert refused.headers["content-type"] == "application/json"
+        assert refused.json() == {"error": "too many connections, retry later"}
+        # the connections already open are still served, request after request
+        first = held[0]
+        assert read_response(first).startswith(b"HTTP/1.1 200 ")  # its long-poll ended: []
+        first.sendall(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert read_response(first).startswith(b"HTTP/1.1 200 ")
+    finally:
+        for sock in held:
+            sock.close()
+    deadline = time.monotonic() + 10
+    while (status := httpx.get(f"{server.url}/api/health", timeout=5).status_code) != 200:
+        assert time.monotonic() < deadline, f"health still answers {status} after the connections closed"
+        time.sleep(0.1)
+
+
+def test_token_in_the_query_never_reaches_the_access_log(tmp_path: Path) -> None:
+    with fresh_database("sqlite", tmp_path) as url:
+        process = ServerProcess(
+            url,
+            tmp_path / "home",
+            env={"AGENT_RELAY_TOKEN": "s3cret-token"},
+            args=["--access-log", "--log-level", "info"],
+        ).start()
+        try:
+            with httpx.stream(
+                "GET", f"{process.url}/api/events?agentId=a&token=s3cret-token", timeout=5
+            ) as r:
+                assert r.status_code == 200
+                next(r.iter_raw())
+            denied = httpx.get(f"{process.url}/api/events?token=wrong-token&x=1", timeout=5)
+            assert denied.status_code == 401
+        finally:
+            process.stop()
+        log = process.log_path.read_text()
+    assert "/api/events?agentId=a&token=*** " in log, log[-2000:]
+    assert "token=***&x=1" in log
+    assert "s3cret-token" not in log and "wrong-token" not in log
