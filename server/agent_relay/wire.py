@@ -6,41 +6,34 @@ from typing import Annotated, Any
 
 import orjson
 from fastapi import Query
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from pydantic.alias_generators import to_camel
 from starlette.responses import Response
 
-MAX_INT = 2**63 - 1  # the database's BIGINT; larger numbers are a 400, not an overflow
+from agent_relay.validation import INT64_MAX, check_json_body, check_json_value
+
+MAX_INT = INT64_MAX  # the database's BIGINT; larger numbers are a 400, not an overflow
+MAX_SAFE_INTEGER = 2**53 - 1  # the largest integer every JSON client reads exactly (§12: epoch)
 
 PositiveId = Annotated[int, Field(gt=0, le=MAX_INT)]
 NonNegativeInt = Annotated[int, Field(ge=0, le=MAX_INT)]
+Epoch = Annotated[int, Field(ge=0, le=MAX_SAFE_INTEGER)]
 
 
 class WireModel(BaseModel):
     """Request bodies: camelCase on the wire, strict types (a "true" string is not a bool)."""
 
-    model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, strict=True, extra="ignore"
-    )
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, strict=True, extra="ignore")
 
     @field_validator("*", mode="after", check_fields=False)
     @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        # PostgreSQL text cannot hold NUL (the driver raises -> a 500); refuse it up front
-        # on every backend so the two behave alike.
-        if has_nul(value):
-            raise ValueError("must not contain NUL characters")
+    def _bounded(cls, value: Any) -> Any:
+        # Every field, typed or free-form (`meta`, `payload` …), keeps the §12 bounds, so
+        # nothing a client sends can fail later in the database, the event log or a
+        # response (a JsonValueError becomes "<field> nested deeper than 32 levels" …).
+        # (Nested models were checked field by field; the walker passes over them.)
+        check_json_value(value)
         return value
-
-
-def has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(has_nul(k) or has_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(has_nul(v) for v in value)
-    return False
 
 
 class OutModel(BaseModel):
@@ -63,6 +56,8 @@ def Str(max_length: int, min_length: int = 1) -> Any:
 
 Id200 = Str(200)
 JsonObject = dict[str, Any]
+# A free-form body parameter (`Body()`), held to the §12 bounds; errors name its top-level field.
+JsonBody = Annotated[Any, AfterValidator(check_json_body)]
 
 LimitQuery = Annotated[int, Query(ge=1, le=1000, description="Page size (default 100, max 1000)")]
 CursorQuery = Annotated[int | None, Query(ge=0, le=MAX_INT)]
@@ -71,7 +66,9 @@ CursorQuery = Annotated[int | None, Query(ge=0, le=MAX_INT)]
 def json_response(data: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
     """Serialize with orjson and skip FastAPI's response-model pass: routes build their
     wire dicts with to_wire functions that a unit test checks against the Out models."""
-    return Response(orjson.dumps(data), status_code=status_code, media_type="application/json", headers=headers)
+    return Response(
+        orjson.dumps(data), status_code=status_code, media_type="application/json", headers=headers
+    )
 
 
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:

@@ -4,19 +4,21 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
-from agent_relay.wire import NonNegativeInt, OutModel, WireModel
+from agent_relay.wire import Epoch, OutModel, WireModel
 
 AgentKind = Literal["provider", "channel", "orchestrator", "system", "user"]
 AgentStatus = Literal["online", "idle", "busy", "offline"]
 AGENT_KINDS: tuple[str, ...] = AgentKind.__args__  # type: ignore[attr-defined]
 AGENT_STATUSES: tuple[str, ...] = AgentStatus.__args__  # type: ignore[attr-defined]
 
-TagList = Annotated[list[Annotated[str, StringConstraints(min_length=1, max_length=120)]], Field(max_length=64)]
+TagList = Annotated[
+    list[Annotated[str, StringConstraints(min_length=1, max_length=120)]], Field(max_length=64)
+]
 
 
 class SessionFields(WireModel):
     instance_id: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
-    epoch: NonNegativeInt | None = None
+    epoch: Epoch | None = None
 
 
 class AgentRegister(SessionFields):
@@ -62,9 +64,7 @@ class Heartbeat(SessionFields):
 class AgentActionIn(WireModel):
     action: Literal["restart", "shutdown"]
 
-    model_config = {
-        "json_schema_extra": {"examples": [{"action": "restart"}]}
-    }
+    model_config = {"json_schema_extra": {"examples": [{"action": "restart"}]}}
 
 
 class AgentCard(OutModel):

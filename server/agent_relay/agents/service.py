@@ -11,7 +11,7 @@ from agent_relay.agents import repository as repo
 from agent_relay.agents.schemas import AgentRegister, Heartbeat
 from agent_relay.db import UnitOfWork
 from agent_relay.errors import BadRequest, Conflict, NotFound
-from agent_relay.wire import MAX_INT
+from agent_relay.wire import MAX_SAFE_INTEGER
 
 SUPERSEDED = "agent session superseded"
 
@@ -41,19 +41,25 @@ def guard_from(headers: Any, body: Any = None) -> SessionGuard:
             instance_id = value.decode("latin-1") or None
         elif name == b"x-agent-epoch":
             raw_epoch = value.decode("latin-1")
-    epoch: int | None = None
-    if raw_epoch:
-        try:
-            epoch = int(raw_epoch)
-        except ValueError:
-            raise BadRequest("X-Agent-Epoch must be an integer") from None
-        if not 0 <= epoch <= MAX_INT:
-            raise BadRequest("X-Agent-Epoch must be a non-negative integer")
+    epoch = parse_epoch_header(raw_epoch) if raw_epoch else None
     if body is not None:
         instance_id = instance_id or getattr(body, "instance_id", None)
         if epoch is None:
             epoch = getattr(body, "epoch", None)
     return SessionGuard(instance_id, epoch)
+
+
+def parse_epoch_header(raw: str) -> int:
+    """X-Agent-Epoch: ASCII digits (int() would also take "1_0", " 5" or other scripts'
+    digits), 0 to 2^53 - 1 like the body's `epoch` (§12)."""
+    digits = raw[1:] if raw.startswith("-") else raw
+    if not (digits.isascii() and digits.isdigit()):
+        raise BadRequest("X-Agent-Epoch must be an integer")
+    if raw.startswith("-"):
+        raise BadRequest("X-Agent-Epoch must be a non-negative integer")
+    if len(digits) > 16 or int(digits) > MAX_SAFE_INTEGER:
+        raise BadRequest(f"X-Agent-Epoch must be at most {MAX_SAFE_INTEGER}")
+    return int(digits)
 
 
 def check_session(row: RowMapping, guard: SessionGuard) -> None:
@@ -65,7 +71,12 @@ def check_session(row: RowMapping, guard: SessionGuard) -> None:
     if guard.epoch is not None and current_epoch is not None:
         if guard.epoch < current_epoch:
             raise Conflict(SUPERSEDED)
-        if guard.epoch == current_epoch and guard.instance_id and current_instance and guard.instance_id != current_instance:
+        if (
+            guard.epoch == current_epoch
+            and guard.instance_id
+            and current_instance
+            and guard.instance_id != current_instance
+        ):
             raise Conflict(SUPERSEDED)
     elif guard.instance_id and current_instance and guard.instance_id != current_instance:
         raise Conflict(SUPERSEDED)

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent_relay.errors import BadRequest
+from agent_relay.wire import MAX_SAFE_INTEGER
 
 CHANNEL_SCHEMA = "agent-relay.channel.v1"
 BINDING_TARGET_TYPES = ("agent", "label", "tag", "capability", "broadcast", "orchestrator")
 BINDING_MODES = ("exclusive", "claimable", "broadcast")
 ORCHESTRATOR_UNSUPPORTED = "orchestrator channel targets are not supported yet"
-MAX_SAFE_INTEGER = 2**53 - 1
 MAX_ADDRESS_CHARS = 200  # a message's `to`
 
 EPHEMERAL_CHANNEL_EVENT_TYPES = frozenset(

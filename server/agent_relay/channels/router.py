@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-import orjson
 from fastapi import APIRouter, Path, Query, Request
 
 from agent_relay.channels import repository as repo
@@ -18,23 +17,13 @@ from agent_relay.channels.schemas import (
     json_body,
 )
 from agent_relay.context import RelayDep
-from agent_relay.errors import BadRequest
+from agent_relay.json_body_route import read_json_body
 from agent_relay.wire import MAX_INT, LimitQuery, error_responses, json_response
 
 router = APIRouter(tags=["channels"])
 
 ChannelId = Annotated[str, Path(alias="id", min_length=1, max_length=200)]
 BindingId = Annotated[int, Path(alias="id", ge=1, le=MAX_INT, description="Binding id")]
-
-
-async def _json(request: Request) -> Any:
-    raw = await request.body()
-    if not raw.strip():
-        return None
-    try:
-        return orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        raise BadRequest("invalid JSON body") from None
 
 
 @router.get("/api/channels", response_model=list[ChannelSummaryOut])
@@ -71,7 +60,7 @@ async def post_channel_event(channel_id: ChannelId, request: Request, relay: Rel
     """A conversation event from the chat platform: one `channel.event` message per chosen
     binding (claimable for claimable bindings); the idempotency key (or `payload.dedupe.key`)
     is scoped per binding. Requires the channel agent's session guard."""
-    body = await _json(request)
+    body = await read_json_body(request)
     headers = dict(request.headers)
     max_bytes = relay.settings.max_body_bytes
     result, created = await relay.db.write(
@@ -90,7 +79,7 @@ async def post_channel_event(channel_id: ChannelId, request: Request, relay: Rel
 async def post_channel_activity(channel_id: ChannelId, request: Request, relay: RelayDep):
     """Ephemeral activity (typing, read receipts, presence, or an `activity` object):
     never stored, pushed to SSE subscribers as `channel.activity`."""
-    body = await _json(request)
+    body = await read_json_body(request)
     headers = dict(request.headers)
     max_bytes = relay.settings.max_body_bytes
     activity = await relay.db.read(
@@ -121,7 +110,7 @@ async def list_channel_bindings(
 async def bind_channel(request: Request, relay: RelayDep):
     """Create or update (by channel, conversation and target) a binding. Requires the
     channel agent's session guard. Answers 201 either way, as the original relay does."""
-    body = await _json(request)
+    body = await read_json_body(request)
     headers = dict(request.headers)
     binding, _created = await relay.db.write(lambda uow: service.upsert_binding(uow, body, headers))
     return json_response(binding, 201)

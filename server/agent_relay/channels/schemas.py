@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from agent_relay.messages.schemas import MessageOut
-from agent_relay.wire import OutModel
+from agent_relay.wire import MAX_SAFE_INTEGER, OutModel
 
 BindingMode = Literal["exclusive", "claimable", "broadcast"]
 TargetType = Literal["agent", "label", "tag", "capability", "broadcast"]
@@ -91,7 +91,12 @@ _SESSION = {
         "maxLength": 200,
         "description": "Session guard (or X-Agent-Instance-Id)",
     },
-    "epoch": {"type": "integer", "minimum": 0, "description": "Session guard (or X-Agent-Epoch)"},
+    "epoch": {
+        "type": "integer",
+        "minimum": 0,
+        "maximum": MAX_SAFE_INTEGER,
+        "description": "Session guard (or X-Agent-Epoch)",
+    },
 }
 
 BINDING_IN_SCHEMA: dict[str, Any] = {

@@ -18,6 +18,7 @@ from agent_relay.clock import now_ms
 from agent_relay.db import UnitOfWork
 from agent_relay.errors import BadRequest, Conflict, NotFound
 from agent_relay.messages import service as messages
+from agent_relay.wire import MAX_SAFE_INTEGER
 
 GUARD_REQUIRED = "channel session guard required"
 NO_BINDING = "channel has no binding"
@@ -72,6 +73,8 @@ def guard_from_body(headers: Any, body: Any) -> SessionGuard:
             raise BadRequest("instanceId must be a string of at most 200 characters")
         if epoch is not None and (not isinstance(epoch, int) or isinstance(epoch, bool) or epoch < 0):
             raise BadRequest("epoch must be a non-negative integer")
+        if epoch is not None and epoch > MAX_SAFE_INTEGER:  # §12, as the models' `epoch`
+            raise BadRequest(f"epoch must be at most {MAX_SAFE_INTEGER}")
 
     return guard_from(headers, SimpleNamespace(instance_id=instance_id or None, epoch=epoch))
 

@@ -11,7 +11,7 @@ from agent_relay.connectors.manifest import ID_PATTERN
 from agent_relay.connectors.schemas import REGISTER_EXAMPLE, ActionResultOut, ConnectorActionIn, ConnectorOut
 from agent_relay.connectors.supervisor import Supervisor
 from agent_relay.context import RelayDep
-from agent_relay.wire import LimitQuery, error_responses, json_response
+from agent_relay.wire import JsonBody, LimitQuery, error_responses, json_response
 
 router = APIRouter(prefix="/api/connectors", tags=["connectors"])
 
@@ -36,7 +36,7 @@ async def list_connectors(request: Request, relay: RelayDep, limit: LimitQuery =
 async def register_connector(
     request: Request,
     relay: RelayDep,
-    body: Annotated[Any, Body(openapi_examples={"wrapped": {"value": REGISTER_EXAMPLE}})] = None,
+    body: Annotated[JsonBody, Body(openapi_examples={"wrapped": {"value": REGISTER_EXAMPLE}})] = None,
 ):
     """Register a connector: `{manifest, config?, state?}` or a bare manifest. Registering a
     known id again updates its manifest (and config/state when given)."""
@@ -87,7 +87,7 @@ async def put_connector_config(
     connector_id: ConnectorId,
     relay: RelayDep,
     body: Annotated[
-        Any, Body(openapi_examples={"config": {"value": {"port": 8787, "secret": "********"}}})
+        JsonBody, Body(openapi_examples={"config": {"value": {"port": 8787, "secret": "********"}}})
     ] = None,
 ):
     """Replace the config (validated against the manifest's `configSchema`). Sending the

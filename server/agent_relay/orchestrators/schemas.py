@@ -8,15 +8,13 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, StringConstraints
 
 from agent_relay.messages.schemas import MessageOut
-from agent_relay.wire import MAX_INT, OutModel, WireModel
+from agent_relay.wire import MAX_INT, MAX_SAFE_INTEGER, OutModel, WireModel
 
 Provider = Literal["claude", "codex"]
 PROVIDERS: tuple[str, ...] = Provider.__args__  # type: ignore[attr-defined]
 ApprovalMode = Literal["open", "guarded", "read-only"]
 # The seed's postAgentSpawn lists codex first: "provider must be one of: codex, claude".
 SpawnProvider = Literal["codex", "claude"]
-
-MAX_SAFE_INTEGER = 2**53 - 1
 
 
 def _safe_int_or_none(value: Any) -> int | None:

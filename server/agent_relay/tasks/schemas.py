@@ -27,7 +27,7 @@ class TaskStatusIn(SessionFields):
     status: TaskStatus
     agent_id: AgentIdStr | None = None
     note: Annotated[str, StringConstraints(max_length=2000)] | None = None
-    lease_ms: Annotated[int, Field(gt=0)] | None = None
+    lease_ms: PositiveId | None = None
 
     model_config = {
         "json_schema_extra": {"examples": [{"status": "in_progress", "agentId": "claude-1", "note": "on it"}]}
