@@ -18,9 +18,9 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
-import re
 from functools import cache
 from typing import Any
+from urllib.parse import unquote_plus
 
 import httptools
 import orjson
@@ -134,21 +134,27 @@ class RelayHttpProtocol(HttpToolsProtocol):
         self.transport.close()
 
 
-_TOKEN_IN_QUERY = re.compile(r"([?&]token=)[^&\s\"]*", re.IGNORECASE)
-
-
 class RedactTokens(logging.Filter):
     """The SSE route accepts `?token=` (EventSource cannot set headers); uvicorn's access
     log prints the query string. Replace the value before any handler sees it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple) and any(
-            isinstance(a, str) and "token=" in a.lower() for a in record.args
-        ):
-            record.args = tuple(
-                _TOKEN_IN_QUERY.sub(r"\1***", a) if isinstance(a, str) else a for a in record.args
-            )
+        if isinstance(record.args, tuple) and any(isinstance(a, str) and "?" in a for a in record.args):
+            record.args = tuple(_redact_query(a) if isinstance(a, str) else a for a in record.args)
         return True
+
+
+def _redact_query(target: str) -> str:
+    """`/api/events?token=abc&x=1` -> `/api/events?token=***&x=1`. Names are compared
+    decoded (`%74oken` is `token` to the query parser too)."""
+    path, sep, query = target.partition("?")
+    if not sep:
+        return target
+    pairs = []
+    for pair in query.split("&"):
+        name, eq, _value = pair.partition("=")
+        pairs.append(f"{name}=***" if eq and unquote_plus(name).lower() == "token" else pair)
+    return f"{path}?{'&'.join(pairs)}"
 
 
 def log_config() -> dict[str, Any]:

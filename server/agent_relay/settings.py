@@ -67,8 +67,8 @@ class Settings(BaseSettings):
     max_header_bytes: int = Field(16 * 1024, ge=1024)  # request line + headers -> 431
     header_timeout_ms: int = Field(10_000, ge=100)  # a request head not complete by then: closed
     max_connections: int = Field(1000, ge=1)
-    max_sse_streams: int = Field(500, ge=1)
-    max_long_polls: int = Field(500, ge=1)  # inbox `wait=` requests waiting at once
+    max_sse_streams: int = Field(400, ge=1)  # these two leave connections for other requests
+    max_long_polls: int = Field(400, ge=1)  # inbox `wait=` requests waiting at once
 
     @field_validator("cors_origins")
     @classmethod
@@ -138,12 +138,12 @@ class Settings(BaseSettings):
         host = "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
         return f"http://{host}:{self.port}"
 
-    @property  # not cached: model_copy(update=...) would keep a stale value
+    @property  # this and the next: not cached, model_copy(update=...) would keep stale values
     def cors_origin_set(self) -> frozenset[str]:
         """Origins (scheme://host[:port], lower case) that may make state-changing requests."""
         return frozenset(o.rstrip("/").lower() for o in _split(self.cors_origins))
 
-    @property  # not cached: model_copy(update=...) would keep a stale value
+    @property
     def allowed_host_set(self) -> frozenset[str]:
         """Host names accepted besides loopback addresses and the local address a request
         arrived at (§13: defeats DNS rebinding)."""

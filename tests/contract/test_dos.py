@@ -170,9 +170,13 @@ def test_token_in_the_query_never_reaches_the_access_log(tmp_path: Path) -> None
                 next(r.iter_raw())
             denied = httpx.get(f"{process.url}/api/events?token=wrong-token&x=1", timeout=5)
             assert denied.status_code == 401
+            encoded = httpx.get(f"{process.url}/api/events?%74oken=encoded-token", timeout=5)
+            assert encoded.status_code == 401
         finally:
             process.stop()
         log = process.log_path.read_text()
     assert "/api/events?agentId=a&token=*** " in log, log[-2000:]
     assert "token=***&x=1" in log
-    assert "s3cret-token" not in log and "wrong-token" not in log
+    assert "%74oken=***" in log
+    for secret in ("s3cret-token", "wrong-token", "encoded-token"):
+        assert secret not in log

@@ -92,7 +92,7 @@ class Slots:
 
 
 class EventHub:
-    def __init__(self, queue_size: int = 1000, *, max_streams: int = 500, max_long_polls: int = 500) -> None:
+    def __init__(self, queue_size: int = 1000, *, max_streams: int = 400, max_long_polls: int = 400) -> None:
         self.queue_size = queue_size
         self.streams = Slots(max_streams)  # open SSE streams
         self.long_polls = Slots(max_long_polls)  # inbox requests waiting for a message
