@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     callback_backoff_max_ms: int = Field(15 * 60_000, ge=1)
     callback_timeout_ms: int = Field(10_000, ge=10)
     callback_poll_interval_ms: int = Field(1_000, ge=10)
-    callback_concurrency: int = Field(8, ge=1, le=256)
+    callback_concurrency: int = Field(32, ge=1, le=256)  # async I/O: slow receivers must not fill every slot
     pair_ttl_ms: int = Field(10 * 60_000, ge=1000)  # how long a pair invite stays pending
     # The HTTP edge (contract §12, §13). Browsers: comma-separated origins allowed to make
     # state-changing requests (and CORS), and Host names accepted besides loopback, the

@@ -72,6 +72,15 @@ def _error(code: int) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": _ERROR_REF}}}
 
 
+def _admit_edge_error(response: dict[str, Any]) -> None:
+    """A route with its own 503 body (the health report) can still get the connection cap's
+    error body from the HTTP layer in front of it: declare both."""
+    media = response.get("content", {}).get("application/json", {})
+    schema = media.get("schema")
+    if schema is not None and schema != _ERROR_REF and "anyOf" not in schema:
+        media["schema"] = {"anyOf": [schema, _ERROR_REF]}
+
+
 def refine(spec: dict[str, Any]) -> dict[str, Any]:
     for path, operations in spec.get("paths", {}).items():
         for method, operation in operations.items():
@@ -94,6 +103,7 @@ def refine(spec: dict[str, Any]) -> dict[str, Any]:
             extra += [421, 431, 503]
             for code in extra:
                 responses.setdefault(str(code), _error(code))
+            _admit_edge_error(responses["503"])
     schemas = spec.setdefault("components", {}).setdefault("schemas", {})
     for name in _UNUSED_SCHEMAS:
         schemas.pop(name, None)

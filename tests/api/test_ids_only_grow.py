@@ -45,3 +45,19 @@ async def test_event_ids_go_on_after_the_newest_event_is_gone(client: httpx.Asyn
     await send(client, body="two")
     new = await db.read(event_ids) - (before - {newest})
     assert new and min(new) > newest
+
+
+async def test_a_client_cannot_take_the_name_of_a_future_send_s_activity(client: httpx.AsyncClient) -> None:
+    """`server-message-<id>` is the relay's own activity name for each send: a client that
+    posted one ahead made that send fail on the unique key, for good on SQLite."""
+    newest = (await send(client, body="one")).json()["id"]
+    taken = await client.post(
+        "/api/activity", json={"clientId": f"server-message-{newest + 1}", "kind": "note", "title": "x"}
+    )
+    assert taken.status_code == 400
+    assert taken.json() == {"error": 'clientId must not start with "server-" (reserved for the relay\'s own entries)'}
+    for _ in range(2):
+        response = await send(client, body="next")
+        assert response.status_code == 201, response.text
+    own = await client.post("/api/activity", json={"clientId": "deploy-1", "kind": "note", "title": "x"})
+    assert own.status_code == 201

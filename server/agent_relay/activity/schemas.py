@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, StringConstraints, field_validator
 
 from agent_relay.wire import OutModel, PositiveId, WireModel
+
+SERVER_CLIENT_ID_PREFIX = "server-"
 
 
 class ActivityIn(WireModel):
@@ -20,6 +22,15 @@ class ActivityIn(WireModel):
     message_id: PositiveId | None = None
     agent_id: Annotated[str, StringConstraints(max_length=200)] | None = None
     metadata: dict[str, Any] | None = None
+
+    @field_validator("client_id")
+    @classmethod
+    def _not_the_relays_own(cls, value: str | None) -> str | None:
+        # The relay names its own entries server-<...> (server-message-<id> for every send);
+        # a client taking one of those names would make that send fail on the unique key.
+        if value is not None and value.startswith(SERVER_CLIENT_ID_PREFIX):
+            raise ValueError(f'must not start with "{SERVER_CLIENT_ID_PREFIX}" (reserved for the relay\'s own entries)')
+        return value
 
     model_config = {
         "json_schema_extra": {

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from agent_relay.activity import repository as repo
+from agent_relay.activity.schemas import SERVER_CLIENT_ID_PREFIX
 from agent_relay.db import UnitOfWork
 
 
@@ -29,7 +30,7 @@ def record(
     """Insert an activity event, or return the existing one with the same clientId.
     `unique_client_id` skips the lookup for ids that cannot exist yet (server-message-<new id>)."""
     if client_id is None:
-        client_id = f"server-{uuid.uuid4().hex}"
+        client_id = f"{SERVER_CLIENT_ID_PREFIX}{uuid.uuid4().hex}"
         unique_client_id = True
     if not unique_client_id:
         existing = repo.by_client_id(uow.conn, client_id)

@@ -33,7 +33,7 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | HealthOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | ErrorBody | HealthOut | HealthOut | None:
     if response.status_code == 200:
         response_200 = HealthOut.from_dict(response.json())
 
@@ -56,9 +56,26 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_431
 
     if response.status_code == 503:
-        response_503 = HealthOut.from_dict(response.json())
+        def _parse_response_503(data: object) -> ErrorBody | HealthOut:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                response_503_type_0 = HealthOut.from_dict(data)
 
 
+
+                return response_503_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            response_503_type_1 = ErrorBody.from_dict(data)
+
+
+
+            return response_503_type_1
+
+        response_503 = _parse_response_503(response.json())
 
         return response_503
 
@@ -68,7 +85,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | HealthOut]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | ErrorBody | HealthOut | HealthOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -81,7 +98,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[ErrorBody | HealthOut]:
+) -> Response[ErrorBody | ErrorBody | HealthOut | HealthOut]:
     """ Get Health
 
      Liveness and a glance at the data. Never needs a token. 503 when the database cannot
@@ -92,7 +109,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | HealthOut]
+        Response[ErrorBody | ErrorBody | HealthOut | HealthOut]
      """
 
 
@@ -110,7 +127,7 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
 
-) -> ErrorBody | HealthOut | None:
+) -> ErrorBody | ErrorBody | HealthOut | HealthOut | None:
     """ Get Health
 
      Liveness and a glance at the data. Never needs a token. 503 when the database cannot
@@ -121,7 +138,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | HealthOut
+        ErrorBody | ErrorBody | HealthOut | HealthOut
      """
 
 
@@ -134,7 +151,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
 
-) -> Response[ErrorBody | HealthOut]:
+) -> Response[ErrorBody | ErrorBody | HealthOut | HealthOut]:
     """ Get Health
 
      Liveness and a glance at the data. Never needs a token. 503 when the database cannot
@@ -145,7 +162,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | HealthOut]
+        Response[ErrorBody | ErrorBody | HealthOut | HealthOut]
      """
 
 
@@ -163,7 +180,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
 
-) -> ErrorBody | HealthOut | None:
+) -> ErrorBody | ErrorBody | HealthOut | HealthOut | None:
     """ Get Health
 
      Liveness and a glance at the data. Never needs a token. 503 when the database cannot
@@ -174,7 +191,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | HealthOut
+        ErrorBody | ErrorBody | HealthOut | HealthOut
      """
 
 
