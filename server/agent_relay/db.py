@@ -63,7 +63,9 @@ def make_engine(url: str, *, writer: bool = False) -> Engine:
             json_serializer=_json_dumps,
             json_deserializer=orjson.loads,
         )
-        _install_sqlite_pragmas(engine, begin="BEGIN IMMEDIATE" if writer else "BEGIN", checkpoints=not writer)
+        _install_sqlite_pragmas(
+            engine, begin="BEGIN IMMEDIATE" if writer else "BEGIN", checkpoints=not writer
+        )
         return engine
     return sa.create_engine(
         url,
@@ -304,7 +306,9 @@ class Database:
         self._sink = sink
         self._started = True
         if self.is_sqlite:
-            self._checkpointer = threading.Thread(target=self._checkpoint_loop, name="relay-checkpoint", daemon=True)
+            self._checkpointer = threading.Thread(
+                target=self._checkpoint_loop, name="relay-checkpoint", daemon=True
+            )
             self._checkpointer.start()
         if self.inline:
             self._conn = self.write_engine.connect()  # fail at startup, not on the first write

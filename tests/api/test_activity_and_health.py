@@ -13,9 +13,15 @@ async def test_activity_is_idempotent_by_client_id(client: httpx.AsyncClient) ->
     feed = (await client.get("/api/activity")).json()
     assert [item["kind"] for item in feed] == ["note", "state"]
     assert feed[1]["metadata"] == {"v": 1} and feed[0]["clientId"].startswith("server-")
-    assert [i["kind"] for i in (await client.get("/api/activity", params={"agentId": "a1"})).json()] == ["note"]
-    assert [i["kind"] for i in (await client.get("/api/activity", params={"kind": "state"})).json()] == ["state"]
-    assert (await client.get("/api/activity", params={"before": feed[0]["id"]})).json()[0]["id"] == feed[1]["id"]
+    assert [i["kind"] for i in (await client.get("/api/activity", params={"agentId": "a1"})).json()] == [
+        "note"
+    ]
+    assert [i["kind"] for i in (await client.get("/api/activity", params={"kind": "state"})).json()] == [
+        "state"
+    ]
+    assert (await client.get("/api/activity", params={"before": feed[0]["id"]})).json()[0]["id"] == feed[1][
+        "id"
+    ]
     assert (await client.post("/api/activity", json={"kind": "x"})).json() == {"error": "title required"}
 
 

@@ -13,7 +13,11 @@ async def test_register_creates_then_updates(client: httpx.AsyncClient) -> None:
     card = first.json()
     assert card["id"] == "a1" and card["kind"] == "provider" and card["status"] == "online"
     assert card["label"] == "rev" and card["tags"] == ["py"] and card["capabilities"] == ["review"]
-    assert card["meta"] == {"x": 1} and isinstance(card["lastSeen"], int) and card["createdAt"] == card["lastSeen"]
+    assert (
+        card["meta"] == {"x": 1}
+        and isinstance(card["lastSeen"], int)
+        and card["createdAt"] == card["lastSeen"]
+    )
 
     second = await register(client, "a1", label="other")
     assert second.status_code == 200
@@ -38,7 +42,9 @@ async def test_session_fencing(client: httpx.AsyncClient) -> None:
     # a newer process takes over
     assert (await register(client, "a1", instanceId="two", epoch=2)).status_code == 200
     # the old one is fenced off: on heartbeat, by header or body
-    old = await client.post("/api/agents/a1/heartbeat", headers={"X-Agent-Instance-Id": "one", "X-Agent-Epoch": "1"})
+    old = await client.post(
+        "/api/agents/a1/heartbeat", headers={"X-Agent-Instance-Id": "one", "X-Agent-Epoch": "1"}
+    )
     assert old.status_code == 409 and old.json() == {"error": "agent session superseded"}
     old_body = await client.post("/api/agents/a1/heartbeat", json={"instanceId": "one", "epoch": 1})
     assert old_body.status_code == 409
@@ -49,7 +55,9 @@ async def test_session_fencing(client: httpx.AsyncClient) -> None:
     assert (await register(client, "a1", instanceId="one", epoch=1)).status_code == 409
     assert (await client.get("/api/agents/a1")).json()["instanceId"] == "two"
     # the current session works, and a registration without guard fields keeps it
-    assert (await client.post("/api/agents/a1/heartbeat", json={"instanceId": "two", "epoch": 2})).status_code == 200
+    assert (
+        await client.post("/api/agents/a1/heartbeat", json={"instanceId": "two", "epoch": 2})
+    ).status_code == 200
     assert (await register(client, "a1")).json()["epoch"] == 2
     # guarded reads are fenced as well
     inbox = await client.get("/api/inbox/a1", headers={"X-Agent-Instance-Id": "one", "X-Agent-Epoch": "1"})

@@ -61,7 +61,10 @@ async def test_body_without_json_content_type_is_refused(client: httpx.AsyncClie
 async def test_agent_field_errors(client: httpx.AsyncClient) -> None:
     cases = [
         ({"name": "x"}, "id required"),
-        ({"id": "a", "name": "x", "kind": "robot"}, "kind must be one of: provider, channel, orchestrator, system, user"),
+        (
+            {"id": "a", "name": "x", "kind": "robot"},
+            "kind must be one of: provider, channel, orchestrator, system, user",
+        ),
         ({"id": "a", "name": "x", "label": "l" * 121}, "label must be at most 120 characters"),
         ({"id": "a", "name": "x", "tags": "py"}, "tags must be an array"),
         ({"id": "a", "name": "x", "tags": [1]}, "tags[0] must be a string"),
@@ -105,7 +108,9 @@ async def test_oversize_request_is_413(client: httpx.AsyncClient, app) -> None:
         for _ in range(limit // 65536 + 2):
             yield b"x" * 65536
 
-    streamed = await client.post("/api/messages", content=chunks(), headers={"content-type": "application/json"})
+    streamed = await client.post(
+        "/api/messages", content=chunks(), headers={"content-type": "application/json"}
+    )
     assert streamed.status_code == 413
 
 
@@ -114,7 +119,9 @@ async def test_huge_numbers_and_odd_unicode_do_not_500(client: httpx.AsyncClient
     assert odd.status_code == 400
     text = await client.post("/api/messages", json={**BASE, "body": "snow \u2603 and \U0001f600"})
     assert text.status_code == 201
-    assert (await client.get(f"/api/messages/{text.json()['id']}")).json()["body"] == "snow \u2603 and \U0001f600"
+    assert (await client.get(f"/api/messages/{text.json()['id']}")).json()[
+        "body"
+    ] == "snow \u2603 and \U0001f600"
     nul = await client.post("/api/messages", json={**BASE, "body": "a\u0000b"})
     assert nul.status_code == 400 and nul.json() == {"error": "body must not contain NUL characters"}
     for url in ("/api/inbox/a%00b", "/api/messages?from=a%00b", "/api/agents/x%00"):

@@ -12,7 +12,9 @@ async def test_claim_release_and_visibility(client: httpx.AsyncClient) -> None:
     for agent in ("a1", "a2"):
         await register(client, agent, label="workers")
     message_id = (await send(client, to="label:workers", claimable=True, kind="task")).json()["id"]
-    claimed = await client.post(f"/api/messages/{message_id}/claim", json={"agentId": "a1", "leaseMs": 60_000})
+    claimed = await client.post(
+        f"/api/messages/{message_id}/claim", json={"agentId": "a1", "leaseMs": 60_000}
+    )
     assert claimed.status_code == 200
     body = claimed.json()
     assert body["claimedBy"] == "a1" and body["claimExpiresAt"] >= body["createdAt"] + 59_000

@@ -32,9 +32,13 @@ def read_events(response: httpx.Response) -> Iterator[dict]:
             event[field] = value
 
 
-def collect(url: str, count: int, *, headers: dict | None = None, params: dict | None = None, timeout: float = 10) -> list[dict]:
+def collect(
+    url: str, count: int, *, headers: dict | None = None, params: dict | None = None, timeout: float = 10
+) -> list[dict]:
     out: list[dict] = []
-    with httpx.stream("GET", f"{url}/api/events", headers=headers, params=params, timeout=timeout) as response:
+    with httpx.stream(
+        "GET", f"{url}/api/events", headers=headers, params=params, timeout=timeout
+    ) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("text/event-stream")
         for item in read_events(response):
@@ -82,7 +86,10 @@ def test_live_events_then_replay_from_last_event_id(live_server: ServerProcess) 
     later = post(url, "/api/messages", {"from": "x", "to": "a1", "body": "while away"})
     replayed = collect(url, 4, headers={"Last-Event-ID": str(ids[0])})
     assert [e["event"] for e in replayed] == ["message.new", "activity.new", "message.new", "activity.new"]
-    assert [e["data"].get("id") for e in replayed if e["event"] == "message.new"] == [message["id"], later["id"]]
+    assert [e["data"].get("id") for e in replayed if e["event"] == "message.new"] == [
+        message["id"],
+        later["id"],
+    ]
     # ?after= is the same for clients that cannot set headers
     assert [e["id"] for e in collect(url, 2, params={"after": ids[1]})] == [e["id"] for e in replayed[1:3]]
 

@@ -55,7 +55,9 @@ async def test_a_client_cannot_take_the_name_of_a_future_send_s_activity(client:
         "/api/activity", json={"clientId": f"server-message-{newest + 1}", "kind": "note", "title": "x"}
     )
     assert taken.status_code == 400
-    assert taken.json() == {"error": 'clientId must not start with "server-" (reserved for the relay\'s own entries)'}
+    assert taken.json() == {
+        "error": 'clientId must not start with "server-" (reserved for the relay\'s own entries)'
+    }
     for _ in range(2):
         response = await send(client, body="next")
         assert response.status_code == 201, response.text

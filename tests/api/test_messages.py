@@ -26,7 +26,10 @@ async def test_send_and_get(client: httpx.AsyncClient) -> None:
 
 
 async def test_ids_increase_and_list_is_newest_first_with_filters(client: httpx.AsyncClient) -> None:
-    ids = [(await send(client, to=f"agent-{i % 2}", kind="chat" if i % 3 else "system")).json()["id"] for i in range(6)]
+    ids = [
+        (await send(client, to=f"agent-{i % 2}", kind="chat" if i % 3 else "system")).json()["id"]
+        for i in range(6)
+    ]
     assert ids == sorted(ids) and len(set(ids)) == 6
     listed = (await client.get("/api/messages")).json()
     assert [m["id"] for m in listed] == ids[::-1]
@@ -98,4 +101,6 @@ async def test_system_broadcast(client: httpx.AsyncClient) -> None:
     message = response.json()
     assert (message["from"], message["to"], message["kind"]) == ("system", "broadcast", "system")
     assert [m["id"] for m in (await client.get("/api/inbox/a1")).json()] == [message["id"]]
-    assert (await client.post("/api/system/broadcast", json={"subject": "x"})).json() == {"error": "body required"}
+    assert (await client.post("/api/system/broadcast", json={"subject": "x"})).json() == {
+        "error": "body required"
+    }

@@ -36,7 +36,9 @@ def post(url: str, path: str, body: dict, headers: dict | None = None) -> httpx.
     return httpx.post(url + path, json=body, headers=headers, timeout=20)
 
 
-def subscribe(url: str, count: int, out: list[dict], ready: threading.Event, **params: str) -> threading.Thread:
+def subscribe(
+    url: str, count: int, out: list[dict], ready: threading.Event, **params: str
+) -> threading.Thread:
     def run() -> None:
         with httpx.stream("GET", f"{url}/api/events", params=params, timeout=20) as response:
             for item in read_events(response):
@@ -58,8 +60,14 @@ def test_event_posted_on_b_reaches_subscriber_on_a_then_replays_on_b(cluster) ->
     ready = threading.Event()
     listener = subscribe(a.url, 6, got, ready, agentId="mp-1")
     assert ready.wait(10)
-    sent = [post(b.url, "/api/messages", {"from": "x", "to": "mp-1", "body": f"n{i}"}).json()["id"] for i in range(3)]
-    sent += [post(a.url, "/api/messages", {"from": "x", "to": "mp-1", "body": f"m{i}"}).json()["id"] for i in range(3)]
+    sent = [
+        post(b.url, "/api/messages", {"from": "x", "to": "mp-1", "body": f"n{i}"}).json()["id"]
+        for i in range(3)
+    ]
+    sent += [
+        post(a.url, "/api/messages", {"from": "x", "to": "mp-1", "body": f"m{i}"}).json()["id"]
+        for i in range(3)
+    ]
     listener.join(15)
     assert [e["data"]["id"] for e in got] == sent, "every event, once, in commit order"
     ids = [int(e["id"]) for e in got]
@@ -71,7 +79,9 @@ def test_event_posted_on_b_reaches_subscriber_on_a_then_replays_on_b(cluster) ->
 
 def test_concurrent_claimers_across_processes_have_one_winner(cluster) -> None:
     a, b = cluster
-    message_id = post(a.url, "/api/messages", {"from": "x", "to": "cap:mp", "body": "w", "claimable": True}).json()["id"]
+    message_id = post(
+        a.url, "/api/messages", {"from": "x", "to": "cap:mp", "body": "w", "claimable": True}
+    ).json()["id"]
     urls = [a.url, b.url] * 25
 
     def claim(i: int) -> int:
@@ -87,7 +97,9 @@ def test_one_idempotency_key_sent_to_both_processes_stores_one_message(cluster) 
     body = {"from": "mp-sender", "to": "mp-2", "body": "once", "idempotencyKey": "mp-key"}
     with concurrent.futures.ThreadPoolExecutor(max_workers=20) as pool:
         responses = list(pool.map(lambda i: post((a.url, b.url)[i % 2], "/api/messages", body), range(20)))
-    assert {r.status_code for r in responses} == {200, 201}, [r.text for r in responses if r.status_code > 201]
+    assert {r.status_code for r in responses} == {200, 201}, [
+        r.text for r in responses if r.status_code > 201
+    ]
     assert sorted(r.status_code for r in responses).count(201) == 1
     assert len({r.json()["id"] for r in responses}) == 1
     stored = httpx.get(f"{a.url}/api/messages", params={"from": "mp-sender"}).json()
@@ -98,11 +110,17 @@ def test_two_reapers_release_each_expired_claim_once(cluster) -> None:
     a, b = cluster
     ids = []
     for i in range(20):
-        mid = post(a.url, "/api/messages", {"from": "x", "to": "cap:reap", "body": str(i), "claimable": True}).json()["id"]
-        assert post(b.url, f"/api/messages/{mid}/claim", {"agentId": "holder", "leaseMs": 1}).status_code == 200
+        mid = post(
+            a.url, "/api/messages", {"from": "x", "to": "cap:reap", "body": str(i), "claimable": True}
+        ).json()["id"]
+        assert (
+            post(b.url, f"/api/messages/{mid}/claim", {"agentId": "holder", "leaseMs": 1}).status_code == 200
+        )
         ids.append(mid)
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(lambda u: post(u, "/api/system/reap", {}).json(), [a.url, b.url, a.url, b.url]))
+        results = list(
+            pool.map(lambda u: post(u, "/api/system/reap", {}).json(), [a.url, b.url, a.url, b.url])
+        )
     released = [set(r["releasedMessageIds"]) & set(ids) for r in results]
     assert set().union(*released) == set(ids)
     assert sum(len(r) for r in released) == len(ids), "no claim released twice"
@@ -110,8 +128,18 @@ def test_two_reapers_release_each_expired_claim_once(cluster) -> None:
 
 def test_session_fencing_holds_across_processes(cluster) -> None:
     a, b = cluster
-    assert post(a.url, "/api/agents", {"id": "mp-fenced", "name": "F", "instanceId": "old", "epoch": 1}).status_code == 201
-    assert post(b.url, "/api/agents", {"id": "mp-fenced", "name": "F", "instanceId": "new", "epoch": 2}).status_code == 200
+    assert (
+        post(
+            a.url, "/api/agents", {"id": "mp-fenced", "name": "F", "instanceId": "old", "epoch": 1}
+        ).status_code
+        == 201
+    )
+    assert (
+        post(
+            b.url, "/api/agents", {"id": "mp-fenced", "name": "F", "instanceId": "new", "epoch": 2}
+        ).status_code
+        == 200
+    )
     stale = post(a.url, "/api/agents/mp-fenced/heartbeat", {"instanceId": "old", "epoch": 1})
     assert stale.status_code == 409 and stale.json()["error"] == "agent session superseded"
 
@@ -121,7 +149,14 @@ def test_channel_activity_reaches_subscribers_on_every_process(cluster) -> None:
     registered = post(
         a.url,
         "/api/agents",
-        {"id": CHANNEL_ID, "name": "Slack", "kind": "channel", "meta": {"channelType": "slack"}, "instanceId": "bridge-1", "epoch": 1},
+        {
+            "id": CHANNEL_ID,
+            "name": "Slack",
+            "kind": "channel",
+            "meta": {"channelType": "slack"},
+            "instanceId": "bridge-1",
+            "epoch": 1,
+        },
     )
     assert registered.status_code in (200, 201)
     got: list[dict] = []

@@ -34,10 +34,7 @@ async def test_register_upserts_and_registers_inbox_agent(client: httpx.AsyncCli
     assert orch["providers"] == ["claude", "codex"], "default: both providers"
     assert orch["envKeys"] == ["ANTHROPIC_API_KEY"] and orch["meta"] == {"zone": "a"}
     assert orch["agentId"] == "orchestrator:o1" and orch["status"] == "online"
-    assert (
-        orch["managedAgents"] == []
-        and orch["lastHeartbeat"] == orch["createdAt"] == orch["updatedAt"]
-    )
+    assert orch["managedAgents"] == [] and orch["lastHeartbeat"] == orch["createdAt"] == orch["updatedAt"]
 
     agent = (await client.get("/api/agents/orchestrator:o1")).json()
     assert agent["kind"] == "orchestrator" and agent["status"] == "online"
@@ -65,14 +62,10 @@ async def test_register_validation_texts(client: httpx.AsyncClient) -> None:
     long_id = await client.post(
         "/api/orchestrators", json={"id": "x" * 121, "hostname": "h", "baseDir": "/b"}
     )
-    assert (
-        long_id.status_code == 400
-        and long_id.json()["error"] == "id must be at most 120 characters"
-    )
+    assert long_id.status_code == 400 and long_id.json()["error"] == "id must be at most 120 characters"
     long_dir = await register(client, baseDir="/" + "d" * 500)
     assert (
-        long_dir.status_code == 400
-        and long_dir.json()["error"] == "baseDir must be at most 500 characters"
+        long_dir.status_code == 400 and long_dir.json()["error"] == "baseDir must be at most 500 characters"
     )
     assert (await client.get("/api/orchestrators")).json() == []
 
@@ -106,9 +99,7 @@ async def test_heartbeat_reaper_and_delete(client: httpx.AsyncClient, app) -> No
     assert (await client.get("/api/orchestrators/o1")).json()["status"] == "offline"
     status_events = await events(app, "orchestrator.status")
     assert status_events[-1]["id"] == "o1" and status_events[-1]["status"] == "offline"
-    assert (await client.post("/api/system/reap")).json()["reapedOrchestratorIds"] == [], (
-        "reaped once"
-    )
+    assert (await client.post("/api/system/reap")).json()["reapedOrchestratorIds"] == [], "reaped once"
 
     # offline: spawning is refused with the seed's 409
     spawn = await client.post("/api/orchestrators/o1/spawn", json={"provider": "claude"})
@@ -161,17 +152,11 @@ async def test_managed_agents_replace(client: httpx.AsyncClient, app) -> None:
 
     assert await bad({"agents": "x"}) == "agents must be an array"
     assert await bad({}) == "agents required"
-    assert (
-        await bad({"agents": [{"provider": "codex", "cwd": "/x"}]})
-        == "agents[0].tmuxSession required"
-    )
+    assert await bad({"agents": [{"provider": "codex", "cwd": "/x"}]}) == "agents[0].tmuxSession required"
     assert await bad({"agents": [{"provider": "gpt", "tmuxSession": "t", "cwd": "/x"}]}) == (
         "agents[0].provider must be one of: claude, codex"
     )
-    assert (
-        await bad({"agents": [{"provider": "codex", "tmuxSession": "t"}]})
-        == "agents[0].cwd required"
-    )
+    assert await bad({"agents": [{"provider": "codex", "tmuxSession": "t"}]}) == "agents[0].cwd required"
     assert await bad(
         {"agents": [{"provider": "codex", "tmuxSession": "t", "cwd": "/x", "approvalMode": "yolo"}]}
     ) == ("agents[0].approvalMode must be one of: open, guarded, read-only")
@@ -193,11 +178,7 @@ async def test_spawn_sends_control_message(client: httpx.AsyncClient, app) -> No
     OrchestratorSpawnOut.model_validate(out)
     assert out["ok"] is True and out["orchestratorId"] == "o1"
     message = out["message"]
-    assert (
-        message["from"] == "system"
-        and message["to"] == "orchestrator:o1"
-        and message["kind"] == "control"
-    )
+    assert message["from"] == "system" and message["to"] == "orchestrator:o1" and message["kind"] == "control"
     assert message["subject"] == "Spawn agent" and message["body"] == "Spawn claude agent (backend)"
     assert message["meta"] == {"delivery": "interrupt", "priority": "urgent"}
     control = message["payload"]["orchestratorControl"]
@@ -215,8 +196,7 @@ async def test_spawn_sends_control_message(client: httpx.AsyncClient, app) -> No
     inbox = (await client.get("/api/inbox/orchestrator:o1")).json()
     assert [m["id"] for m in inbox] == [message["id"]]
     titles = [
-        a["title"]
-        for a in (await client.get("/api/activity", params={"view": "orchestrators"})).json()
+        a["title"] for a in (await client.get("/api/activity", params={"view": "orchestrators"})).json()
     ]
     assert "Spawn claude agent requested" in titles
 
@@ -226,9 +206,7 @@ async def test_spawn_sends_control_message(client: httpx.AsyncClient, app) -> No
     assert "label" not in plain["message"]["payload"]["orchestratorControl"]
     assert plain["message"]["body"] == "Spawn claude agent"
     rel = (
-        await client.post(
-            "/api/orchestrators/o1/spawn", json={"provider": "claude", "cwd": "sub/dir"}
-        )
+        await client.post("/api/orchestrators/o1/spawn", json={"provider": "claude", "cwd": "sub/dir"})
     ).json()
     assert rel["message"]["payload"]["orchestratorControl"]["cwd"] == "/srv/work/sub/dir"
 
@@ -258,27 +236,15 @@ async def test_spawn_checks_in_seed_order(client: httpx.AsyncClient) -> None:
         await err({"provider": "claude", "cwd": "/srv/work/" + "d" * 500})
         == "cwd must be at most 500 characters"
     )
-    assert (
-        await err({"provider": "claude", "label": "x" * 121})
-        == "label must be at most 120 characters"
-    )
+    assert await err({"provider": "claude", "label": "x" * 121}) == "label must be at most 120 characters"
     assert await err({"provider": "claude", "approvalMode": "yolo"}) == (
         "approvalMode must be one of: open, guarded, read-only"
     )
-    assert (
-        await err({"provider": "claude", "prompt": "p" * 4001})
-        == "prompt must be at most 4000 characters"
-    )
-    ok = await client.post(
-        "/api/orchestrators/o1/spawn", json={"provider": "claude", "prompt": "p" * 4000}
-    )
+    assert await err({"provider": "claude", "prompt": "p" * 4001}) == "prompt must be at most 4000 characters"
+    ok = await client.post("/api/orchestrators/o1/spawn", json={"provider": "claude", "prompt": "p" * 4000})
     assert ok.status_code == 202
-    assert (await client.get("/api/inbox/orchestrator:o1")).json()[-1]["id"] == ok.json()[
-        "message"
-    ]["id"]
-    assert len((await client.get("/api/inbox/orchestrator:o1")).json()) == 1, (
-        "refused spawns sent nothing"
-    )
+    assert (await client.get("/api/inbox/orchestrator:o1")).json()[-1]["id"] == ok.json()["message"]["id"]
+    assert len((await client.get("/api/inbox/orchestrator:o1")).json()) == 1, "refused spawns sent nothing"
 
 
 async def test_actions(client: httpx.AsyncClient) -> None:
@@ -301,20 +267,17 @@ async def test_actions(client: httpx.AsyncClient) -> None:
         and control["requestedBy"] == "dashboard"
     )
 
-    every = (
-        await client.post("/api/orchestrators/o1/actions", json={"action": "shutdown"})
-    ).json()["message"]
+    every = (await client.post("/api/orchestrators/o1/actions", json={"action": "shutdown"})).json()[
+        "message"
+    ]
     assert every["subject"] == "Shutdown agent" and every["body"] == "shutdown all managed agents"
     assert "agentId" not in every["payload"]["orchestratorControl"]
 
     bad = await client.post("/api/orchestrators/o1/actions", json={"action": "dance"})
-    assert bad.status_code == 400 and bad.json() == {
-        "error": "action must be one of: restart, shutdown"
-    }
+    assert bad.status_code == 400 and bad.json() == {"error": "action must be one of: restart, shutdown"}
     missing = await client.post("/api/orchestrators/o1/actions", json={})
     assert missing.status_code == 400 and missing.json() == {"error": "action required"}
     titles = [
-        a["title"]
-        for a in (await client.get("/api/activity", params={"view": "orchestrators"})).json()
+        a["title"] for a in (await client.get("/api/activity", params={"view": "orchestrators"})).json()
     ]
     assert "Agent restart requested" in titles and "Agent shutdown requested" in titles

@@ -80,9 +80,7 @@ def settings(db_url: str, tmp_path: Path, root: Path, fake_codex: tuple[str, Pat
 
 
 @pytest.fixture
-def private_tmux(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[str]:
+def private_tmux(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A tmux server of our own (TMUX_TMPDIR), killed afterwards."""
     if shutil.which("tmux") is None:
         pytest.fail("tmux is required (.ci/run installs it)")
@@ -125,14 +123,8 @@ async def test_spawn_validation(client: httpx.AsyncClient) -> None:
     assert await err({"provider": "codex", "approvalMode": "yolo"}) == (
         "approvalMode must be one of: open, guarded, read-only"
     )
-    assert (
-        await err({"provider": "codex", "cwd": "/" + "c" * 500})
-        == "cwd must be at most 500 characters"
-    )
-    assert (
-        await err({"provider": "codex", "label": "l" * 121})
-        == "label must be at most 120 characters"
-    )
+    assert await err({"provider": "codex", "cwd": "/" + "c" * 500}) == "cwd must be at most 500 characters"
+    assert await err({"provider": "codex", "label": "l" * 121}) == "label must be at most 120 characters"
     assert await err({"provider": "claude"}) == "no orchestrator available for provider: claude"
 
 
@@ -173,10 +165,7 @@ async def test_dry_run_shows_the_exact_command(
     time.sleep(0.2)
     assert not out.exists(), "a dry run runs nothing"
     activity = (await client.get("/api/activity", params={"view": "agents"}, headers=AUTH)).json()
-    assert (
-        activity[0]["title"] == "Codex agent spawn requested (direct)"
-        and activity[0]["meta"] == "dry run"
-    )
+    assert activity[0]["title"] == "Codex agent spawn requested (direct)" and activity[0]["meta"] == "dry run"
 
     # where tmux is missing, the agent argv itself runs as a process group
     app.state.relay.settings.spawn_dry_run = True
@@ -199,19 +188,13 @@ async def test_real_spawn_in_tmux(
 ) -> None:
     _, out = fake_codex
     monkeypatch.setenv("AGENT_RELAY_DATABASE_URL", "sqlite:////must/not/leak.db")
-    response = await spawn(
-        client, provider="codex", cwd=str(root / "work" / "lib"), label="lib bot"
-    )
+    response = await spawn(client, provider="codex", cwd=str(root / "work" / "lib"), label="lib bot")
     assert response.status_code == 202, response.text
     result = response.json()
     assert result["mode"] == "tmux" and result["dryRun"] is False
     seen = lines(wait_for(out))
     assert seen["cwd"] == os.path.realpath(root / "work" / "lib")
-    assert (
-        seen["url"] == "http://relay.test:9999"
-        and seen["token"] == TOKEN
-        and seen["label"] == "lib bot"
-    )
+    assert seen["url"] == "http://relay.test:9999" and seen["token"] == TOKEN and seen["label"] == "lib bot"
     assert seen["mode"] == "guarded" and seen["args"] == " ".join(["--fake-flag", *GUARDED])
     assert seen["db"] == "unset", "the relay's own AGENT_RELAY_* settings are not passed on"
     has = subprocess.run(["tmux", "has-session", "-t", result["tmuxSession"]], capture_output=True)
@@ -232,9 +215,7 @@ async def test_real_spawn_as_process_group(
     assert result["mode"] == "process" and isinstance(pid, int)
     try:
         seen = lines(wait_for(out))
-        assert seen["cwd"] == os.path.realpath(root / "work" / "app"), (
-            "symlinks inside the root are resolved"
-        )
+        assert seen["cwd"] == os.path.realpath(root / "work" / "app"), "symlinks inside the root are resolved"
         assert seen["mode"] == "read-only" and seen["token"] == TOKEN and seen["label"] == ""
         assert os.getpgid(pid) == pid, "the agent leads its own process group (detached)"
     finally:
@@ -257,9 +238,7 @@ async def test_direct_spawn_refuses_traversal(client: httpx.AsyncClient, app, ro
         r = await spawn(client, provider="codex", cwd=cwd)
         assert r.status_code == 400 and r.json() == {"error": outside}, cwd
     not_dir = await spawn(client, provider="codex", cwd="notes.txt")
-    assert not_dir.status_code == 400 and not_dir.json() == {
-        "error": "cwd is not a directory: notes.txt"
-    }
+    assert not_dir.status_code == 400 and not_dir.json() == {"error": "cwd is not a directory: notes.txt"}
 
 
 async def test_host_directories(client: httpx.AsyncClient, root: Path) -> None:
@@ -278,27 +257,19 @@ async def test_host_directories(client: httpx.AsyncClient, root: Path) -> None:
         {"name": "lib", "path": os.path.join(real, "work", "lib")},
     ]
     via_link = (
-        await client.get(
-            "/api/host/directories", params={"path": str(root / "shortcut")}, headers=AUTH
-        )
+        await client.get("/api/host/directories", params={"path": str(root / "shortcut")}, headers=AUTH)
     ).json()
     assert via_link["path"] == os.path.join(real, "work")
     for path in ["/etc", "..", "work/../..", "escape", str(root) + "-other", "/"]:
         r = await client.get("/api/host/directories", params={"path": path}, headers=AUTH)
-        assert r.status_code == 400 and r.json() == {
-            "error": f"path must be within host root: {real}"
-        }, path
+        assert r.status_code == 400 and r.json() == {"error": f"path must be within host root: {real}"}, path
     file = await client.get("/api/host/directories", params={"path": "notes.txt"}, headers=AUTH)
-    assert file.status_code == 400 and file.json() == {
-        "error": "path is not a directory: notes.txt"
-    }
+    assert file.status_code == 400 and file.json() == {"error": "path is not a directory: notes.txt"}
     missing = await client.get("/api/host/directories", params={"path": "nope"}, headers=AUTH)
     assert missing.status_code == 400
 
 
-async def register(
-    client: httpx.AsyncClient, orch_id: str, providers: list[str], base: str = "/srv"
-) -> None:
+async def register(client: httpx.AsyncClient, orch_id: str, providers: list[str], base: str = "/srv") -> None:
     body = {"id": orch_id, "hostname": orch_id, "baseDir": base, "providers": providers}
     assert (await client.post("/api/orchestrators", json=body, headers=AUTH)).status_code == 201
 
@@ -308,15 +279,11 @@ async def manage(client: httpx.AsyncClient, orch_id: str, count: int) -> None:
         {"agentId": f"{orch_id}-{i}", "provider": "codex", "tmuxSession": f"s{i}", "cwd": "/srv"}
         for i in range(count)
     ]
-    r = await client.patch(
-        f"/api/orchestrators/{orch_id}/agents", json={"agents": agents}, headers=AUTH
-    )
+    r = await client.patch(f"/api/orchestrators/{orch_id}/agents", json={"agents": agents}, headers=AUTH)
     assert r.status_code == 200
 
 
-async def test_routes_to_the_least_busy_orchestrator(
-    client: httpx.AsyncClient, app, fake_codex
-) -> None:
+async def test_routes_to_the_least_busy_orchestrator(client: httpx.AsyncClient, app, fake_codex) -> None:
     await register(client, "busy", ["claude", "codex"])
     await register(client, "idle", ["codex"])
     await manage(client, "busy", 2)
@@ -338,21 +305,15 @@ async def test_routes_to_the_least_busy_orchestrator(
         "approvalMode": "open",
         "requestedBy": "dashboard",
     }
-    assert (await spawn(client, provider="claude")).json()["orchestratorId"] == "busy", (
-        "the only claude host"
-    )
+    assert (await spawn(client, provider="claude")).json()["orchestratorId"] == "busy", "the only claude host"
 
     await manage(client, "idle", 3)
-    assert (await spawn(client, provider="codex")).json()["orchestratorId"] == "busy", (
-        "now the less busy one"
-    )
+    assert (await spawn(client, provider="codex")).json()["orchestratorId"] == "busy", "now the less busy one"
 
     # cwd narrows the choice to orchestrators whose baseDir contains it
     await register(client, "other", ["codex"], base="/data")
     assert (await spawn(client, provider="codex", cwd="/srv/x")).json()["orchestratorId"] == "busy"
-    assert (await spawn(client, provider="codex", cwd="/data/y")).json()[
-        "orchestratorId"
-    ] == "other"
+    assert (await spawn(client, provider="codex", cwd="/data/y")).json()["orchestratorId"] == "other"
     refused = await spawn(client, provider="codex", cwd="/srv/../etc")
     assert refused.status_code == 400
     assert refused.json()["error"].startswith("cwd must be within orchestrator base directory: ")

@@ -10,7 +10,9 @@ from agent_relay.migrations import upgrade
 from tests.support import fresh_database, postgres_admin_url
 
 
-@pytest.mark.skipif(postgres_admin_url() is None, reason="needs PostgreSQL: set AGENT_RELAY_TEST_POSTGRES_URL")
+@pytest.mark.skipif(
+    postgres_admin_url() is None, reason="needs PostgreSQL: set AGENT_RELAY_TEST_POSTGRES_URL"
+)
 def test_relays_starting_together_migrate_once(tmp_path: Path) -> None:
     with fresh_database("postgres", tmp_path) as url:
         engine = sa.create_engine(url)

@@ -50,7 +50,9 @@ async def test_errors_are_fastapis_with_the_body_location() -> None:
 
 def test_the_spec_still_documents_the_body() -> None:
     operation = _app().openapi()["paths"]["/notes"]["post"]
-    assert operation["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Note"}
+    assert operation["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Note"
+    }
 
 
 def test_endpoints_with_other_inputs_are_refused() -> None:

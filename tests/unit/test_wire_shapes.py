@@ -20,9 +20,21 @@ def test_message_agent_activity_shapes() -> None:
         MessageOut,
         messages_repo.to_wire(
             {
-                "id": 1, "from_agent": "a", "to_addr": "b", "kind": "chat", "subject": None, "body": "x",
-                "reply_to": None, "claimable": 0, "claimed_by": None, "claim_expires_at": None,
-                "idempotency_key": "k", "meta": {"m": 1}, "payload": None, "channel": None, "created_at": 5,
+                "id": 1,
+                "from_agent": "a",
+                "to_addr": "b",
+                "kind": "chat",
+                "subject": None,
+                "body": "x",
+                "reply_to": None,
+                "claimable": 0,
+                "claimed_by": None,
+                "claim_expires_at": None,
+                "idempotency_key": "k",
+                "meta": {"m": 1},
+                "payload": None,
+                "channel": None,
+                "created_at": 5,
             }
         ),
     )
@@ -30,9 +42,19 @@ def test_message_agent_activity_shapes() -> None:
         AgentCard,
         agents_repo.to_wire(
             {
-                "id": "a", "name": "A", "kind": "provider", "status": "online", "ready": 1, "label": None,
-                "tags": ["t"], "capabilities": [], "meta": {}, "last_seen": 1, "created_at": 1,
-                "instance_id": None, "epoch": None,
+                "id": "a",
+                "name": "A",
+                "kind": "provider",
+                "status": "online",
+                "ready": 1,
+                "label": None,
+                "tags": ["t"],
+                "capabilities": [],
+                "meta": {},
+                "last_seen": 1,
+                "created_at": 1,
+                "instance_id": None,
+                "epoch": None,
             }
         ),
     )
@@ -40,8 +62,17 @@ def test_message_agent_activity_shapes() -> None:
         ActivityOut,
         activity_repo.to_wire(
             {
-                "id": 1, "client_id": "c", "kind": "message", "title": "t", "body": None, "meta": None,
-                "icon": None, "view": None, "message_id": None, "agent_id": None, "metadata": {"k": 1},
+                "id": 1,
+                "client_id": "c",
+                "kind": "message",
+                "title": "t",
+                "body": None,
+                "meta": None,
+                "icon": None,
+                "view": None,
+                "message_id": None,
+                "agent_id": None,
+                "metadata": {"k": 1},
                 "created_at": 3,
             }
         ),

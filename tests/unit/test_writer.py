@@ -25,8 +25,16 @@ def _insert_agent(agent_id: str):
     def job(uow):
         uow.conn.execute(
             sa.insert(agents).values(
-                id=agent_id, name=agent_id, kind="provider", status="online", ready=True, tags=[],
-                capabilities=[], meta={}, last_seen=uow.now, created_at=uow.now,
+                id=agent_id,
+                name=agent_id,
+                kind="provider",
+                status="online",
+                ready=True,
+                tags=[],
+                capabilities=[],
+                meta={},
+                last_seen=uow.now,
+                created_at=uow.now,
             )
         )
         uow.emit("agent.status", {"id": agent_id})
@@ -40,12 +48,16 @@ async def test_failed_job_rolls_back_alone_and_emits_nothing(db_url: str) -> Non
     db = Database(db_url)
     db.start(events_table, published.extend)
     try:
+
         def failing(uow):
             _insert_agent("doomed")(uow)
             raise Conflict("nope")
 
         results = await asyncio.gather(
-            db.write(_insert_agent("a")), db.write(failing), db.write(_insert_agent("b")), return_exceptions=True
+            db.write(_insert_agent("a")),
+            db.write(failing),
+            db.write(_insert_agent("b")),
+            return_exceptions=True,
         )
         assert results[0] == "a" and results[2] == "b"
         assert isinstance(results[1], Conflict) and results[1].message == "nope"

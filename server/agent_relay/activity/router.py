@@ -24,7 +24,9 @@ async def list_activity(
 ):
     """The activity feed, newest first."""
     rows = await relay.db.read(
-        lambda conn: repo.list_filtered(conn, kind=kind, agent_id=agent_id, view=view, before=before, limit=limit)
+        lambda conn: repo.list_filtered(
+            conn, kind=kind, agent_id=agent_id, view=view, before=before, limit=limit
+        )
     )
     return json_response([repo.to_wire(r) for r in rows])
 
@@ -33,7 +35,10 @@ async def list_activity(
     "",
     response_model=ActivityOut,
     status_code=201,
-    responses={200: {"model": ActivityOut, "description": "Repeat of a known clientId"}, **error_responses(400)},
+    responses={
+        200: {"model": ActivityOut, "description": "Repeat of a known clientId"},
+        **error_responses(400),
+    },
 )
 async def create_activity(body: ActivityIn, relay: RelayDep):
     item, created = await relay.db.write(

@@ -29,13 +29,21 @@ class ActivityIn(WireModel):
         # The relay names its own entries server-<...> (server-message-<id> for every send);
         # a client taking one of those names would make that send fail on the unique key.
         if value is not None and value.startswith(SERVER_CLIENT_ID_PREFIX):
-            raise ValueError(f'must not start with "{SERVER_CLIENT_ID_PREFIX}" (reserved for the relay\'s own entries)')
+            raise ValueError(
+                f'must not start with "{SERVER_CLIENT_ID_PREFIX}" (reserved for the relay\'s own entries)'
+            )
         return value
 
     model_config = {
         "json_schema_extra": {
             "examples": [
-                {"clientId": "deploy-7781", "kind": "state", "title": "Deployed", "body": "v1.2.3", "view": "activity"}
+                {
+                    "clientId": "deploy-7781",
+                    "kind": "state",
+                    "title": "Deployed",
+                    "body": "v1.2.3",
+                    "view": "activity",
+                }
             ]
         }
     }

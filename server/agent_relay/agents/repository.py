@@ -35,9 +35,7 @@ def get(conn: Connection, agent_id: str) -> RowMapping | None:
 def get_for_update(conn: Connection, agent_id: str) -> RowMapping | None:
     """Row-locked read (PostgreSQL; SQLite's single writer needs none) for session checks
     that must not interleave with another process moving the session forward."""
-    return (
-        conn.execute(sa.select(agents).where(agents.c.id == agent_id).with_for_update()).mappings().first()
-    )
+    return conn.execute(sa.select(agents).where(agents.c.id == agent_id).with_for_update()).mappings().first()
 
 
 def list_all(

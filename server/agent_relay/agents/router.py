@@ -63,7 +63,9 @@ async def get_agent(agent_id: AgentId, relay: RelayDep):
 
 
 @router.post("/{id}/heartbeat", response_model=HeartbeatOut, responses=error_responses(400, 404, 409))
-async def heartbeat_agent(agent_id: AgentId, request: Request, relay: RelayDep, body: Heartbeat | None = None):
+async def heartbeat_agent(
+    agent_id: AgentId, request: Request, relay: RelayDep, body: Heartbeat | None = None
+):
     """Refresh `lastSeen`; optionally set `status` / `ready`. Fenced by the session guard."""
     body = body or Heartbeat()
     guard = service.guard_from(request.headers, body)
@@ -71,7 +73,9 @@ async def heartbeat_agent(agent_id: AgentId, request: Request, relay: RelayDep, 
     return json_response({"ok": True, "agent": card})
 
 
-@router.post("/{id}/actions", response_model=AgentActionOut, status_code=202, responses=error_responses(400, 404))
+@router.post(
+    "/{id}/actions", response_model=AgentActionOut, status_code=202, responses=error_responses(400, 404)
+)
 async def request_agent_action(agent_id: AgentId, body: AgentActionIn, relay: RelayDep):
     """Ask an agent to restart or shut down: an urgent `control` message from `system`."""
     action = body.action

@@ -23,8 +23,10 @@ class AgentFilter:
     def accept(self, ev: PendingEvent) -> bool:
         data = ev.data
         if ev.name.startswith("message."):
-            return data.get("from") == self.agent_id or data.get("claimedBy") == self.agent_id or reaches(
-                data, self.agent_id, self.addresses
+            return (
+                data.get("from") == self.agent_id
+                or data.get("claimedBy") == self.agent_id
+                or reaches(data, self.agent_id, self.addresses)
             )
         if ev.name == "agent.status":
             if data.get("id") != self.agent_id:
@@ -33,7 +35,9 @@ class AgentFilter:
             return True
         for field in _AGENT_FIELDS:
             value = data.get(field)
-            if value == self.agent_id or (isinstance(value, str) and value in self.addresses and field == "target"):
+            if value == self.agent_id or (
+                isinstance(value, str) and value in self.addresses and field == "target"
+            ):
                 return True
         members = data.get("agentIds")
         return isinstance(members, list) and self.agent_id in members

@@ -99,7 +99,10 @@ class LogFollower:
             return False
 
         def send(conn: Connection) -> None:
-            conn.exec_driver_sql("SELECT pg_notify(%(channel)s, %(payload)s)", {"channel": EPHEMERAL_CHANNEL, "payload": payload})
+            conn.exec_driver_sql(
+                "SELECT pg_notify(%(channel)s, %(payload)s)",
+                {"channel": EPHEMERAL_CHANNEL, "payload": payload},
+            )
             conn.commit()
 
         await self.db.read(send)

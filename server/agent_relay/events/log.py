@@ -11,6 +11,7 @@ from agent_relay.models import EventRecord
 
 events_table: sa.Table = EventRecord.__table__  # type: ignore[attr-defined]
 
+
 def events_after(conn: Connection, after_id: int, limit: int = 500) -> list[PendingEvent]:
     rows = conn.execute(
         sa.select(events_table.c.id, events_table.c.name, events_table.c.data, events_table.c.created_at)
@@ -26,8 +27,10 @@ def events_after(conn: Connection, after_id: int, limit: int = 500) -> list[Pend
         out.append(ev)
     return out
 
+
 def latest_event_id(conn: Connection) -> int:
     return conn.execute(sa.select(sa.func.coalesce(sa.func.max(events_table.c.id), 0))).scalar_one()
+
 
 def prune_events(conn: Connection, older_than_ms: int) -> int:
     """Delete events older than the cutoff. Ids grow with time, so find the first id to

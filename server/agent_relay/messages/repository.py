@@ -202,7 +202,9 @@ def put_draft(conn: Connection, agent_id: str, draft: dict[str, Any], now: int) 
     if get_draft(conn, agent_id) is None:
         conn.execute(sa.insert(drafts).values(agent_id=agent_id, draft=draft, updated_at=now))
     else:
-        conn.execute(sa.update(drafts).where(drafts.c.agent_id == agent_id).values(draft=draft, updated_at=now))
+        conn.execute(
+            sa.update(drafts).where(drafts.c.agent_id == agent_id).values(draft=draft, updated_at=now)
+        )
 
 
 def delete_draft(conn: Connection, agent_id: str) -> bool:

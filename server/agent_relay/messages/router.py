@@ -57,7 +57,10 @@ router.add_api_route(
     methods=["POST"],
     response_model=MessageOut,
     status_code=201,
-    responses={200: {"model": MessageOut, "description": "Idempotent repeat"}, **error_responses(400, 404, 409, 413)},
+    responses={
+        200: {"model": MessageOut, "description": "Idempotent repeat"},
+        **error_responses(400, 404, 409, 413),
+    },
     route_class_override=JsonBodyRoute,
 )
 

@@ -46,17 +46,13 @@ class SendMessage(SessionFields):
 class AgentRef(SessionFields):
     agent_id: Annotated[str, StringConstraints(min_length=1, max_length=200)]
 
-    model_config = {
-        "json_schema_extra": {"examples": [{"agentId": "claude-1"}]}
-    }
+    model_config = {"json_schema_extra": {"examples": [{"agentId": "claude-1"}]}}
 
 
 class ClaimIn(AgentRef):
     lease_ms: PositiveId | None = None
 
-    model_config = {
-        "json_schema_extra": {"examples": [{"agentId": "claude-1", "leaseMs": 600000}]}
-    }
+    model_config = {"json_schema_extra": {"examples": [{"agentId": "claude-1", "leaseMs": 600000}]}}
 
 
 class BroadcastIn(WireModel):

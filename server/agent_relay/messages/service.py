@@ -100,7 +100,9 @@ def get(conn: Any, message_id: int) -> RowMapping:
     return row
 
 
-def claim(uow: UnitOfWork, message_id: int, agent_id: str, lease_ms: int, guard: SessionGuard) -> dict[str, Any]:
+def claim(
+    uow: UnitOfWork, message_id: int, agent_id: str, lease_ms: int, guard: SessionGuard
+) -> dict[str, Any]:
     validate_session(uow.conn, agent_id, guard)
     if repo.claim(uow.conn, message_id, agent_id, uow.now + lease_ms, uow.now):
         message = repo.to_wire(get(uow.conn, message_id))

@@ -21,7 +21,9 @@ def id_field() -> Any:
 
 
 def ms_field(*, nullable: bool = False, index: bool = False) -> Any:
-    return Field(default=None if nullable else 0, sa_column=sa.Column(sa.BigInteger, nullable=nullable, index=index))
+    return Field(
+        default=None if nullable else 0, sa_column=sa.Column(sa.BigInteger, nullable=nullable, index=index)
+    )
 
 
 def json_field(*, nullable: bool = True, name: str | None = None) -> Any:

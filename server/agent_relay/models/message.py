@@ -61,9 +61,7 @@ class MessageAck(SQLModel, table=True):
     __tablename__ = "message_acks"
 
     message_id: int = Field(
-        sa_column=sa.Column(
-            sa.BigInteger, sa.ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
-        )
+        sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
     )
     agent_id: str = Field(primary_key=True, max_length=200)
     acked_at: int = ms_field()

@@ -36,9 +36,7 @@ APPROVAL_FLAGS: dict[str, list[str]] = {
 def host_root(settings: Settings) -> str:
     """AGENT_RELAY_HOST_ROOT, default the user's home: where direct spawns and the
     directory picker are confined."""
-    return os.path.realpath(
-        os.path.expanduser(str(settings.host_root) if settings.host_root else "~")
-    )
+    return os.path.realpath(os.path.expanduser(str(settings.host_root) if settings.host_root else "~"))
 
 
 def resolve_local_dir(root: str, path: str | None, field: str) -> str:

@@ -30,9 +30,7 @@ def to_wire(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
 
 def get(conn: Connection, orchestrator_id: str) -> RowMapping | None:
     return (
-        conn.execute(sa.select(orchestrators).where(orchestrators.c.id == orchestrator_id))
-        .mappings()
-        .first()
+        conn.execute(sa.select(orchestrators).where(orchestrators.c.id == orchestrator_id)).mappings().first()
     )
 
 
@@ -41,9 +39,7 @@ def list_all(conn: Connection, *, status: str | None = None) -> list[RowMapping]
     q = sa.select(orchestrators)
     if status:
         q = q.where(orchestrators.c.status == status)
-    return list(
-        conn.execute(q.order_by(orchestrators.c.created_at.desc(), orchestrators.c.id)).mappings()
-    )
+    return list(conn.execute(q.order_by(orchestrators.c.created_at.desc(), orchestrators.c.id)).mappings())
 
 
 def upsert(conn: Connection, orchestrator_id: str, values: dict[str, Any], now: int) -> RowMapping:
@@ -134,9 +130,7 @@ def set_managed_agents(
 def delete(conn: Connection, orchestrator_id: str) -> RowMapping | None:
     return (
         conn.execute(
-            sa.delete(orchestrators)
-            .where(orchestrators.c.id == orchestrator_id)
-            .returning(*orchestrators.c)
+            sa.delete(orchestrators).where(orchestrators.c.id == orchestrator_id).returning(*orchestrators.c)
         )
         .mappings()
         .first()

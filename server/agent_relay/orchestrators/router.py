@@ -35,9 +35,7 @@ async def _existing(orchestrator_id: OrchestratorId, relay: RelayDep) -> RowMapp
     return await relay.db.read(lambda conn: service.require(conn, orchestrator_id))
 
 
-async def _spawnable(
-    orchestrator_id: OrchestratorId, request: Request, relay: RelayDep
-) -> RowMapping:
+async def _spawnable(orchestrator_id: OrchestratorId, request: Request, relay: RelayDep) -> RowMapping:
     row = await _existing(orchestrator_id, relay)
     service.check_online(row)
     try:
@@ -88,9 +86,7 @@ async def set_orchestrator_agents(
     relay: RelayDep,
 ):
     """Replace the orchestrator's managed-agent list (the daemon sends it after every change)."""
-    orch = await relay.db.write(
-        lambda uow: service.set_managed_agents(uow, orchestrator_id, body.agents)
-    )
+    orch = await relay.db.write(lambda uow: service.set_managed_agents(uow, orchestrator_id, body.agents))
     return json_response(orch)
 
 

@@ -79,15 +79,11 @@ def _register_inbox_agent(uow: UnitOfWork, row: RowMapping) -> None:
 def register(uow: UnitOfWork, inp: OrchestratorRegister) -> dict[str, Any]:
     for provider in inp.providers or []:
         if provider not in PROVIDERS:
-            raise BadRequest(
-                f"invalid provider: {provider}. Must be one of: {', '.join(PROVIDERS)}"
-            )
+            raise BadRequest(f"invalid provider: {provider}. Must be one of: {', '.join(PROVIDERS)}")
     values: dict[str, Any] = {
         "hostname": inp.hostname,
         "base_dir": inp.base_dir,
-        "providers": list(dict.fromkeys(inp.providers))
-        if inp.providers is not None
-        else list(PROVIDERS),
+        "providers": list(dict.fromkeys(inp.providers)) if inp.providers is not None else list(PROVIDERS),
         "agent_id": inbox_agent_id(inp.id),
         "status": "online",
         "last_heartbeat": uow.now,
@@ -128,9 +124,7 @@ def heartbeat(uow: UnitOfWork, orchestrator_id: str) -> dict[str, Any]:
     return orch
 
 
-def set_managed_agents(
-    uow: UnitOfWork, orchestrator_id: str, items: list[ManagedAgentIn]
-) -> dict[str, Any]:
+def set_managed_agents(uow: UnitOfWork, orchestrator_id: str, items: list[ManagedAgentIn]) -> dict[str, Any]:
     cleaned = [
         {
             "agentId": a.agent_id,
@@ -163,9 +157,7 @@ def delete(uow: UnitOfWork, orchestrator_id: str) -> None:
 
 
 def reap_stale(uow: UnitOfWork, settings: Settings) -> dict[str, list[Any]]:
-    rows = repo.mark_stale_offline(
-        uow.conn, uow.now - settings.orchestrator_stale_after_ms, uow.now
-    )
+    rows = repo.mark_stale_offline(uow.conn, uow.now - settings.orchestrator_stale_after_ms, uow.now)
     for row in rows:
         uow.emit("orchestrator.status", repo.to_wire(row))
     return {"reapedOrchestratorIds": [row["id"] for row in rows]}
@@ -215,9 +207,7 @@ def _spawn_payload(
     }
 
 
-def _send_spawn(
-    uow: UnitOfWork, row: RowMapping, payload: dict[str, Any], provider: str, label: str | None
-):
+def _send_spawn(uow: UnitOfWork, row: RowMapping, payload: dict[str, Any], provider: str, label: str | None):
     return messages.control(
         uow,
         to=row["agent_id"],
@@ -264,16 +254,12 @@ def spawn(uow: UnitOfWork, orchestrator_id: str, inp: OrchestratorSpawnIn) -> di
     return message
 
 
-def pick_orchestrator(
-    conn: Connection, provider: str, cwd: str | None
-) -> tuple[RowMapping, str] | None:
+def pick_orchestrator(conn: Connection, provider: str, cwd: str | None) -> tuple[RowMapping, str] | None:
     """For POST /api/agents/spawn: among online orchestrators that support the provider
     (and whose baseDir contains `cwd`, when one is given), the one managing the fewest
     agents; ties keep the list order (newest registration first). None: no orchestrator
     supports the provider. An orchestrator exists but none may use `cwd`: 400."""
-    candidates = [
-        r for r in repo.list_all(conn, status="online") if provider in (r["providers"] or [])
-    ]
+    candidates = [r for r in repo.list_all(conn, status="online") if provider in (r["providers"] or [])]
     if not candidates:
         return None
     candidates.sort(key=lambda r: len(r["managed_agents"] or []))
@@ -358,9 +344,7 @@ def record_direct_spawn(uow: UnitOfWork, result: dict[str, Any]) -> None:
         kind="state",
         title="Codex agent spawn requested (direct)",
         body=result["cwd"],
-        meta=f"pid {pid}"
-        if pid
-        else ("dry run" if result.get("dryRun") else result.get("tmuxSession")),
+        meta=f"pid {pid}" if pid else ("dry run" if result.get("dryRun") else result.get("tmuxSession")),
         icon="ti-plus",
         view="agents",
         metadata=_drop_none(

@@ -41,7 +41,9 @@ class PairMessageIn(SessionFields):
     meta: dict[str, Any] | None = None
     payload: dict[str, Any] | None = None
 
-    model_config = {"json_schema_extra": {"examples": [{"from": "claude-1", "body": "Tests pass on my side"}]}}
+    model_config = {
+        "json_schema_extra": {"examples": [{"from": "claude-1", "body": "Tests pass on my side"}]}
+    }
 
 
 class PairOut(OutModel):

@@ -96,10 +96,14 @@ async def run_reaper(relay: RelayDep):
     return json_response(result)
 
 
-@router.post("/api/system/broadcast", response_model=MessageOut, status_code=201, responses=error_responses(400))
+@router.post(
+    "/api/system/broadcast", response_model=MessageOut, status_code=201, responses=error_responses(400)
+)
 async def broadcast_system_message(body: BroadcastIn, relay: RelayDep):
     """A `system` message from `system` to every agent."""
     message, _ = await relay.db.write(
-        lambda uow: messages.send(uow, sender="system", to="broadcast", kind="system", subject=body.subject, body=body.body)
+        lambda uow: messages.send(
+            uow, sender="system", to="broadcast", kind="system", subject=body.subject, body=body.body
+        )
     )
     return json_response(message, 201)
