@@ -38,6 +38,7 @@ from agent_relay.middleware import BodySizeLimit, BrowserGuard, NormalizeRequest
 from agent_relay.orchestrators.router import router as orchestrators_router
 from agent_relay.orchestrators.spawn_router import router as spawn_router
 from agent_relay.pairs.router import router as pairs_router
+from agent_relay.principal import Authenticator
 from agent_relay.settings import Settings
 from agent_relay.spec import install as install_spec
 from agent_relay.system import reaper
@@ -144,7 +145,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_bytes=settings.max_body_bytes,
         overrides={"/api/blobs": settings.blob_max_bytes},
     )
-    app.add_middleware(TokenAuth, token=settings.token)  # type: ignore[arg-type]
+    app.add_middleware(TokenAuth, authenticator=Authenticator(settings))  # type: ignore[arg-type]
     _install_browser_guard(app, settings)
     return app
 

@@ -3,7 +3,6 @@ guard (Host and Origin), the token check, the request size cap and the JSON cont
 
 from __future__ import annotations
 
-import hmac
 import ipaddress
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
@@ -13,6 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 import orjson
 from starlette.exceptions import HTTPException
 
+from agent_relay.principal import ANONYMOUS, OPEN, Authenticator, presented_token
+
 ASGIApp = Callable[
     [dict[str, Any], Callable[[], Awaitable[dict[str, Any]]], Callable[[dict[str, Any]], Awaitable[None]]],
     Awaitable[None],
@@ -21,6 +22,7 @@ ASGIApp = Callable[
 # Routes that need no relay token. The integration intake checks its own tokens.
 OPEN_PATHS = {"/api/health"}
 SELF_AUTHENTICATING_PATHS = {"/api/integrations/events"}
+UNGUARDED_PATHS = OPEN_PATHS | SELF_AUTHENTICATING_PATHS
 
 
 async def _send_error(
@@ -41,39 +43,29 @@ async def _send_error(
     await send({"type": "http.response.body", "body": body})
 
 
-def _presented_token(scope: dict[str, Any]) -> str | None:
-    for name, value in scope["headers"]:
-        if name == b"x-agent-relay-token":
-            return value.decode("latin-1")
-        if name == b"authorization":
-            raw = value.decode("latin-1")
-            if raw[:7].lower() == "bearer ":
-                return raw[7:].strip()
-    if scope["path"] == "/api/events" and scope.get("query_string"):
-        values = parse_qs(scope["query_string"].decode("latin-1")).get("token")
-        if values:
-            return values[0]
-    return None
-
-
 class TokenAuth:
-    def __init__(self, app: ASGIApp, token: str | None) -> None:
+    """Identifies every request once (principal.Authenticator) and refuses, with 401, an
+    `/api/*` request no route would accept: no valid token on a relay that needs one, or an
+    integration token outside the integration intake. Routes read the result through
+    `PrincipalDep`."""
+
+    def __init__(self, app: ASGIApp, authenticator: Authenticator) -> None:
         self.app = app
-        self.token = token.encode() if token else None
+        self.authenticator = authenticator
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if (
-            self.token is not None
-            and scope["type"] == "http"
-            and scope["path"].startswith("/api/")
-            and scope["path"] not in OPEN_PATHS
-        ):
-            presented = _presented_token(scope)
-            ok = presented is not None and hmac.compare_digest(presented.encode(), self.token)
-            if not ok and scope["path"] not in SELF_AUTHENTICATING_PATHS:
-                await _send_error(send, 401, "unauthorized", [(b"www-authenticate", b"Bearer")])
-                return
-            scope.setdefault("state", {})["relay_token_ok"] = ok
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        principal = self.authenticator.identify(presented_token(scope))
+        path = scope["path"]
+        if principal.role == "integration" and path not in SELF_AUTHENTICATING_PATHS:
+            # An open relay lets anyone in, integration token or not.
+            principal = OPEN if self.authenticator.open else ANONYMOUS
+        if principal.role == "anonymous" and path.startswith("/api/") and path not in UNGUARDED_PATHS:
+            await _send_error(send, 401, "unauthorized", [(b"www-authenticate", b"Bearer")])
+            return
+        scope.setdefault("state", {})["principal"] = principal
         await self.app(scope, receive, send)
 
 

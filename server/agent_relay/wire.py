@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable, Mapping
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
 import orjson
 from fastapi import Query
@@ -11,6 +12,8 @@ from pydantic.alias_generators import to_camel
 from starlette.responses import Response
 
 from agent_relay.validation import INT64_MAX, check_json_body, check_json_value
+
+R = TypeVar("R")  # a resource's record (a TypedDict of its wire keys)
 
 MAX_INT = INT64_MAX  # the database's BIGINT; larger numbers are a 400, not an overflow
 MAX_SAFE_INTEGER = 2**53 - 1  # the largest integer every JSON client reads exactly (§12: epoch)
@@ -61,6 +64,60 @@ JsonBody = Annotated[Any, AfterValidator(check_json_body)]
 
 LimitQuery = Annotated[int, Query(ge=1, le=1000, description="Page size (default 100, max 1000)")]
 CursorQuery = Annotated[int | None, Query(ge=0, le=MAX_INT)]
+
+
+class WireShape(Generic[R]):
+    """The wire form of one resource, derived once from its `*Out` model: every field's
+    alias (camelCase) is a key, read from the row's column of the field's own (snake_case)
+    name unless `columns` renames it, through `convert` where the stored form differs (0/1
+    from SQLite for a bool, NULL for an empty list). The builder is compiled once into a
+    single dict display: as fast as a hand-written `to_wire`, with no second list of keys to
+    drift from the model. `record` is the TypedDict services return (what mypy sees); its
+    keys must be the model's aliases, checked here at import, and tests/unit/
+    test_wire_shapes.py checks every shape against the OpenAPI spec.
+
+    `shape.build(row)` takes any mapping (a RowMapping, a dict of inserted values)."""
+
+    registry: ClassVar[list[WireShape[Any]]] = []
+
+    def __init__(
+        self,
+        model: type[BaseModel],
+        record: type[R],
+        *,
+        columns: dict[str, str] | None = None,
+        convert: dict[str, Callable[[Any], Any]] | None = None,
+    ) -> None:
+        columns, convert = columns or {}, convert or {}
+        unknown = (set(columns) | set(convert)) - set(model.model_fields)
+        if unknown:
+            raise ValueError(f"{model.__name__} has no fields {sorted(unknown)}")
+        self.model = model
+        self.keys = tuple(field.alias or name for name, field in model.model_fields.items())
+        record_keys = set(getattr(record, "__annotations__", {}))
+        if record_keys != set(self.keys):
+            raise ValueError(
+                f"{record.__name__} keys differ from {model.__name__}'s: {sorted(record_keys ^ set(self.keys))}"
+            )
+        namespace: dict[str, Any] = {}
+        items = []
+        for name, field in model.model_fields.items():
+            read = f"row[{columns.get(name, name)!r}]"
+            if name in convert:
+                namespace[f"_{name}"] = convert[name]
+                read = f"_{name}({read})"
+            items.append(f"{field.alias or name!r}: {read}")
+        # our own field names and aliases only
+        self.build: Callable[[Mapping[str, Any]], R] = eval("lambda row: {" + ", ".join(items) + "}", namespace)
+        WireShape.registry.append(self)
+
+
+def empty_list(value: list[Any] | None) -> list[Any]:
+    return value or []
+
+
+def empty_dict(value: dict[str, Any] | None) -> dict[str, Any]:
+    return value or {}
 
 
 def json_response(data: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:

@@ -2,24 +2,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 
 from agent_relay.context import RelayDep
 from agent_relay.integrations import service
 from agent_relay.integrations.schemas import IntegrationEventIn, IntegrationSummary
 from agent_relay.integrations.service import Caller
+from agent_relay.principal import PrincipalDep
 from agent_relay.tasks.schemas import TaskOut
 from agent_relay.wire import error_responses, json_response
 
 router = APIRouter(prefix="/api/integrations", tags=["integrations"])
 
 
-async def integration_caller(request: Request, relay: RelayDep) -> Caller:
+async def integration_caller(principal: PrincipalDep, relay: RelayDep) -> Caller:
     """Runs before the body is validated: a caller without a valid token gets 401 and an
     over-limit token 429, whatever it sent."""
     settings = relay.settings
-    relay_token_ok = bool(request.scope.get("state", {}).get("relay_token_ok"))
-    caller = service.authenticate(settings, service.presented_token(request.headers), relay_token_ok)
+    caller = service.authenticate(principal, settings)
     if caller.rate_key is not None:
         key, limit = caller.rate_key, settings.integration_rate_limit_per_minute
         retry_after = await relay.db.write(lambda uow: service.count_request(uow, key, limit))

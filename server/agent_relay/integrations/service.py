@@ -3,8 +3,6 @@ the per-token rate limit, and create-or-update of the task."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +13,7 @@ from agent_relay.db import UnitOfWork
 from agent_relay.errors import BadRequest, RateLimited, Unauthorized
 from agent_relay.integrations import repository as repo
 from agent_relay.integrations.schemas import IntegrationEventIn
+from agent_relay.principal import Principal
 from agent_relay.settings import Settings
 from agent_relay.tasks import repository as tasks_repo
 from agent_relay.tasks import service as tasks
@@ -31,29 +30,14 @@ class Caller:
     rate_key: str | None = None  # set for integration tokens only
 
 
-def presented_token(headers: Any) -> str | None:
-    token = headers.get("x-agent-relay-token")
-    if token:
-        return token
-    auth = headers.get("authorization") or ""
-    if auth[:7].lower() == "bearer ":
-        return auth[7:].strip() or None
-    return None
-
-
-def authenticate(settings: Settings, token: str | None, relay_token_ok: bool) -> Caller:
-    token_map = settings.integration_token_map
-    if token is not None:
-        presented = token.encode()
-        match: str | None = None
-        for candidate, name in token_map.items():  # constant time, and every token compared
-            if hmac.compare_digest(presented, candidate.encode()):
-                match = name
-        if match is not None:
-            return Caller(match, hashlib.sha256(presented).hexdigest())
-    if relay_token_ok:
+def authenticate(principal: Principal, settings: Settings) -> Caller:
+    """The intake accepts an integration token (which names the source), the relay token, or
+    anyone on a relay with no tokens at all."""
+    if principal.role == "integration":
+        return Caller(principal.integration, principal.rate_key)
+    if principal.role == "admin":
         return Caller(None)
-    if not settings.token and not token_map:
+    if principal.role == "open" and not settings.integration_token_map:
         return Caller(None)  # an open relay
     raise Unauthorized("unauthorized")
 
