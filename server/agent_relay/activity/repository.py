@@ -14,23 +14,6 @@ activity: sa.Table = ActivityEvent.__table__  # type: ignore[attr-defined]
 _insert = Prepared.insert_returning_id(activity)
 
 
-def to_wire(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "clientId": row["client_id"],
-        "kind": row["kind"],
-        "title": row["title"],
-        "body": row["body"],
-        "meta": row["meta"],
-        "icon": row["icon"],
-        "view": row["view"],
-        "messageId": row["message_id"],
-        "agentId": row["agent_id"],
-        "metadata": row["metadata"],
-        "createdAt": row["created_at"],
-    }
-
-
 def insert(conn: Connection, values: dict[str, Any]) -> int:
     """Prepared (see db.Prepared): every message send records one of these."""
     return _insert.scalar(conn, {**values, "metadata": dumps_json(values["metadata"])})

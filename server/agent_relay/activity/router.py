@@ -4,7 +4,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from agent_relay.activity import repository as repo
 from agent_relay.activity import service
 from agent_relay.activity.schemas import ActivityIn, ActivityOut
 from agent_relay.context import RelayDep
@@ -23,12 +22,12 @@ async def list_activity(
     limit: LimitQuery = 100,
 ):
     """The activity feed, newest first."""
-    rows = await relay.db.read(
-        lambda conn: repo.list_filtered(
+    items = await relay.db.read(
+        lambda conn: service.list_activity(
             conn, kind=kind, agent_id=agent_id, view=view, before=before, limit=limit
         )
     )
-    return json_response([repo.to_wire(r) for r in rows])
+    return json_response(items)
 
 
 @router.post(
@@ -41,19 +40,5 @@ async def list_activity(
     },
 )
 async def create_activity(body: ActivityIn, relay: RelayDep):
-    item, created = await relay.db.write(
-        lambda uow: service.record(
-            uow,
-            client_id=body.client_id,
-            kind=body.kind,
-            title=body.title,
-            body=body.body,
-            meta=body.meta,
-            icon=body.icon,
-            view=body.view,
-            message_id=body.message_id,
-            agent_id=body.agent_id,
-            metadata=body.metadata,
-        )
-    )
+    item, created = await relay.db.write(lambda uow: service.record_for(uow, body))
     return json_response(item, 201 if created else 200)

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from dataclasses import dataclass
+from typing import Annotated, Any, TypedDict
 
 from pydantic import Field, StringConstraints, field_validator
 
-from agent_relay.wire import OutModel, PositiveId, WireModel
+from agent_relay.wire import OutModel, PositiveId, WireModel, WireShape
 
 SERVER_CLIENT_ID_PREFIX = "server-"
 
@@ -62,3 +63,40 @@ class ActivityOut(OutModel):
     agent_id: str | None = None
     metadata: dict[str, Any] | None = None
     created_at: int
+
+
+class ActivityRecord(TypedDict):
+    id: int
+    clientId: str
+    kind: str
+    title: str
+    body: str | None
+    meta: str | None
+    icon: str | None
+    view: str | None
+    messageId: int | None
+    agentId: str | None
+    metadata: dict[str, Any] | None
+    createdAt: int
+
+
+ACTIVITY_WIRE = WireShape(ActivityOut, ActivityRecord)
+
+
+@dataclass(slots=True, frozen=True)
+class ActivityEntry:
+    """An entry the relay writes itself, as `activity.presenter` words it (the one place
+    with titles and icons). `fresh_client_id`: the client id cannot exist yet (it names a
+    row created in the same job), so no lookup for a repeat."""
+
+    kind: str
+    title: str
+    client_id: str | None = None
+    body: str | None = None
+    meta: str | None = None
+    icon: str | None = None
+    view: str | None = None
+    message_id: int | None = None
+    agent_id: str | None = None
+    metadata: dict[str, Any] | None = None
+    fresh_client_id: bool = False
