@@ -33,3 +33,9 @@ def free_for(
 def lapsed(expires_at: sa.ColumnElement[Any], now: Any) -> ColumnElement[bool]:
     """SQL: a lease that ran out (what the reaper releases). NULL expiry never lapses."""
     return expires_at < now
+
+
+def unheld(expires_at: sa.ColumnElement[Any], now: Any) -> ColumnElement[bool]:
+    """SQL, for a lease marked by its expiry alone (a callback delivery's attempt, whose
+    number is the lease token): none was taken, or it lapsed."""
+    return sa.or_(expires_at.is_(None), lapsed(expires_at, now))

@@ -70,11 +70,12 @@ class WireShape(Generic[R]):
     """The wire form of one resource, derived once from its `*Out` model: every field's
     alias (camelCase) is a key, read from the row's column of the field's own (snake_case)
     name unless `columns` renames it, through `convert` where the stored form differs (0/1
-    from SQLite for a bool, NULL for an empty list). The builder is compiled once into a
-    single dict display: as fast as a hand-written `to_wire`, with no second list of keys to
-    drift from the model. `record` is the TypedDict services return (what mypy sees); its
-    keys must be the model's aliases, checked here at import, and tests/unit/
-    test_wire_shapes.py checks every shape against the OpenAPI spec.
+    from SQLite for a bool, NULL for an empty list), or from the whole row by `derive` (a
+    value made of several columns). The builder is compiled once into a single dict display:
+    as fast as a hand-written `to_wire`, with no second list of keys to drift from the model.
+    `record` is the TypedDict services return (what mypy sees); its keys must be the model's
+    aliases, checked here at import, and tests/unit/test_wire_shapes.py checks every shape
+    against the OpenAPI spec.
 
     `shape.build(row)` takes any mapping (a RowMapping, a dict of inserted values)."""
 
@@ -87,9 +88,10 @@ class WireShape(Generic[R]):
         *,
         columns: dict[str, str] | None = None,
         convert: dict[str, Callable[[Any], Any]] | None = None,
+        derive: dict[str, Callable[[Mapping[str, Any]], Any]] | None = None,
     ) -> None:
-        columns, convert = columns or {}, convert or {}
-        unknown = (set(columns) | set(convert)) - set(model.model_fields)
+        columns, convert, derive = columns or {}, convert or {}, derive or {}
+        unknown = (set(columns) | set(convert) | set(derive)) - set(model.model_fields)
         if unknown:
             raise ValueError(f"{model.__name__} has no fields {sorted(unknown)}")
         self.model = model
@@ -103,7 +105,10 @@ class WireShape(Generic[R]):
         items = []
         for name, field in model.model_fields.items():
             read = f"row[{columns.get(name, name)!r}]"
-            if name in convert:
+            if name in derive:  # a value made from several columns (a pair's agentIds)
+                namespace[f"_{name}"] = derive[name]
+                read = f"_{name}(row)"
+            elif name in convert:
                 namespace[f"_{name}"] = convert[name]
                 read = f"_{name}({read})"
             items.append(f"{field.alias or name!r}: {read}")
