@@ -11,10 +11,6 @@ from agent_relay.models import Blob
 blobs: sa.Table = Blob.__table__  # type: ignore[attr-defined]
 
 
-def to_wire(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
-    return {"id": row["id"], "size": row["size"], "contentType": row["content_type"], "sha256": row["id"]}
-
-
 def get(conn: Connection, blob_id: str) -> RowMapping | None:
     return conn.execute(sa.select(blobs).where(blobs.c.id == blob_id)).mappings().first()
 

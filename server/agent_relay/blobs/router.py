@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
@@ -35,18 +34,14 @@ BlobId = Annotated[str, Path(alias="id", min_length=1, max_length=200, descripti
 async def upload_blob(request: Request, relay: RelayDep):
     """Store a blob for `relay-blob` attachment refs. Content-addressed: the id is the
     sha256 of the bytes, and the same bytes are stored once (201 first, 200 after)."""
-    content_type = service.clean_content_type(request.headers.get("content-type"))
-    root = service.blob_root(relay.settings.home_dir)
-    upload = await asyncio.to_thread(service.BlobUpload, root, relay.settings.blob_max_bytes)
-    try:
-        async for chunk in request.stream():
-            if chunk:
-                upload.write(chunk)
-        blob_id, size = await asyncio.to_thread(upload.finish)
-    except BaseException:
-        upload.abort()
-        raise
-    blob, created = await relay.db.write(lambda uow: service.record(uow, blob_id, size, content_type))
+    settings = relay.settings
+    blob, created = await service.upload(
+        relay.db,
+        settings.home_dir,
+        settings.blob_max_bytes,
+        request.headers.get("content-type"),
+        request.stream(),
+    )
     return json_response(blob, 201 if created else 200)
 
 
@@ -66,8 +61,6 @@ async def download_blob(blob_id: BlobId, relay: RelayDep):
     `sandbox` CSP. Passive types (images, audio, video, PDF, plain text, JSON, archives) keep
     the content type they were uploaded with; anything else (HTML, SVG, XML, JS, unknown) is
     served as `application/octet-stream`."""
-    root = service.blob_root(relay.settings.home_dir)
-    blob, path = await relay.db.read(lambda conn: service.require_file(conn, root, blob_id))
-    return FileResponse(
-        path, media_type=service.served_type(blob["contentType"]), headers=service.download_headers(blob)
-    )
+    home = relay.settings.home_dir
+    blob = await relay.db.read(lambda conn: service.download(conn, home, blob_id))
+    return FileResponse(blob.path, media_type=blob.media_type, headers=blob.headers)

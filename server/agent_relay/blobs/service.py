@@ -6,17 +6,20 @@ stored once. The rename is atomic, so a reader never sees a half-written blob.""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import re
 import tempfile
+from collections.abc import AsyncIterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.engine import Connection
 
 from agent_relay.blobs import repository as repo
-from agent_relay.db import UnitOfWork
+from agent_relay.blobs.schemas import BLOB_WIRE, BlobRecord
+from agent_relay.db import Database, UnitOfWork
 from agent_relay.errors import BadRequest, NotFound, PayloadTooLarge
 
 DEFAULT_CONTENT_TYPE = "application/octet-stream"
@@ -80,7 +83,7 @@ def served_type(content_type: str) -> str:
     return f"{essence}; charset={charset.group(1)}" if charset else essence
 
 
-def download_headers(blob: dict[str, Any]) -> dict[str, str]:
+def download_headers(blob: BlobRecord) -> dict[str, str]:
     return {
         **DOWNLOAD_HEADERS,
         # the id is hex (a sha256), so the name needs no quoting rules
@@ -131,21 +134,51 @@ class BlobUpload:
         self._tmp.unlink(missing_ok=True)
 
 
-def record(uow: UnitOfWork, blob_id: str, size: int, content_type: str) -> tuple[dict[str, Any], bool]:
+async def upload(
+    db: Database, home: Path, max_bytes: int, content_type: str | None, chunks: AsyncIterable[bytes]
+) -> tuple[BlobRecord, bool]:
+    """Stream an upload into place (file work on worker threads), then record it: 201 the
+    first time these bytes arrive, 200 after."""
+    content_type = clean_content_type(content_type)
+    upload = await asyncio.to_thread(BlobUpload, blob_root(home), max_bytes)
+    try:
+        async for chunk in chunks:
+            if chunk:
+                upload.write(chunk)
+        blob_id, size = await asyncio.to_thread(upload.finish)
+    except BaseException:
+        upload.abort()
+        raise
+    return await db.write(lambda uow: record(uow, blob_id, size, content_type))
+
+
+def record(uow: UnitOfWork, blob_id: str, size: int, content_type: str) -> tuple[BlobRecord, bool]:
     row, created = repo.insert(
         uow.conn, {"id": blob_id, "size": size, "content_type": content_type, "created_at": uow.now}
     )
-    return repo.to_wire(row), created
+    return BLOB_WIRE.build(row), created
 
 
-def require_file(conn: Connection, root: Path, blob_id: str) -> tuple[dict[str, Any], Path]:
+def require_file(conn: Connection, root: Path, blob_id: str) -> tuple[BlobRecord, Path]:
     row = repo.get(conn, blob_id)
     if row is None:
         raise NotFound("blob not found")
     path = blob_path(root, row["id"])
     if not path.is_file():
         raise NotFound("blob not found")
-    return repo.to_wire(row), path
+    return BLOB_WIRE.build(row), path
+
+
+@dataclass(frozen=True, slots=True)
+class BlobDownload:
+    path: Path
+    media_type: str
+    headers: dict[str, str]
+
+
+def download(conn: Connection, home: Path, blob_id: str) -> BlobDownload:
+    blob, path = require_file(conn, blob_root(home), blob_id)
+    return BlobDownload(path, served_type(blob["contentType"]), download_headers(blob))
 
 
 def check_refs(conn: Connection, refs: list[tuple[int, str]]) -> None:
