@@ -1,4 +1,5 @@
-"""Who a message reaches. A group address is stored once and matched against each
+"""Who a message reaches: the one addressing module (messages, inbox, tasks, channels and
+the SSE agent filter use it). A group address is stored once and matched against each
 agent's current card when the agent reads (so an agent that joins a label later still
 sees the label's queue)."""
 

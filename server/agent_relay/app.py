@@ -27,10 +27,7 @@ from agent_relay.connectors.supervisor import Supervisor as ConnectorSupervisor
 from agent_relay.context import Relay
 from agent_relay.db import Database
 from agent_relay.errors import RelayError
-from agent_relay.events.follower import LogFollower
-from agent_relay.events.hub import EventHub
-from agent_relay.events.log import events_table, latest_event_id
-from agent_relay.events.router import router as events_router
+from agent_relay.events.bus import create_bus
 from agent_relay.inbox.router import router as inbox_router
 from agent_relay.integrations.router import router as integrations_router
 from agent_relay.messages.router import router as messages_router
@@ -41,6 +38,7 @@ from agent_relay.pairs.router import router as pairs_router
 from agent_relay.principal import Authenticator
 from agent_relay.settings import Settings
 from agent_relay.spec import install as install_spec
+from agent_relay.stream.router import router as events_router
 from agent_relay.system import reaper
 from agent_relay.system.router import router as system_router
 from agent_relay.tasks.callbacks import CallbackWorker
@@ -81,23 +79,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         db = Database(settings.resolved_database_url)
-        hub = EventHub(
-            settings.sse_queue_size,
-            max_streams=settings.max_sse_streams,
-            max_long_polls=settings.max_long_polls,
-        )
-        hub.bind(asyncio.get_running_loop())
-        hub.last_id = await db.read(latest_event_id)
-        follower: LogFollower | None = None
-        if db.is_sqlite:
-            # One process owns the file: publish straight from the writer.
-            db.start(events_table, hub.publish_threadsafe)
-        else:
-            # Any number of processes share the log: each publishes from it, in id order.
-            follower = LogFollower(db, hub)
-            db.start(events_table, follower.poke_threadsafe)
-            follower.start()
-        relay = Relay(settings=settings, db=db, hub=hub, follower=follower)
+        bus = create_bus(settings, db)
+        await bus.start()
+        db.start(bus)  # the writer appends to the bus's log and publishes through it
+        relay = Relay(settings=settings, db=db, bus=bus)
         # Start-up objects live forever: keep them out of every collection, and collect
         # the young generation less often (the send path allocates many short-lived objects).
         gc.collect()
@@ -120,8 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await supervisor.shutdown()  # stop every connector process this server started
-            if follower is not None:
-                await follower.stop()
+            await bus.stop()
             await asyncio.to_thread(db.stop)
 
     app = FastAPI(

@@ -121,13 +121,15 @@ def cmd_openapi(_args: argparse.Namespace) -> None:
 def cmd_reap(_args: argparse.Namespace) -> None:
     import agent_relay.app  # noqa: F401 - importing the domains registers their reap steps
     from agent_relay.db import Database
-    from agent_relay.events.log import events_table
+    from agent_relay.events.bus import create_bus
     from agent_relay.system.reaper import reap
 
     settings = _settings()
     _migrate(settings)
     db = Database(settings.resolved_database_url)
-    db.start(events_table, None)  # events still land in the durable log; servers replay them
+    # The bus is not started (no live subscribers here): events still land in the durable
+    # log, in order, and the servers pick them up from it.
+    db.start(create_bus(settings, db))
     try:
         result = db.write_sync(lambda uow: reap(uow, settings, always_record=True))
     finally:

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 
 from agent_relay.db import Database
-from agent_relay.events.follower import LogFollower
+from agent_relay.events.bus import EventBus
 from agent_relay.events.hub import EventHub
 from agent_relay.settings import Settings
 
@@ -18,15 +18,17 @@ from agent_relay.settings import Settings
 class Relay:
     settings: Settings
     db: Database
-    hub: EventHub
-    follower: LogFollower | None = None  # set when several processes share PostgreSQL
+    bus: EventBus  # events.bus.create_bus: the local hub on SQLite, the shared log on PostgreSQL
     started_at: float = field(default_factory=time.time)
+    hub: EventHub = field(init=False)  # the bus's in-process fan-out (slots, long polls)
+
+    def __post_init__(self) -> None:
+        self.hub = self.bus.hub
 
     async def publish_ephemeral(self, name: str, data: dict[str, Any]) -> None:
         """An event that is never stored (typing, read receipts) to every SSE subscriber, in
-        every process: through NOTIFY on PostgreSQL, straight to the hub on SQLite."""
-        if self.follower is None or not await self.follower.notify_ephemeral(name, data):
-            self.hub.publish_ephemeral(name, data)
+        every process (see the bus's publish_ephemeral)."""
+        await self.bus.publish_ephemeral(name, data)
 
 
 def relay_of(request: Request) -> Relay:

@@ -11,14 +11,28 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from agent_relay import db as db_module
 from agent_relay.db import Database, PendingEvent
+from agent_relay.db import writer as db_module
 from agent_relay.errors import BadRequest, Conflict
-from agent_relay.events.log import events_after, events_table
+from agent_relay.events.log import append_events, events_after
 from agent_relay.migrations import upgrade
 from agent_relay.models import Agent
 
 agents = Agent.__table__
+
+
+class _Sink:
+    """The writer's side of an event bus, bare: the durable log, then `publish` (if given)."""
+
+    def __init__(self, publish=None) -> None:
+        self._publish = publish
+
+    def append(self, conn, events, now) -> None:
+        append_events(conn, events, now)
+
+    def publish(self, events) -> None:
+        if self._publish is not None:
+            self._publish(events)
 
 
 def _insert_agent(agent_id: str):
@@ -46,7 +60,7 @@ def _insert_agent(agent_id: str):
 async def test_failed_job_rolls_back_alone_and_emits_nothing(db_url: str) -> None:
     published: list[PendingEvent] = []
     db = Database(db_url)
-    db.start(events_table, published.extend)
+    db.start(_Sink(published.extend))
     try:
 
         def failing(uow):
@@ -74,7 +88,7 @@ async def test_failed_job_rolls_back_alone_and_emits_nothing(db_url: str) -> Non
 
 async def test_unexpected_error_is_reported_not_swallowed(db_url: str) -> None:
     db = Database(db_url)
-    db.start(events_table, None)
+    db.start(_Sink())
     try:
         with pytest.raises(ZeroDivisionError):
             await db.write(lambda uow: 1 / 0)
@@ -85,7 +99,7 @@ async def test_unexpected_error_is_reported_not_swallowed(db_url: str) -> None:
 
 def test_write_sync_from_a_plain_thread(db_url: str) -> None:
     db = Database(db_url)
-    db.start(events_table, None)
+    db.start(_Sink())
     try:
         assert db.write_sync(_insert_agent("sync")) == "sync"
         with pytest.raises(Conflict):
@@ -103,7 +117,7 @@ def test_sqlite_log_is_rewound_under_steady_writes(tmp_path: Path, monkeypatch: 
     url = f"sqlite:///{path}"
     upgrade(url)
     db = Database(url)
-    db.start(events_table, None)
+    db.start(_Sink())
     chunk = {"filler": "x" * 4000}
     written = largest_log = 0
     try:
@@ -125,7 +139,7 @@ async def test_inline_writer_waits_for_the_checkpointer_without_blocking_the_loo
     url = f"sqlite:///{tmp_path / 'relay.db'}"
     upgrade(url)
     db = Database(url)
-    db.start(events_table, None)
+    db.start(_Sink())
     try:
         db._write_lock.acquire()  # what the checkpointer does for its last pass...
         threading.Timer(1.0, db._write_lock.release).start()  # ...from its own thread
@@ -185,7 +199,7 @@ async def test_an_event_that_cannot_be_stored_fails_only_its_job(db_url: str, in
     later write hung) or failed the whole inline batch."""
     published: list[PendingEvent] = []
     db = Database(db_url, inline=inline)
-    db.start(events_table, published.extend)
+    db.start(_Sink(published.extend))
 
     def emits(data: dict):
         def job(uow):
@@ -231,7 +245,7 @@ async def test_a_connection_closed_mid_batch_fails_only_that_job(db_url: str, in
     """A job that breaks the connection under the batch (as a lost network would): the batch
     is retried job by job on a fresh connection, and the pool never hands the dead one back."""
     db = Database(db_url, inline=inline)
-    db.start(events_table, None)
+    db.start(_Sink())
 
     def closes_the_connection(uow):
         uow.conn.connection.dbapi_connection.close()
@@ -252,7 +266,7 @@ async def test_a_connection_closed_mid_batch_fails_only_that_job(db_url: str, in
 @WRITERS
 async def test_a_job_raising_what_no_handler_expects_fails_alone(db_url: str, inline: bool) -> None:
     db = Database(db_url, inline=inline)
-    db.start(events_table, None)
+    db.start(_Sink())
 
     def aborts(uow):
         _insert_agent("aborted")(uow)
@@ -274,7 +288,7 @@ async def test_a_failing_event_sink_does_not_strand_the_writers(db_url: str, inl
         raise RuntimeError("hub is broken")
 
     db = Database(db_url, inline=inline)
-    db.start(events_table, sink)
+    db.start(_Sink(sink))
     try:
         assert await _one_batch(db, [_insert_agent("a"), _insert_agent("b")]) == ["a", "b"]
     finally:
@@ -284,7 +298,7 @@ async def test_a_failing_event_sink_does_not_strand_the_writers(db_url: str, inl
 async def test_the_writer_thread_outlives_system_exit(db_url: str) -> None:
     """SystemExit ends a thread silently: the writer thread settles the batch and goes on."""
     db = Database(db_url, inline=False)
-    db.start(events_table, None)
+    db.start(_Sink())
     try:
         with pytest.raises(RuntimeError, match="SystemExit"):
             await asyncio.wait_for(db.write(lambda uow: sys.exit(3)), 10)
@@ -301,7 +315,7 @@ async def test_a_stalled_writer_is_reported(
     """Writes waiting with no batch finishing (here: the write lock held, as a stuck
     checkpointer would) are a problem once they have waited stall_ms; logged once."""
     db = Database(db_url, inline=inline)
-    db.start(events_table, None)
+    db.start(_Sink())
     try:
         with db._write_lock:
             write = asyncio.ensure_future(db.write(_insert_agent("waits")))
@@ -324,7 +338,7 @@ async def test_a_stalled_writer_is_reported(
 
 async def test_a_dead_writer_thread_is_reported(db_url: str, caplog: pytest.LogCaptureFixture) -> None:
     db = Database(db_url, inline=False)
-    db.start(events_table, None)
+    db.start(_Sink())
     try:
         assert db.problem(stall_ms=10_000) is None
         with caplog.at_level("CRITICAL", logger="agent_relay.db"):

@@ -100,6 +100,11 @@ def require_agent(conn: Connection, agent_id: str) -> RowMapping:
     return row
 
 
+def get_card(conn: Connection, agent_id: str) -> RowMapping | None:
+    """The agent's card (label, tags, capabilities: what addressing matches), or None."""
+    return repo.get(conn, agent_id)
+
+
 def register(uow: UnitOfWork, inp: AgentRegister) -> tuple[dict[str, Any], bool]:
     conn = uow.conn
     existing = repo.get_for_update(conn, inp.id)

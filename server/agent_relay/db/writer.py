@@ -1,4 +1,4 @@
-"""Engines, SQLite pragmas, and the single writer that group-commits every write.
+"""The single writer that group-commits every write, and the SQLite checkpointer.
 
 Why a single writer: SQLite allows one writer at a time, and a commit (fsync) per request
 caps a naive relay near 500 writes/s. Every write here is a *job* (a function of a
@@ -6,11 +6,12 @@ UnitOfWork) queued to one thread that runs many jobs in one transaction, each in
 own SAVEPOINT so one job's error rolls back only that job. Whatever a job does (raise
 anything, emit an event that cannot be stored as JSON, break the connection) fails that job
 alone: a batch that cannot finish is retried job by job, and every job is settled, so the
-writer itself never stops (`problem()` tells /api/health if it stalls). Events the jobs emit are
-appended to the durable event log in the same transaction and handed to the live hub only
-after the commit, so a rolled-back write never reaches an SSE client. On PostgreSQL the
-same writer runs in every process; atomicity across processes comes from conditional
-UPDATEs and unique constraints, not from the writer.
+writer itself never stops (`problem()` tells /api/health if it stalls). Events the jobs emit
+go to the event sink (the event bus, events/bus.py): `append` stores them in the durable log
+in the same transaction, and `publish` hands them on only after the commit, so a rolled-back
+write never reaches an SSE client. On PostgreSQL the same writer runs in every process;
+atomicity across processes comes from conditional UPDATEs and unique constraints, not from
+the writer.
 """
 
 from __future__ import annotations
@@ -21,17 +22,17 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import orjson
 import sqlalchemy as sa
-from sqlalchemy import event as sa_event
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import OperationalError
 
 from agent_relay.clock import now_ms
+from agent_relay.db.engine import enable_wal, make_engine
 from agent_relay.errors import BadRequest, RelayError
 
 log = logging.getLogger("agent_relay.db")
@@ -44,68 +45,8 @@ MAX_BATCH = 64
 CHECKPOINT_INTERVAL_S = 0.5
 WAL_REWIND_BYTES = 16 << 20  # past this the checkpointer rewinds the log (see _checkpoint_loop)
 QUICK_PASS_S = 0.003  # a pass this short left little behind: the locked pass will be short too
-EVENT_LOG_LOCK = 0x52454C4159  # 'RELAY': the advisory lock that orders event-log appends
 MAX_INLINE_BATCH = 64  # bounds how long one inline batch holds the event loop (~10 ms)
 LOCK_RETRY_S = 0.001  # the inline writer's wait while the checkpointer holds the write lock
-
-
-def _json_dumps(value: Any) -> str:
-    return orjson.dumps(value).decode()
-
-
-def make_engine(url: str, *, writer: bool = False) -> Engine:
-    if url.startswith("sqlite"):
-        engine = sa.create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": 30},
-            pool_size=1 if writer else 8,
-            max_overflow=0 if writer else 16,
-            json_serializer=_json_dumps,
-            json_deserializer=orjson.loads,
-        )
-        _install_sqlite_pragmas(
-            engine, begin="BEGIN IMMEDIATE" if writer else "BEGIN", checkpoints=not writer
-        )
-        return engine
-    return sa.create_engine(
-        url,
-        pool_size=4,
-        max_overflow=16,
-        pool_pre_ping=True,
-        json_serializer=_json_dumps,
-        json_deserializer=orjson.loads,
-    )
-
-
-def enable_wal(engine: Engine) -> None:
-    """WAL is a property of the database file: set it once, before any other connection,
-    because switching modes needs the file to itself."""
-    raw = engine.raw_connection()  # outside SQLAlchemy's transaction: the pragma refuses to run in one
-    try:
-        raw.cursor().execute("PRAGMA journal_mode=WAL")
-    finally:
-        raw.close()
-
-
-def _install_sqlite_pragmas(engine: Engine, *, begin: str, checkpoints: bool = True) -> None:
-    # pysqlite's own transaction handling breaks SAVEPOINT; take it over as SQLAlchemy documents.
-    @sa_event.listens_for(engine, "connect")
-    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.isolation_level = None
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA busy_timeout=30000")
-        cur.execute("PRAGMA synchronous=NORMAL")  # durable across app crashes; WAL keeps it consistent
-        cur.execute("PRAGMA foreign_keys=ON")
-        if not checkpoints:
-            # The writer never checkpoints inside a commit (that fsync would stall every
-            # request behind it); the checkpointer thread does it in the background.
-            cur.execute("PRAGMA wal_autocheckpoint=0")
-        cur.close()
-
-    @sa_event.listens_for(engine, "begin")
-    def _on_begin(conn: Connection) -> None:
-        # The writer takes the write lock up front (no deadlock on lock upgrade).
-        conn.exec_driver_sql(begin)
 
 
 _FIRST_SAVEPOINT = ("SAVEPOINT relay_job",)
@@ -128,98 +69,6 @@ def _checkpoint(raw: Any, mode: str) -> int:
     finally:
         cursor.close()
     return int(row[1]) if row and row[1] > 0 else 0
-
-
-def render_sse_frame(event_id: int, name: str, payload: bytes) -> bytes:
-    return b"id: %d\nevent: %s\ndata: %s\n\n" % (event_id, name.encode(), payload)
-
-
-class Prepared:
-    """A statement compiled once per dialect and run straight on the DBAPI cursor.
-
-    For the hot paths only (send and its activity row, the inbox read): SQLAlchemy's
-    per-execute machinery costs ~60 µs a statement here, the bare cursor ~5 µs. Parameters
-    are plain Python values; JSON columns must be passed already serialized (`dumps_json`)."""
-
-    def __init__(self, statement: sa.sql.Executable) -> None:
-        self.statement = statement
-        self._by_dialect: dict[str, tuple[str, list[str] | None, dict[str, Any]]] = {}
-
-    def _compiled(self, dialect: sa.engine.Dialect) -> tuple[str, list[str] | None, dict[str, Any]]:
-        cached = self._by_dialect.get(dialect.name)
-        if cached is None:
-            compiled = self.statement.compile(dialect=dialect)
-            positional = dialect.paramstyle in ("qmark", "format", "numeric")
-            names = list(compiled.positiontup or []) if positional else None
-            # values SQLAlchemy bound by itself (e.g. SQLite's OFFSET 0 after a LIMIT ?)
-            defaults = {k: v for k, v in compiled.params.items() if v is not None}
-            cached = (compiled.string, names, defaults)
-            self._by_dialect[dialect.name] = cached
-        return cached
-
-    def execute(self, conn: Connection, params: dict[str, Any]) -> Any:
-        sql, names, defaults = self._compiled(conn.dialect)
-        if defaults:
-            params = {**defaults, **params}
-        args = [params[n] for n in names] if names is not None else params
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        with _as_sqlalchemy_errors(conn, sql, args):
-            cursor.execute(sql, args)
-        return cursor
-
-    @classmethod
-    def insert_returning_id(cls, table: sa.Table) -> Prepared:
-        """INSERT of every column but the id (the database assigns it), RETURNING id."""
-        columns = [c.key for c in table.columns if c.key != "id"]
-        return cls(sa.insert(table).values({c: sa.bindparam(c) for c in columns}).returning(table.c.id))
-
-    def scalar(self, conn: Connection, params: dict[str, Any]) -> Any:
-        row = self.execute(conn, params).fetchone()
-        return None if row is None else row[0]
-
-    def scalars_pipelined(self, conn: Connection, params_list: list[dict[str, Any]]) -> list[Any]:
-        """PostgreSQL only: run the statement once per params in one pipelined round trip
-        (psycopg's executemany) and return each run's first column, in order."""
-        sql, _, defaults = self._compiled(conn.dialect)
-        if defaults:
-            params_list = [{**defaults, **params} for params in params_list]
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        with _as_sqlalchemy_errors(conn, sql, params_list):
-            cursor.executemany(sql, params_list, returning=True)
-        values = []
-        while True:
-            values.append(cursor.fetchone()[0])
-            if not cursor.nextset():
-                return values
-
-
-@contextlib.contextmanager
-def _as_sqlalchemy_errors(conn: Connection, sql: str, params: Any) -> Iterator[None]:
-    """Raise what SQLAlchemy would (IntegrityError, OperationalError, …) for a statement run
-    on the DBAPI cursor, so callers handle its errors like any other statement's."""
-    try:
-        yield
-    except conn.dialect.loaded_dbapi.Error as exc:
-        raise sa.exc.DBAPIError.instance(sql, params, exc, conn.dialect.loaded_dbapi.Error) from exc
-
-
-@contextlib.contextmanager
-def savepoint(conn: Connection, name: str = "relay_inner") -> Iterator[None]:
-    """A raw SAVEPOINT around a statement that may hit a unique key (an idempotent insert
-    racing another process): ~10x cheaper than conn.begin_nested() on the send path."""
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    cursor.execute(f"SAVEPOINT {name}")
-    try:
-        yield
-    except BaseException:
-        cursor.execute(f"ROLLBACK TO SAVEPOINT {name}")
-        cursor.execute(f"RELEASE SAVEPOINT {name}")
-        raise
-    cursor.execute(f"RELEASE SAVEPOINT {name}")
-
-
-def dumps_json(value: Any) -> str | None:
-    return None if value is None else orjson.dumps(value).decode()
 
 
 @dataclass(slots=True)
@@ -259,7 +108,15 @@ class _Job:
 Outcome = tuple[_Job, bool, Any, UnitOfWork | None]  # job, ok, result or error, its unit of work
 
 
-EventSink = Callable[[list[PendingEvent]], None]
+class EventSink(Protocol):
+    """Where the writer's events go: the event bus (events/bus.py) satisfies it."""
+
+    def append(self, conn: Connection, events: list[PendingEvent], now: int) -> None:
+        """Inside the batch's transaction: store the events in the durable log and give each
+        its id and SSE frame. Raising fails the batch (it is retried job by job)."""
+
+    def publish(self, events: list[PendingEvent]) -> None:
+        """After the commit, from the writer's thread or (inline writer) the event loop."""
 
 
 class Database:
@@ -287,7 +144,6 @@ class Database:
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self._sink: EventSink | None = None
-        self._event_insert: Prepared | None = None
         self._conn: Connection | None = None  # the writer's connection (None: open one when needed)
         self._started = False
         self._pending: list[_Job] = []
@@ -301,8 +157,9 @@ class Database:
         self._checkpointer: threading.Thread | None = None
 
     # -- lifecycle -------------------------------------------------------------------
-    def start(self, event_table: sa.Table, sink: EventSink | None) -> None:
-        self._event_insert = Prepared.insert_returning_id(event_table)
+    def start(self, sink: EventSink) -> None:
+        """`sink` is the event bus (events.bus.create_bus); it need not be started itself for
+        a process that only writes (the CLI): its events still land in the durable log."""
         self._sink = sink
         self._started = True
         if self.is_sqlite:
@@ -540,27 +397,10 @@ class Database:
                 events.extend(uow.events)
                 outcomes.append((job, True, result, uow))
             if events:
-                self._append_events(conn, events, now)
+                sink = self._sink
+                assert sink is not None, "start() the database first"
+                sink.append(conn, events, now)
         return outcomes
-
-    def _append_events(self, conn: Connection, events: list[PendingEvent], now: int) -> None:
-        insert = self._event_insert
-        assert insert is not None
-        if not self.is_sqlite:
-            # Hold the log's lock from id allocation to commit, so ids commit in order across
-            # processes (see events/follower.py), and wake the other processes on commit.
-            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", (EVENT_LOG_LOCK,))
-            cursor.execute("SELECT pg_notify('agent_relay_events', '')")
-        rows = [{"name": ev.name, "data": ev.payload.decode(), "created_at": now} for ev in events]
-        if self.is_sqlite:  # in-process: a statement per row costs microseconds
-            ids = [insert.scalar(conn, row) for row in rows]
-        else:  # a round trip per row would cost more than the rows
-            ids = insert.scalars_pipelined(conn, rows)
-        for ev, event_id in zip(events, ids, strict=True):
-            ev.id = event_id
-            ev.created_at = now
-            ev.frame = render_sse_frame(event_id, ev.name, ev.payload)
 
     def _deliver(self, outcomes: list[Outcome]) -> None:
         events = [e for _, ok, _, uow in outcomes if ok and uow for e in uow.events]
@@ -583,7 +423,7 @@ class Database:
         sink = self._sink
         if events and sink is not None:
             try:
-                sink(events)
+                sink.publish(events)
             except Exception:  # the writes are committed: their callers must hear so
                 log.exception("publishing committed events failed")
         for loop, results in by_loop.items():

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from agent_relay.addressing import addresses_for, reaches
 from agent_relay.db import PendingEvent
-from agent_relay.messages.addressing import addresses_for, reaches
 
 # Fields that name an agent (or an address) in event payloads across domains.
 _AGENT_FIELDS = ("agentId", "from", "to", "claimedBy", "target", "orchestratorAgentId")

@@ -1,4 +1,5 @@
-"""Reading the durable event log (writes happen in the writer, see db.py)."""
+"""The durable event log: appended inside the writer's transaction (through the event bus,
+events/bus.py), read after an id for replay and for other processes, pruned by the reaper."""
 
 from __future__ import annotations
 
@@ -6,10 +7,29 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from agent_relay.db import PendingEvent, render_sse_frame
-from agent_relay.models import EventRecord
+from agent_relay.db import PendingEvent, Prepared
+from agent_relay.models.event import EventRecord
 
 events_table: sa.Table = EventRecord.__table__  # type: ignore[attr-defined]
+_INSERT = Prepared.insert_returning_id(events_table)
+
+
+def render_sse_frame(event_id: int, name: str, payload: bytes) -> bytes:
+    return b"id: %d\nevent: %s\ndata: %s\n\n" % (event_id, name.encode(), payload)
+
+
+def append_events(conn: Connection, events: list[PendingEvent], now: int) -> None:
+    """Store a batch (each event's `payload` already serialized by the writer), and give each
+    event its id and its SSE frame: rendered once here, shared by every subscriber."""
+    rows = [{"name": ev.name, "data": ev.payload.decode(), "created_at": now} for ev in events]
+    if conn.dialect.name == "sqlite":  # in-process: a statement per row costs microseconds
+        ids = [_INSERT.scalar(conn, row) for row in rows]
+    else:  # a round trip per row would cost more than the rows
+        ids = _INSERT.scalars_pipelined(conn, rows)
+    for ev, event_id in zip(events, ids, strict=True):
+        ev.id = event_id
+        ev.created_at = now
+        ev.frame = render_sse_frame(event_id, ev.name, ev.payload)
 
 
 def events_after(conn: Connection, after_id: int, limit: int = 500) -> list[PendingEvent]:

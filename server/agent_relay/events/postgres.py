@@ -1,11 +1,11 @@
-"""PostgreSQL: several relay processes share one durable event log.
+"""PostgresBus: several relay processes share one durable event log.
 
 Each process publishes to its own SSE subscribers *from the log*, in id order, never
 straight from its writer: that is what makes every process deliver every event, in commit
 order, exactly once. Commit order equals id order because each writer takes a transaction
-advisory lock before it appends events (see db.Database._append_events), so a reader that
-has seen id N has seen everything below it. A process wakes on LISTEN/NOTIFY (sent by the
-committing transaction), on its own commits, and on a slow timer as a safety net.
+advisory lock before it appends events (PostgresBus.append), so a reader that has seen id N
+has seen everything below it. A process wakes on LISTEN/NOTIFY (sent by the committing
+transaction), on its own commits, and on a slow timer as a safety net.
 """
 
 from __future__ import annotations
@@ -20,8 +20,9 @@ import psycopg
 from sqlalchemy.engine import Connection, make_url
 
 from agent_relay.db import Database, PendingEvent
+from agent_relay.events.bus import LogBus
 from agent_relay.events.hub import EventHub
-from agent_relay.events.log import events_after
+from agent_relay.events.log import append_events, events_after
 
 log = logging.getLogger("agent_relay.events")
 
@@ -31,6 +32,7 @@ MAX_NOTIFY_PAYLOAD = 7900  # PostgreSQL caps a NOTIFY payload at 8000 bytes
 SAFETY_POLL_S = 1.0
 LISTEN_WAIT_S = 0.5  # how often the listener looks at its stop flag
 PAGE = 500
+EVENT_LOG_LOCK = 0x52454C4159  # 'RELAY': the advisory lock that orders event-log appends
 
 
 def libpq_url(sqlalchemy_url: str) -> str:
@@ -136,3 +138,33 @@ class LogFollower:
                 if not self._stopping:
                     log.warning("LISTEN connection lost; reconnecting", exc_info=True)
                     await asyncio.sleep(1.0)
+
+
+class PostgresBus(LogBus):
+    """The durable log + LISTEN/NOTIFY: every process delivers every event in commit order."""
+
+    def __init__(self, db: Database, hub: EventHub) -> None:
+        super().__init__(db, hub)
+        self.follower = LogFollower(db, hub)
+
+    def append(self, conn: Connection, events: list[PendingEvent], now: int) -> None:
+        # Hold the log's lock from id allocation to commit, so ids commit in order across
+        # processes, and wake the other processes on commit.
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", (EVENT_LOG_LOCK,))
+        cursor.execute(f"SELECT pg_notify('{NOTIFY_CHANNEL}', '')")
+        append_events(conn, events, now)
+
+    def publish(self, events: list[PendingEvent]) -> None:
+        self.follower.poke_threadsafe(events)  # our own commit landed: read the log
+
+    async def publish_ephemeral(self, name: str, data: dict[str, Any]) -> None:
+        if not await self.follower.notify_ephemeral(name, data):
+            self.hub.publish_ephemeral(name, data)  # too large for NOTIFY: this process only
+
+    async def start(self) -> None:
+        await self._start_hub()
+        self.follower.start()
+
+    async def stop(self) -> None:
+        await self.follower.stop()

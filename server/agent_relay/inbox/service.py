@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from agent_relay.addressing import addresses_for, reaches
 from agent_relay.agents import repository as agents_repo
 from agent_relay.agents.service import SessionGuard, check_session
 from agent_relay.clock import now_ms
@@ -14,7 +15,6 @@ from agent_relay.context import Relay
 from agent_relay.db import PendingEvent
 from agent_relay.errors import NotFound, ServiceUnavailable
 from agent_relay.messages import repository as messages_repo
-from agent_relay.messages.addressing import addresses_for, reaches
 
 # Events after which an inbox may have something new for the agent.
 _WAKING_EVENTS = {"message.new", "message.claim_released"}

@@ -1,9 +1,9 @@
 """GET /api/events: Server-Sent Events with durable replay.
 
-A stream subscribes to the hub first, then replays the log after Last-Event-ID, then
-forwards live events, skipping any id it already sent; so nothing is lost or doubled at
-the seam. A stream whose queue overflowed catches up from the log instead of dropping
-events. No database connection is held between reads."""
+The stream is one subscription on the event bus (events/bus.py): the events after
+Last-Event-ID replayed from the log, then live ones, nothing lost or doubled at the seam;
+a stream whose queue overflowed catches up from the log instead of dropping events. This
+module frames them and sends heartbeats. No database connection is held between reads."""
 
 from __future__ import annotations
 
@@ -13,17 +13,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query
 from starlette.responses import StreamingResponse
 
-from agent_relay.agents import repository as agents_repo
+from agent_relay.agents import service as agents
 from agent_relay.context import Relay, RelayDep
-from agent_relay.db import PendingEvent
 from agent_relay.errors import BadRequest, ServiceUnavailable
 from agent_relay.events.filters import AgentFilter
-from agent_relay.events.log import events_after, latest_event_id
 from agent_relay.wire import MAX_INT, error_responses
 
 router = APIRouter(tags=["events"])
-
-REPLAY_PAGE = 500
 
 
 @router.get(
@@ -50,7 +46,7 @@ async def stream_events(
     resume_from = _parse_last_event_id(last_event_id) if last_event_id else after
     agent_filter = None
     if agent_id:
-        card = await relay.db.read(lambda conn: agents_repo.get(conn, agent_id))
+        card = await relay.db.read(lambda conn: agents.get_card(conn, agent_id))
         agent_filter = AgentFilter(agent_id, card)
     # Taken last, with no await before the response owns it: it is released when the
     # response ends, whether or not the stream ever started.
@@ -87,56 +83,18 @@ class _SlotStreamingResponse(StreamingResponse):
 async def _stream(
     relay: Relay, resume_from: int | None, agent_filter: AgentFilter | None
 ) -> AsyncIterator[bytes]:
-    hub = relay.hub
     accept = agent_filter.accept if agent_filter else None
-    sub = hub.subscribe(accept)
     heartbeat = relay.settings.sse_heartbeat_ms / 1000
-    try:
+    async with relay.bus.subscribe(resume_from, accept) as sub:
         if resume_from is None:
             # Start "now", and say where now is: a client that drops before its first event
             # still resumes from here (an id-only block sets the EventSource's Last-Event-ID).
-            last = await relay.db.read(latest_event_id)
-            yield b"retry: 2000\nid: %d\n: connected\n\n" % last
+            yield b"retry: 2000\nid: %d\n: connected\n\n" % sub.last_id
         else:
             yield b"retry: 2000\n: connected\n\n"
-            last = resume_from
-            async for frame, event_id in _replay(relay, resume_from, agent_filter):
-                last = event_id
-                yield frame
         while True:
-            if not await sub.wait(heartbeat):
+            batch = await sub.next(heartbeat)
+            if batch:
+                yield b"".join([ev.frame for ev in batch])
+            else:
                 yield b": ping\n\n"
-                continue
-            if sub.overflowed:
-                sub.reset()
-                async for frame, event_id in _replay(relay, last, agent_filter):
-                    last = event_id
-                    yield frame
-                continue
-            frames = []
-            for ev in sub.drain():
-                if ev.id:  # id 0: an ephemeral event (hub.publish_ephemeral), never stored or replayed
-                    if ev.id <= last:
-                        continue
-                    last = ev.id
-                frames.append(ev.frame)
-            if frames:
-                yield b"".join(frames)
-    finally:
-        hub.unsubscribe(sub)
-
-
-async def _replay(
-    relay: Relay, after: int, agent_filter: AgentFilter | None
-) -> AsyncIterator[tuple[bytes, int]]:
-    while True:
-        cursor = after
-        page: list[PendingEvent] = await relay.db.read(
-            lambda conn, c=cursor: events_after(conn, c, REPLAY_PAGE)
-        )
-        for ev in page:
-            after = ev.id
-            if agent_filter is None or agent_filter.accept(ev):
-                yield ev.frame, after
-        if len(page) < REPLAY_PAGE:
-            return

@@ -10,11 +10,11 @@ import orjson
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
+from agent_relay import addressing
 from agent_relay.activity import service as activity
 from agent_relay.agents.service import SessionGuard, validate_session
 from agent_relay.db import UnitOfWork
 from agent_relay.errors import BadRequest, Conflict, NotFound, RelayError
-from agent_relay.messages import addressing
 from agent_relay.messages import service as messages
 from agent_relay.system.reaper import REAP_STEPS
 from agent_relay.tasks import repository as repo

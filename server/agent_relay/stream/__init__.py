@@ -1,0 +1,2 @@
+"""GET /api/events: the SSE route over the event bus (the events package itself stays
+free of HTTP and domain code)."""
