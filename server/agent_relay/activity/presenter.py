@@ -12,6 +12,8 @@ from agent_relay.activity.schemas import SERVER_CLIENT_ID_PREFIX, ActivityEntry
 
 if TYPE_CHECKING:
     from agent_relay.messages.schemas import MessageRecord
+    from agent_relay.pairs.schemas import PairRecord
+    from agent_relay.tasks.schemas import TaskRecord
 
 # -- messages ------------------------------------------------------------------------------
 
@@ -64,3 +66,76 @@ def reaper_ran(counts: Mapping[str, int]) -> ActivityEntry:
         icon="ti-broom",
         view="activity",
     )
+
+
+# -- tasks ---------------------------------------------------------------------------------
+
+
+def _task_entry(task: TaskRecord, title: str, previous: str | None) -> ActivityEntry:
+    status = task["status"]
+    return ActivityEntry(
+        kind="task",
+        title=title,
+        body=task["note"] if previous != status and task["note"] else task["body"],
+        meta=f"{task['source']}/{task['externalId']}",
+        icon="ti-checklist",
+        view="tasks",
+        message_id=task["messageId"],
+        agent_id=task["claimedBy"],
+        metadata={"taskId": task["id"], "status": status, "previousStatus": previous},
+    )
+
+
+def task_created(task: TaskRecord) -> ActivityEntry:
+    return _task_entry(task, f"Task created: {task['title']}", None)
+
+
+def task_updated(task: TaskRecord, previous: str) -> ActivityEntry:
+    """`previous`: the status before the change (the same status for an edit or a renewal)."""
+    if previous != task["status"]:
+        return _task_entry(task, f"Task {previous} -> {task['status']}: {task['title']}", previous)
+    return _task_entry(task, f"Task updated: {task['title']}", previous)
+
+
+def callback_delivery_dead(
+    delivery_id: int, task_id: int, url: str, reason: str, attempts: int
+) -> ActivityEntry:
+    """A task callback given up after its last attempt; `reason`: the last error."""
+    return ActivityEntry(
+        kind="task",
+        title=f"Callback delivery {delivery_id} failed for good",
+        body=f"{url}: {reason} after {attempts} attempt(s)",
+        icon="ti-alert-triangle",
+        view="tasks",
+        metadata={"taskId": task_id, "deliveryId": delivery_id},
+    )
+
+
+# -- pairs ---------------------------------------------------------------------------------
+
+
+def _pair_entry(pair: PairRecord, title: str, actor: str | None) -> ActivityEntry:
+    return ActivityEntry(
+        kind="pair",
+        title=title,
+        body=pair["topic"],
+        meta=f"{pair['from']} <-> {pair['to']}",
+        icon="ti-users",
+        view="pairs",
+        agent_id=actor,
+        metadata={"pairId": pair["id"], "status": pair["status"]},
+    )
+
+
+def pair_invited(pair: PairRecord) -> ActivityEntry:
+    return _pair_entry(pair, f"Pair invite: {pair['from']} -> {pair['to']}", pair["from"])
+
+
+def pair_acted(pair: PairRecord, action: str, agent_id: str) -> ActivityEntry:
+    """`action`: accept, reject or end, by `agent_id`."""
+    verb = {"accept": "accepted", "reject": "rejected", "end": "ended"}[action]
+    return _pair_entry(pair, f"Pair {verb} by {agent_id}", agent_id)
+
+
+def pair_expired(pair: PairRecord) -> ActivityEntry:
+    return _pair_entry(pair, f"Pair invite expired: {pair['from']} -> {pair['to']}", None)

@@ -1,11 +1,16 @@
+"""The pairs domain's wire: request models (the typed commands), `PairOut` and the one
+place a pair's wire dict is built (`PAIR_WIRE`)."""
+
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, TypedDict
 
 from pydantic import Field, StringConstraints
 
 from agent_relay.agents.schemas import SessionFields
-from agent_relay.wire import OutModel
+from agent_relay.wire import OutModel, WireShape
 
 # Seed: VALID_PAIR_STATUSES.
 PairStatus = Literal["pending", "active", "ended", "rejected", "expired"]
@@ -59,3 +64,45 @@ class PairOut(OutModel):
     ended_by: str | None = None
     created_at: int
     updated_at: int
+
+
+# Functional syntax: "from" is a keyword.
+PairRecord = TypedDict(
+    "PairRecord",
+    {
+        "id": int,
+        "from": str,
+        "to": str,
+        "agentIds": list[str],
+        "topic": str | None,
+        "status": PairStatus,
+        "expiresAt": int | None,
+        "acceptedAt": int | None,
+        "endedAt": int | None,
+        "endedBy": str | None,
+        "createdAt": int,
+        "updatedAt": int,
+    },
+)
+
+
+def _members(row: Mapping[str, Any]) -> list[str]:
+    return [row["from_agent"], row["to_agent"]]
+
+
+PAIR_WIRE = WireShape(
+    PairOut,
+    PairRecord,
+    columns={"from_": "from_agent", "to": "to_agent"},
+    derive={"agent_ids": _members},
+)
+
+
+@dataclass(slots=True, frozen=True)
+class PairQuery:
+    """List filters (None: no filter); `agent_id` matches either member."""
+
+    agent_id: str | None = None
+    status: str | None = None
+    before: int | None = None
+    limit: int = 100
