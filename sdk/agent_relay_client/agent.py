@@ -14,14 +14,21 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from typing import Any, ParamSpec, TypeVar
 
 from agent_relay_client._generated.models import AgentCard, MessageOut, PairOut, TaskOut
-from agent_relay_client.client import AsyncRelayClient, RelayClient
+from agent_relay_client._generated.models.list_pairs_status_type_0 import ListPairsStatusType0
+from agent_relay_client._generated.models.list_tasks_status_type_0 import ListTasksStatusType0
+from agent_relay_client._generated.models.pair_action_in_action import PairActionInAction
+from agent_relay_client._generated.models.task_status_in_status import TaskStatusInStatus
+from agent_relay_client.client import AgentKind, AgentStatus, AsyncRelayClient, MessageKind, RelayClient
 from agent_relay_client.errors import ConflictError, RelayConnectionError, RelayError, SessionSupersededError
 
 log = logging.getLogger("agent_relay_client")
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class _AgentBase:
@@ -34,14 +41,26 @@ class _AgentBase:
         token: str | None = None,
         heartbeat_interval: float = 30.0,
         epoch: int | None = None,
-        **card: Any,
+        kind: AgentKind | None = None,
+        label: str | None = None,
+        tags: list[str] | None = None,
+        capabilities: list[str] | None = None,
+        meta: Mapping[str, Any] | None = None,
+        status: AgentStatus | None = None,
+        ready: bool | None = None,
     ) -> None:
-        """`card` holds extra registration fields in wire names: kind, label, tags,
-        capabilities, meta, status, ready. `epoch` defaults to the wall clock in ms, so
-        each restart of the agent outranks the last."""
+        """The card fields (kind, label, tags, capabilities, meta, status, ready) are sent
+        with each registration. `epoch` defaults to the wall clock in ms, so each restart
+        of the agent outranks the last."""
         self.id = agent_id
         self.name = name or agent_id
-        self.card_fields = card
+        self.kind: AgentKind | None = kind
+        self.label = label
+        self.tags = list(tags) if tags is not None else None
+        self.capabilities = list(capabilities) if capabilities is not None else None
+        self.meta = dict(meta) if meta is not None else None
+        self.status: AgentStatus | None = status
+        self.ready = ready
         self.heartbeat_interval = heartbeat_interval
         self.instance_id = uuid.uuid4().hex
         self.epoch = epoch if epoch is not None else time.time_ns() // 1_000_000
@@ -49,13 +68,29 @@ class _AgentBase:
         self._url = url
         self._token = token
         self._cursor = 0
+        self._open()
+
+    def _open(self) -> None:
+        """Make the client (with this session's headers) and the stop signal."""
+        raise NotImplementedError
+
+    @property
+    def card_fields(self) -> dict[str, Any]:
+        """The registration fields given, in wire names."""
+        card = {
+            "kind": self.kind,
+            "label": self.label,
+            "tags": self.tags,
+            "capabilities": self.capabilities,
+            "meta": self.meta,
+            "status": self.status,
+            "ready": self.ready,
+        }
+        return {k: v for k, v in card.items() if v is not None}
 
     @property
     def session_headers(self) -> dict[str, str]:
         return {"X-Agent-Instance-Id": self.instance_id, "X-Agent-Epoch": str(self.epoch)}
-
-    def _registration(self) -> dict[str, Any]:
-        return {**self.card_fields, "instanceId": self.instance_id, "epoch": self.epoch}
 
     def _mark_superseded(self) -> None:
         if not self.superseded:
@@ -65,12 +100,11 @@ class _AgentBase:
     def addresses(self) -> set[str]:
         """Every `to` value that reaches this agent: its id, broadcast, its label, tags and
         capabilities (as registered by this process)."""
-        card = self.card_fields
         out = {self.id, "broadcast"}
-        if card.get("label"):
-            out.add(f"label:{card['label']}")
-        out.update(f"tag:{t}" for t in card.get("tags") or ())
-        out.update(f"cap:{c}" for c in card.get("capabilities") or ())
+        if self.label:
+            out.add(f"label:{self.label}")
+        out.update(f"tag:{t}" for t in self.tags or ())
+        out.update(f"cap:{c}" for c in self.capabilities or ())
         return out
 
     def _mine(self, tasks: list[TaskOut]) -> list[TaskOut]:
@@ -78,19 +112,34 @@ class _AgentBase:
         return [t for t in tasks if isinstance(t.target, str) and t.target in addresses]
 
     @staticmethod
-    def _id(item: Any) -> int:
+    def _id(item: TaskOut | PairOut | MessageOut | int) -> int:
         return item if isinstance(item, int) else item.id
 
     def _advance(self, items: list[MessageOut]) -> None:
         for message in items:
             self._cursor = max(self._cursor, message.id)
 
+    def _claim_body(self, lease_ms: int | None) -> dict[str, Any]:
+        return {"agentId": self.id, **({"leaseMs": lease_ms} if lease_ms else {})}
+
+    def _status_body(self, status: TaskStatusInStatus, note: str | None) -> dict[str, Any]:
+        return {"status": status, "agentId": self.id, **({"note": note} if note else {})}
+
+    def _invite_body(self, to: str, topic: str | None, ttl_ms: int | None) -> dict[str, Any]:
+        return {
+            "from": self.id,
+            "to": to,
+            **({"topic": topic} if topic else {}),
+            **({"ttlMs": ttl_ms} if ttl_ms else {}),
+        }
+
 
 class RelayAgent(_AgentBase):
     """Synchronous agent helper. Use as a context manager or call start()/stop()."""
 
-    def __init__(self, agent_id: str, name: str | None = None, **kwargs: Any) -> None:
-        super().__init__(agent_id, name, **kwargs)
+    client: RelayClient
+
+    def _open(self) -> None:
         self.client = RelayClient(self._url, self._token, headers=self.session_headers)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -100,7 +149,14 @@ class RelayAgent(_AgentBase):
         return not self._stop.is_set() and not self.superseded
 
     def start(self) -> AgentCard:
-        card = self._guarded(self.client.register, self.id, self.name, **self._registration())
+        card = self._guarded(
+            self.client.register,
+            self.id,
+            self.name,
+            **self.card_fields,
+            instance_id=self.instance_id,
+            epoch=self.epoch,
+        )
         self._thread = threading.Thread(target=self._beat, name=f"relay-heartbeat-{self.id}", daemon=True)
         self._thread.start()
         return card
@@ -121,7 +177,7 @@ class RelayAgent(_AgentBase):
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def _guarded(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    def _guarded(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         try:
             return fn(*args, **kwargs)
         except SessionSupersededError:
@@ -138,8 +194,8 @@ class RelayAgent(_AgentBase):
             except RelayError as exc:
                 log.warning("agent %s: heartbeat failed: %s", self.id, exc)
 
-    def heartbeat(self, **fields: Any) -> None:
-        self._guarded(self.client.heartbeat, self.id, **fields)
+    def heartbeat(self, *, status: AgentStatus | None = None, ready: bool | None = None) -> None:
+        self._guarded(self.client.heartbeat, self.id, status=status, ready=ready)
 
     def messages(self, wait: float = 25.0, *, after: int | None = None) -> Iterator[MessageOut]:
         """Yield inbox messages as they arrive (long-poll), oldest first, until stopped
@@ -161,82 +217,108 @@ class RelayAgent(_AgentBase):
                 if not self.running:
                     return
 
-    def send(self, to: str, body: str, **extra: Any) -> MessageOut:
-        return self._guarded(self.client.send, to, body, sender=self.id, **extra)
+    def send(
+        self,
+        to: str,
+        body: str,
+        *,
+        kind: MessageKind | None = None,
+        subject: str | None = None,
+        reply_to: int | None = None,
+        claimable: bool | None = None,
+        idempotency_key: str | None = None,
+        meta: Mapping[str, Any] | None = None,
+        payload: Mapping[str, Any] | None = None,
+    ) -> MessageOut:
+        return self._guarded(
+            self.client.send,
+            to,
+            body,
+            sender=self.id,
+            kind=kind,
+            subject=subject,
+            reply_to=reply_to,
+            claimable=claimable,
+            idempotency_key=idempotency_key,
+            meta=meta,
+            payload=payload,
+        )
 
-    def reply(self, message: MessageOut, body: str, **extra: Any) -> MessageOut:
-        return self.send(message.from_, body, replyTo=message.id, **extra)
+    def reply(
+        self,
+        message: MessageOut,
+        body: str,
+        *,
+        kind: MessageKind | None = None,
+        subject: str | None = None,
+        meta: Mapping[str, Any] | None = None,
+        payload: Mapping[str, Any] | None = None,
+    ) -> MessageOut:
+        return self.send(
+            message.from_, body, reply_to=message.id, kind=kind, subject=subject, meta=meta, payload=payload
+        )
 
     def claim(self, message: MessageOut | int, lease_ms: int | None = None) -> MessageOut | None:
         """The claimed message, or None when another agent holds it."""
-        message_id = message if isinstance(message, int) else message.id
         try:
-            return self._guarded(self.client.claim, message_id, self.id, lease_ms)
+            return self._guarded(self.client.claim, self._id(message), self.id, lease_ms)
         except SessionSupersededError:
             raise
         except ConflictError:
             return None
 
     def release(self, message: MessageOut | int) -> MessageOut:
-        message_id = message if isinstance(message, int) else message.id
-        return self._guarded(self.client.release, message_id, self.id)
+        return self._guarded(self.client.release, self._id(message), self.id)
 
     def ack(self, message: MessageOut | int) -> None:
-        message_id = message if isinstance(message, int) else message.id
-        self._guarded(self.client.ack, message_id, self.id)
+        self._guarded(self.client.ack, self._id(message), self.id)
 
     # -- tasks (from integrations) -------------------------------------------------
-    def tasks(self, status: str = "open") -> list[TaskOut]:
+    def tasks(self, status: ListTasksStatusType0 = "open") -> list[TaskOut]:
         """Tasks in `status` (default: open, i.e. claimable) addressed to this agent or one
         of its groups, newest first."""
-        return self._mine(self._guarded(self.client.call, "list_tasks", status=status, limit=1000))
+        return self._mine(self._guarded(self.client.list_tasks, status=status, limit=1000))
 
     def claim_task(self, task: TaskOut | int, lease_ms: int | None = None) -> TaskOut | None:
         """The claimed task, or None when another agent holds it (or it is no longer open)."""
-        body = {"agentId": self.id, **({"leaseMs": lease_ms} if lease_ms else {})}
         try:
-            return self._guarded(self.client.call, "claim_task", self._id(task), body=body)
+            return self._guarded(self.client.claim_task, self._id(task), body=self._claim_body(lease_ms))
         except SessionSupersededError:
             raise
         except ConflictError:
             return None
 
-    def update_task(self, task: TaskOut | int, status: str, note: str | None = None) -> TaskOut:
+    def update_task(
+        self, task: TaskOut | int, status: TaskStatusInStatus, note: str | None = None
+    ) -> TaskOut:
         """Move a task on: in_progress, blocked, done, failed, canceled."""
-        body = {"status": status, "agentId": self.id, **({"note": note} if note else {})}
-        return self._guarded(self.client.call, "set_task_status", self._id(task), body=body)
+        body = self._status_body(status, note)
+        return self._guarded(self.client.set_task_status, self._id(task), body=body)
 
     # -- pairs -----------------------------------------------------------------------
     def invite(self, to: str, topic: str | None = None, ttl_ms: int | None = None) -> PairOut:
         """Invite another agent to pair up (pending until it accepts)."""
-        body = {
-            "from": self.id,
-            "to": to,
-            **({"topic": topic} if topic else {}),
-            **({"ttlMs": ttl_ms} if ttl_ms else {}),
-        }
-        return self._guarded(self.client.call, "create_pair", body=body)
+        return self._guarded(self.client.create_pair, body=self._invite_body(to, topic, ttl_ms))
 
-    def pairs(self, status: str | None = None) -> list[PairOut]:
-        return self._guarded(self.client.call, "list_pairs", agent_id=self.id, status=status)
+    def pairs(self, status: ListPairsStatusType0 | None = None) -> list[PairOut]:
+        return self._guarded(self.client.list_pairs, agent_id=self.id, status=status)
 
-    def pair_action(self, pair: PairOut | int, action: str) -> PairOut:
+    def pair_action(self, pair: PairOut | int, action: PairActionInAction) -> PairOut:
         """accept / reject (the invitee) or end (either member)."""
-        return self._guarded(
-            self.client.call, "act_on_pair", self._id(pair), body={"action": action, "agentId": self.id}
-        )
+        body = {"action": action, "agentId": self.id}
+        return self._guarded(self.client.act_on_pair, self._id(pair), body=body)
 
     def pair_message(self, pair: PairOut | int, body: str) -> MessageOut:
-        return self._guarded(
-            self.client.call, "send_pair_message", self._id(pair), body={"from": self.id, "body": body}
-        )
+        message = {"from": self.id, "body": body}
+        return self._guarded(self.client.send_pair_message, self._id(pair), body=message)
 
 
 class AsyncRelayAgent(_AgentBase):
     """The same helper for asyncio code; heartbeats run in a task."""
 
-    def __init__(self, agent_id: str, name: str | None = None, **kwargs: Any) -> None:
-        super().__init__(agent_id, name, **kwargs)
+    client: AsyncRelayClient
+
+    def _open(self) -> None:
         self.client = AsyncRelayClient(self._url, self._token, headers=self.session_headers)
         self._stopped = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -246,7 +328,11 @@ class AsyncRelayAgent(_AgentBase):
         return not self._stopped.is_set() and not self.superseded
 
     async def start(self) -> AgentCard:
-        card = await self._guarded(self.client.register(self.id, self.name, **self._registration()))
+        card = await self._guarded(
+            self.client.register(
+                self.id, self.name, **self.card_fields, instance_id=self.instance_id, epoch=self.epoch
+            )
+        )
         self._task = asyncio.create_task(self._beat(), name=f"relay-heartbeat-{self.id}")
         return card
 
@@ -268,7 +354,7 @@ class AsyncRelayAgent(_AgentBase):
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
 
-    async def _guarded(self, awaitable: Any) -> Any:
+    async def _guarded(self, awaitable: Awaitable[T]) -> T:
         try:
             return await awaitable
         except SessionSupersededError:
@@ -288,6 +374,9 @@ class AsyncRelayAgent(_AgentBase):
             except RelayError as exc:
                 log.warning("agent %s: heartbeat failed: %s", self.id, exc)
 
+    async def heartbeat(self, *, status: AgentStatus | None = None, ready: bool | None = None) -> None:
+        await self._guarded(self.client.heartbeat(self.id, status=status, ready=ready))
+
     async def messages(self, wait: float = 25.0, *, after: int | None = None) -> AsyncIterator[MessageOut]:
         if after is not None:
             self._cursor = after
@@ -306,66 +395,94 @@ class AsyncRelayAgent(_AgentBase):
                 if not self.running:
                     return
 
-    async def send(self, to: str, body: str, **extra: Any) -> MessageOut:
-        return await self._guarded(self.client.send(to, body, sender=self.id, **extra))
+    async def send(
+        self,
+        to: str,
+        body: str,
+        *,
+        kind: MessageKind | None = None,
+        subject: str | None = None,
+        reply_to: int | None = None,
+        claimable: bool | None = None,
+        idempotency_key: str | None = None,
+        meta: Mapping[str, Any] | None = None,
+        payload: Mapping[str, Any] | None = None,
+    ) -> MessageOut:
+        return await self._guarded(
+            self.client.send(
+                to,
+                body,
+                sender=self.id,
+                kind=kind,
+                subject=subject,
+                reply_to=reply_to,
+                claimable=claimable,
+                idempotency_key=idempotency_key,
+                meta=meta,
+                payload=payload,
+            )
+        )
 
-    async def reply(self, message: MessageOut, body: str, **extra: Any) -> MessageOut:
-        return await self.send(message.from_, body, replyTo=message.id, **extra)
+    async def reply(
+        self,
+        message: MessageOut,
+        body: str,
+        *,
+        kind: MessageKind | None = None,
+        subject: str | None = None,
+        meta: Mapping[str, Any] | None = None,
+        payload: Mapping[str, Any] | None = None,
+    ) -> MessageOut:
+        return await self.send(
+            message.from_, body, reply_to=message.id, kind=kind, subject=subject, meta=meta, payload=payload
+        )
 
     async def claim(self, message: MessageOut | int, lease_ms: int | None = None) -> MessageOut | None:
-        message_id = message if isinstance(message, int) else message.id
         try:
-            return await self._guarded(self.client.claim(message_id, self.id, lease_ms))
+            return await self._guarded(self.client.claim(self._id(message), self.id, lease_ms))
         except SessionSupersededError:
             raise
         except ConflictError:
             return None
 
     async def release(self, message: MessageOut | int) -> MessageOut:
-        message_id = message if isinstance(message, int) else message.id
-        return await self._guarded(self.client.release(message_id, self.id))
+        return await self._guarded(self.client.release(self._id(message), self.id))
 
     async def ack(self, message: MessageOut | int) -> None:
-        message_id = message if isinstance(message, int) else message.id
-        await self._guarded(self.client.ack(message_id, self.id))
+        await self._guarded(self.client.ack(self._id(message), self.id))
 
     # -- tasks (from integrations) -------------------------------------------------
-    async def tasks(self, status: str = "open") -> list[TaskOut]:
+    async def tasks(self, status: ListTasksStatusType0 = "open") -> list[TaskOut]:
         """Tasks in `status` (default: open) addressed to this agent or one of its groups."""
-        return self._mine(await self._guarded(self.client.call("list_tasks", status=status, limit=1000)))
+        return self._mine(await self._guarded(self.client.list_tasks(status=status, limit=1000)))
 
     async def claim_task(self, task: TaskOut | int, lease_ms: int | None = None) -> TaskOut | None:
-        body = {"agentId": self.id, **({"leaseMs": lease_ms} if lease_ms else {})}
         try:
-            return await self._guarded(self.client.call("claim_task", self._id(task), body=body))
+            return await self._guarded(
+                self.client.claim_task(self._id(task), body=self._claim_body(lease_ms))
+            )
         except SessionSupersededError:
             raise
         except ConflictError:
             return None
 
-    async def update_task(self, task: TaskOut | int, status: str, note: str | None = None) -> TaskOut:
-        body = {"status": status, "agentId": self.id, **({"note": note} if note else {})}
-        return await self._guarded(self.client.call("set_task_status", self._id(task), body=body))
+    async def update_task(
+        self, task: TaskOut | int, status: TaskStatusInStatus, note: str | None = None
+    ) -> TaskOut:
+        body = self._status_body(status, note)
+        return await self._guarded(self.client.set_task_status(self._id(task), body=body))
 
     # -- pairs -----------------------------------------------------------------------
     async def invite(self, to: str, topic: str | None = None, ttl_ms: int | None = None) -> PairOut:
-        body = {
-            "from": self.id,
-            "to": to,
-            **({"topic": topic} if topic else {}),
-            **({"ttlMs": ttl_ms} if ttl_ms else {}),
-        }
-        return await self._guarded(self.client.call("create_pair", body=body))
+        return await self._guarded(self.client.create_pair(body=self._invite_body(to, topic, ttl_ms)))
 
-    async def pairs(self, status: str | None = None) -> list[PairOut]:
-        return await self._guarded(self.client.call("list_pairs", agent_id=self.id, status=status))
+    async def pairs(self, status: ListPairsStatusType0 | None = None) -> list[PairOut]:
+        return await self._guarded(self.client.list_pairs(agent_id=self.id, status=status))
 
-    async def pair_action(self, pair: PairOut | int, action: str) -> PairOut:
-        return await self._guarded(
-            self.client.call("act_on_pair", self._id(pair), body={"action": action, "agentId": self.id})
-        )
+    async def pair_action(self, pair: PairOut | int, action: PairActionInAction) -> PairOut:
+        body = {"action": action, "agentId": self.id}
+        return await self._guarded(self.client.act_on_pair(self._id(pair), body=body))
 
     async def pair_message(self, pair: PairOut | int, body: str) -> MessageOut:
-        return await self._guarded(
-            self.client.call("send_pair_message", self._id(pair), body={"from": self.id, "body": body})
-        )
+        message = {"from": self.id, "body": body}
+        return await self._guarded(self.client.send_pair_message(self._id(pair), body=message))

@@ -25,29 +25,24 @@ A bridge process does four things, and this helper does the relay half of each:
 from __future__ import annotations
 
 import contextlib
-import json
+import io
 import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, ParamSpec, TypeVar
 
 import httpx
-from httpx_sse import connect_sse
 
 from agent_relay_client._generated.models import AgentCard, MessageOut
+from agent_relay_client._generated.types import File
 from agent_relay_client.agent import RelayAgent
-from agent_relay_client.errors import (
-    RelayConnectionError,
-    RelayError,
-    SessionSupersededError,
-    error_for,
-)
+from agent_relay_client.errors import RelayError, SessionSupersededError
+from agent_relay_client.events import RelayEvent
 
 log = logging.getLogger("agent_relay_client.channel")
 
 CHANNEL_SCHEMA = "agent-relay.channel.v1"
-SSE_READ_TIMEOUT = 45.0  # the relay sends a comment every 15 s; silence beyond this is a dead stream
 EPHEMERAL_EVENT_TYPES = frozenset(
     {"typing.started", "typing.stopped", "message.read", "message.delivered", "presence.updated"}
 )
@@ -76,10 +71,17 @@ class ChannelReply:
 
 
 ReplyHandler = Callable[[ChannelReply], Any]
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v is not None}
+
+
+def _object(value: Any) -> dict[str, Any]:
+    """A JSON object field, or {} when it is missing or not an object."""
+    return value if isinstance(value, dict) else {}
 
 
 def _wire(message: MessageOut | Mapping[str, Any]) -> dict[str, Any]:
@@ -132,11 +134,13 @@ class ChannelConnector:
         token: str | None = None,
         heartbeat_interval: float = 30.0,
         meta: Mapping[str, Any] | None = None,
-        **card: Any,
+        label: str | None = None,
+        tags: list[str] | None = None,
+        capabilities: list[str] | None = None,
     ) -> None:
         """`agent_id` defaults to `<channel_type>:<account_id>`. `channel_id` (a
         `meta.channelId`) is only needed when the channel's id must differ from its agent's.
-        `card` are extra registration fields in wire names (label, tags, capabilities, …)."""
+        `label`, `tags`, `capabilities` and `meta` go on the channel agent's card."""
         self.channel_type = channel_type
         self.account_id = account_id
         self.agent_id = agent_id or f"{channel_type}:{account_id}"
@@ -152,10 +156,11 @@ class ChannelConnector:
             heartbeat_interval=heartbeat_interval,
             kind="channel",
             meta=card_meta,
-            **card,
+            label=label,
+            tags=tags,
+            capabilities=capabilities,
         )
         self.client = self.agent.client
-        self._http: httpx.Client = self.client.raw.get_httpx_client()
         self._stop = threading.Event()
         self._closed = False
         self._origins: dict[int, dict[str, Any] | None] = {}
@@ -198,21 +203,21 @@ class ChannelConnector:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    # -- raw calls --------------------------------------------------------------------
+    # -- calls ----------------------------------------------------------------------------
     def request(self, method: str, path: str, **kwargs: Any) -> Any:
-        """Call a relay route with the session headers; the decoded JSON answer, or a
-        RelayError (SessionSupersededError stops this connector)."""
+        """A relay route by path (for one the spec does not describe; the rest are typed
+        methods of `self.client`), with the session headers; SessionSupersededError stops
+        this connector."""
+        return self._guarded(self.client.request, method, path, **kwargs)
+
+    def _guarded(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Call the typed client; SessionSupersededError stops this connector."""
         try:
-            response = self._http.request(method, path, **kwargs)
-        except httpx.TransportError as exc:
-            raise RelayConnectionError(0, f"cannot reach the relay at {self.client.url}: {exc!r}") from exc
-        if response.status_code >= 400:
-            error = error_for(response.status_code, response.content, response.headers)
-            if isinstance(error, SessionSupersededError):
-                self.agent._mark_superseded()
-                self._stop.set()
-            raise error
-        return response.json() if response.content else None
+            return fn(*args, **kwargs)
+        except SessionSupersededError:
+            self.agent._mark_superseded()
+            self._stop.set()
+            raise
 
     # -- envelopes --------------------------------------------------------------------
     def envelope(
@@ -318,14 +323,17 @@ class ChannelConnector:
         self, data: bytes | IO[bytes] | Iterator[bytes], content_type: str = "application/octet-stream"
     ) -> dict[str, Any]:
         """Store bytes for a `relay-blob` ref: `{id, sha256, size, contentType, …}`."""
-        content = data.read() if hasattr(data, "read") else data
-        return self.request("POST", "/api/blobs", content=content, headers={"Content-Type": content_type})
+        if isinstance(data, bytes):
+            content = data
+        elif hasattr(data, "read"):
+            content = data.read()
+        else:
+            content = b"".join(data)
+        blob = File(payload=io.BytesIO(content), mime_type=content_type)
+        return self._guarded(self.client.upload_blob, body=blob).to_dict()
 
     def download_blob(self, blob_id: str) -> bytes:
-        response = self._http.get(f"/api/blobs/{blob_id}")
-        if response.status_code >= 400:
-            raise error_for(response.status_code, response.content, response.headers)
-        return response.content
+        return self._guarded(self.client.download_blob, blob_id)
 
     def post_event(
         self, envelope: Mapping[str, Any], *, idempotency_key: str | None = None, body: str | None = None
@@ -333,13 +341,12 @@ class ChannelConnector:
         """Post a stored event: `{messages, bindings, created}` (one message per chosen
         binding). 409 "channel has no binding" when nothing is bound."""
         payload = _clean({"payload": dict(envelope), "idempotencyKey": idempotency_key, "body": body})
-        return self.request("POST", f"/api/channels/{self.channel_id}/events", json=payload)
+        return self._guarded(self.client.post_channel_event, self.channel_id, body=payload).to_dict()
 
     def post_activity(self, envelope: Mapping[str, Any]) -> dict[str, Any]:
         """Post ephemeral activity (typing, read, presence): pushed to SSE, never stored."""
-        return self.request(
-            "POST", f"/api/channels/{self.channel_id}/activities", json={"payload": dict(envelope)}
-        )
+        body = {"payload": dict(envelope)}
+        return self._guarded(self.client.post_channel_activity, self.channel_id, body=body).to_dict()
 
     # -- bindings ---------------------------------------------------------------------
     def bind(
@@ -361,18 +368,21 @@ class ChannelConnector:
                 "priority": priority,
             }
         )
-        return self.request("POST", "/api/channel-bindings", json=body)
+        return self._guarded(self.client.bind_channel, body=body).to_dict()
 
     def unbind(self, binding_id: int) -> dict[str, Any]:
-        return self.request("DELETE", f"/api/channel-bindings/{int(binding_id)}")
+        return self._guarded(self.client.unbind_channel, int(binding_id)).to_dict()
 
     def bindings(self) -> list[dict[str, Any]]:
-        return self.request("GET", "/api/channel-bindings", params={"channelId": self.channel_id})
+        found = self._guarded(self.client.list_channel_bindings, channel_id=self.channel_id)
+        return [b.to_dict() for b in found]
 
     def routes(self, conversation_id: str | None = None) -> dict[str, Any]:
         """Which bindings an event of this conversation would reach, and why."""
-        params = {"conversationId": conversation_id} if conversation_id else {}
-        return self.request("GET", f"/api/channels/{self.channel_id}/routes", params=params)
+        answer = self._guarded(
+            self.client.explain_channel_routes, self.channel_id, conversation_id=conversation_id
+        )
+        return answer.to_dict()
 
     # -- outbound replies ---------------------------------------------------------------
     def reply_for(self, message: MessageOut | Mapping[str, Any]) -> ChannelReply:
@@ -380,16 +390,15 @@ class ChannelConnector:
         `payload.conversation.id` / `meta.conversationId`, else the conversation of the
         channel event it replies to (`replyTo`)."""
         wire = _wire(message)
-        payload = wire.get("payload") if isinstance(wire.get("payload"), dict) else {}
-        meta = wire.get("meta") if isinstance(wire.get("meta"), dict) else {}
+        payload = _object(wire.get("payload"))
+        meta = _object(wire.get("meta"))
         origin = self._origin(wire.get("replyTo"))
-        conversation = payload.get("conversation") if isinstance(payload.get("conversation"), dict) else {}
+        conversation = _object(payload.get("conversation"))
         conversation_id = conversation.get("id") or meta.get("conversationId")
         if not conversation_id and origin is not None:
-            origin_payload = origin.get("payload") if isinstance(origin.get("payload"), dict) else {}
-            origin_conv = origin_payload.get("conversation")
-            conversation_id = origin_conv.get("id") if isinstance(origin_conv, dict) else None
-        attachments = payload.get("attachments") if isinstance(payload.get("attachments"), list) else []
+            conversation_id = _object(_object(origin.get("payload")).get("conversation")).get("id")
+        found = payload.get("attachments")
+        attachments: list[Any] = found if isinstance(found, list) else []
         return ChannelReply(wire, conversation_id, origin, [a for a in attachments if isinstance(a, dict)])
 
     def _origin(self, reply_to: Any) -> dict[str, Any] | None:
@@ -397,7 +406,7 @@ class ChannelConnector:
             return None
         if reply_to not in self._origins:
             try:
-                self._origins[reply_to] = self.request("GET", f"/api/messages/{reply_to}")
+                self._origins[reply_to] = self._guarded(self.client.get_message, reply_to).to_dict()
             except RelayError as exc:
                 if exc.status != 404:
                     raise
@@ -489,9 +498,7 @@ class ChannelConnector:
         cursor = 0
         while self.running:
             try:
-                items = self.agent._guarded(
-                    self.client.inbox, self.agent_id, wait=wait, after=cursor, unread=True
-                )
+                items = self._guarded(self.client.inbox, self.agent_id, wait=wait, after=cursor, unread=True)
             except SessionSupersededError:
                 return
             except RelayError as exc:
@@ -505,71 +512,61 @@ class ChannelConnector:
                 cursor = max(cursor, message.id)
 
     def _serve_sse(self, handler: ReplyHandler, retry_delay: float, max_attempts: int) -> None:
-        """Connect (resuming with Last-Event-ID once known), then drain the unacked inbox,
-        then follow `message.new` events to the channel agent. Draining after every
-        (re)connect closes any gap: whatever was missed is still unacked."""
-        sse_http = httpx.Client(base_url=self.client.url, headers=self._http.headers)
+        """Follow the SDK's one resumable event stream (Last-Event-ID, backoff); after every
+        (re)connect drain the unacked inbox first, then deliver `message.new` events to the
+        channel agent. Draining after each connect closes any gap: what was missed is unacked."""
+        sse_http = self.client.stream_client()  # closed on stop() to end a blocked read
         stopper = threading.Thread(target=self._close_on_stop, args=(sse_http,), daemon=True)
         stopper.start()
         done: set[int] = set()
-        delay = retry_delay
-        try:
-            while self.running:
-                headers = {"Accept": "text/event-stream", "Cache-Control": "no-cache"}
-                if self.last_event_id is not None:
-                    headers["Last-Event-ID"] = str(self.last_event_id)
-                try:
-                    with connect_sse(
-                        sse_http,
-                        "GET",
-                        "/api/events",
-                        params={"agentId": self.agent_id},
-                        headers=headers,
-                        timeout=httpx.Timeout(10.0, read=SSE_READ_TIMEOUT),
-                    ) as source:
-                        response = source.response
-                        if response.status_code >= 400:
-                            response.read()
-                            raise error_for(response.status_code, response.content, response.headers)
-                        backlog = self.agent._guarded(
-                            self.client.inbox, self.agent_id, unread=True, limit=1000
-                        )
-                        for message in backlog:
-                            if not self.running:
-                                return
-                            if message.id not in done and self._deliver(
-                                message, handler, retry_delay, max_attempts
-                            ):
-                                done.add(message.id)
-                        for sse in source.iter_sse():
-                            delay = retry_delay
-                            if not self.running:
-                                return
-                            if sse.id:
-                                self.last_event_id = int(sse.id)
-                            if sse.event != "message.new" or not sse.data:
-                                continue
-                            data = json.loads(sse.data)
-                            if not isinstance(data, dict) or data.get("to") != self.agent_id:
-                                continue
-                            if data.get("id") in done:
-                                continue
-                            if self._deliver(data, handler, retry_delay, max_attempts):
-                                done.add(int(data["id"]))
-                            if len(done) > 10_000:
-                                done.clear()
-                except SessionSupersededError:
+
+        def drain_backlog() -> None:
+            for message in self._guarded(self.client.inbox, self.agent_id, unread=True, limit=1000):
+                if not self.running:
                     return
-                except (httpx.HTTPError, RelayError, RuntimeError, ValueError) as exc:
-                    if not self.running:
-                        return
-                    if isinstance(exc, RelayError) and 400 <= exc.status < 500:
-                        raise
-                    log.warning("channel %s: event stream lost (%s); reconnecting", self.agent_id, exc)
-                self._stop.wait(delay)
-                delay = min(delay * 2, 10.0)
+                if message.id not in done and self._deliver(message, handler, retry_delay, max_attempts):
+                    done.add(message.id)
+
+        def lost(exc: Exception | None) -> None:
+            if self.running:
+                log.warning("channel %s: event stream lost (%s); reconnecting", self.agent_id, exc)
+
+        stream = self.client.events(
+            agent_id=self.agent_id,
+            last_event_id=self.last_event_id,
+            reconnect_delay=retry_delay,
+            on_connect=drain_backlog,
+            on_disconnect=lost,
+            wait=self._stop.wait,
+            http=sse_http,
+        )
+        try:
+            for event in stream:
+                if not self.running:
+                    return
+                if event.id is not None:
+                    self.last_event_id = event.id
+                self._on_event(event, done, handler, retry_delay, max_attempts)
+        except SessionSupersededError:
+            return
+        except (httpx.HTTPError, RuntimeError) as exc:  # the stream's client was closed by stop()
+            if self.running:
+                raise RelayError(0, f"channel {self.agent_id}: event stream failed: {exc!r}") from exc
         finally:
             sse_http.close()
+
+    def _on_event(
+        self, event: RelayEvent, done: set[int], handler: ReplyHandler, retry_delay: float, max_attempts: int
+    ) -> None:
+        data = event.data
+        if event.event != "message.new" or not isinstance(data, dict) or data.get("to") != self.agent_id:
+            return
+        if data.get("id") in done:
+            return
+        if self._deliver(data, handler, retry_delay, max_attempts):
+            done.add(int(data["id"]))
+        if len(done) > 10_000:
+            done.clear()
 
     def _close_on_stop(self, http: httpx.Client) -> None:
         self._stop.wait()

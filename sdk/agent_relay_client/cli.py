@@ -73,8 +73,7 @@ def _message_line(m: dict[str, Any]) -> str:
 
 
 def cmd_agents(client: RelayClient, args: argparse.Namespace) -> None:
-    filters = {k: v for k, v in {"status": args.status, "kind": args.kind, "label": args.label}.items() if v}
-    agents = client.agents(**filters)
+    agents = client.agents(status=args.status, kind=args.kind, label=args.label or None)
     if args.json:
         _print_json(agents)
         return
@@ -91,12 +90,16 @@ def cmd_agents(client: RelayClient, args: argparse.Namespace) -> None:
 
 def cmd_send(client: RelayClient, args: argparse.Namespace) -> None:
     text = sys.stdin.read() if args.text == "-" else args.text
-    extra: dict[str, Any] = {"kind": args.kind, "subject": args.subject, "replyTo": args.reply_to}
-    if args.claimable:
-        extra["claimable"] = True
-    if args.idempotency_key:
-        extra["idempotencyKey"] = args.idempotency_key
-    message = client.send(args.to, text, sender=args.sender, **extra)
+    message = client.send(
+        args.to,
+        text,
+        sender=args.sender,
+        kind=args.kind,
+        subject=args.subject,
+        reply_to=args.reply_to,
+        claimable=True if args.claimable else None,
+        idempotency_key=args.idempotency_key or None,
+    )
     if args.json:
         _print_json(message)
     else:

@@ -1,27 +1,27 @@
-"""RelayClient / AsyncRelayClient: a thin layer over the generated operations.
+"""RelayClient / AsyncRelayClient: the generated typed operations plus a few conveniences.
 
-Every operation in the spec is callable by its operation id, with the generated
-signature (`client.get_agent("a1")`, `client.list_messages(to="b")`, …); a body may be
-the generated model or a plain dict of wire (camelCase) fields. Answers are the generated
-models; error statuses raise `RelayError` subclasses carrying the server's message. New
-server routes become callable after `make sdk` with no edit here. The few helpers below
-(`send`, `inbox`, `claim`, …) only add keyword conveniences for the common calls."""
+Every operation in the spec is a real method named by its operation id, generated from the
+spec into `_generated/api/__init__.py` (`Operations` / `AsyncOperations`): real parameters
+(`client.get_agent("a1")`, `client.list_messages(to="b")`), its success type as the return
+type, so a misspelled operation is an AttributeError and an unknown keyword a TypeError, at
+run time and under mypy. A body may be the generated model or a mapping of wire
+(camelCase) fields. Every call goes through `_call` below: the one HTTP path (transport
+errors -> RelayConnectionError, error statuses -> RelayError subclasses with the server's
+message). New server routes become methods after `make sdk` with no edit here. The few
+helpers (`send`, `inbox`, `claim`, …) add keyword conveniences for the common calls."""
 
 from __future__ import annotations
 
-import functools
-import importlib
-import json
+import difflib
 import os
-import pkgutil
 import types
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import httpx
 
 from agent_relay_client import events as _events
-from agent_relay_client._generated import api as _api
+from agent_relay_client._generated.api import OPERATIONS, AsyncOperations, Operations
 from agent_relay_client._generated.client import Client
 from agent_relay_client._generated.models import (
     AckOut,
@@ -30,29 +30,37 @@ from agent_relay_client._generated.models import (
     HeartbeatOut,
     MessageOut,
 )
-from agent_relay_client._generated.types import Response
+from agent_relay_client._generated.models.agent_register_kind_type_0 import AgentRegisterKindType0
+from agent_relay_client._generated.models.agent_register_status_type_0 import AgentRegisterStatusType0
+from agent_relay_client._generated.models.list_agents_kind_type_0 import ListAgentsKindType0
+from agent_relay_client._generated.models.list_agents_status_type_0 import ListAgentsStatusType0
+from agent_relay_client._generated.models.send_message_kind import SendMessageKind
+from agent_relay_client._generated.types import UNSET, File, Unset
 from agent_relay_client.errors import RelayConnectionError, RelayError, error_for
+
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
 
 DEFAULT_URL = "http://127.0.0.1:4850"
 VERSION = "0.7.0"
 
+AgentKind = AgentRegisterKindType0
+AgentStatus = AgentRegisterStatusType0
+MessageKind = SendMessageKind
 
-@functools.cache
+
 def operations() -> dict[str, types.ModuleType]:
-    """operation id -> generated module (found by walking `_generated.api`)."""
-    found: dict[str, types.ModuleType] = {}
-    for group in pkgutil.iter_modules(_api.__path__):
-        package = importlib.import_module(f"{_api.__name__}.{group.name}")
-        for op in pkgutil.iter_modules(package.__path__):
-            found[op.name] = importlib.import_module(f"{package.__name__}.{op.name}")
-    return found
+    """operation id -> generated module, for every operation that is a method."""
+    return dict(OPERATIONS)
 
 
 def _operation(name: str) -> types.ModuleType:
     try:
-        return operations()[name]
+        return OPERATIONS[name]
     except KeyError:
-        raise AttributeError(f"the relay API has no operation {name!r}") from None
+        close = difflib.get_close_matches(name, OPERATIONS, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise AttributeError(f"the relay API has no operation {name!r}{hint}") from None
 
 
 class _WireBody(dict):  # type: ignore[type-arg]
@@ -63,23 +71,57 @@ class _WireBody(dict):  # type: ignore[type-arg]
         return dict(self)
 
 
-def _coerce_body(kwargs: dict[str, Any]) -> None:
-    body = kwargs.get("body")
-    if isinstance(body, Mapping) and not isinstance(body, _WireBody):
-        kwargs["body"] = _WireBody(body)
+def _drop_none(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if v is not None and not isinstance(v, Unset)}
 
 
-def _unwrap(response: Response[Any]) -> Any:
-    status = int(response.status_code)
-    if status >= 400:
-        raise error_for(status, response.content, response.headers)
-    if response.parsed is None and response.content:
-        return json.loads(response.content)
-    return response.parsed
+# The older spelling of a few helper keywords (wire names), still accepted and type-checked.
+class RegisterWire(TypedDict, total=False):
+    instanceId: str | None
 
 
-def _drop_none(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in data.items() if v is not None}
+class SendWire(TypedDict, total=False):
+    replyTo: int | None
+    idempotencyKey: str | None
+    instanceId: str | None
+
+
+def _wire_aliases(given: Mapping[str, Any], allowed: type, helper: str) -> dict[str, Any]:
+    """TypedDicts are not checked at run time: an unknown keyword must still be a TypeError."""
+    unknown = set(given) - set(allowed.__annotations__)
+    if unknown:
+        raise TypeError(f"{helper}() got an unexpected keyword argument {sorted(unknown)[0]!r}")
+    return dict(given)
+
+
+def _prepare(operation: types.ModuleType, params: dict[str, Any]) -> dict[str, Any]:
+    """The httpx request for one operation, built by its generated module."""
+    body = params.get("body")
+    if isinstance(body, Mapping):
+        params = {**params, "body": _WireBody(body)}
+    request: dict[str, Any] = operation._get_kwargs(**params)
+    if isinstance(body, File):
+        request["content"] = body.payload.read()  # bytes, so the request has a Content-Length
+        if body.mime_type:  # the relay keeps a blob's Content-Type
+            request["headers"]["Content-Type"] = body.mime_type
+    return request
+
+
+def _check(response: httpx.Response) -> None:
+    """The one place an error status becomes a RelayError (with the server's message)."""
+    if response.status_code >= 400:
+        raise error_for(response.status_code, response.content, response.headers)
+
+
+def _answer(operation: types.ModuleType, client: Client, response: httpx.Response) -> Any:
+    _check(response)
+    parsed = operation._parse_response(client=client, response=response)
+    # An answer without a schema (a blob download) is its bytes, as the facade declares.
+    return response.content if parsed is None else parsed
+
+
+def _register_body(agent_id: str, name: str | None, fields: Mapping[str, Any]) -> dict[str, Any]:
+    return _drop_none({"id": agent_id, "name": name or agent_id, **fields})
 
 
 class _Base:
@@ -101,44 +143,92 @@ class _Base:
         self.raw = Client(base_url=self.url, headers=all_headers, timeout=self.timeout)
         """The generated client, for calling `_generated.api.*` modules directly."""
 
+    def url_for(self, operation: str, **params: Any) -> str:
+        """The absolute URL of an operation (path from the spec), e.g. a blob's download link:
+        `url_for("download_blob", id=blob_id)`."""
+        path: str = _operation(operation)._get_kwargs(**params)["url"]
+        return self.url + path
+
     def _connection_error(self, exc: httpx.TransportError) -> RelayConnectionError:
         return RelayConnectionError(0, f"cannot reach the relay at {self.url}: {exc or type(exc).__name__}")
 
-    def __getattr__(self, name: str) -> Callable[..., Any]:
-        if name.startswith("_"):
-            raise AttributeError(name)
-        _operation(name)
-        return functools.partial(self.call, name)
+    if not TYPE_CHECKING:  # hidden from type checkers, so `client.get_agnet` stays an error there
 
-    def __dir__(self) -> list[str]:
-        return sorted(set(super().__dir__()) | set(operations()))
-
-    # keyword conveniences shared by both clients: (operation, args, kwargs)
-    @staticmethod
-    def _send_call(
-        to: str,
-        body: str,
-        sender: str,
-        extra: dict[str, Any],
-    ) -> dict[str, Any]:
-        return _drop_none({"from": sender, "to": to, "body": body, **extra})
-
-    @staticmethod
-    def _register_body(agent_id: str, name: str | None, fields: dict[str, Any]) -> dict[str, Any]:
-        return _drop_none({"id": agent_id, "name": name or agent_id, **fields})
+        def __getattr__(self, name: str) -> Any:
+            """Only reached for a missing attribute: name the nearest operation."""
+            if name.startswith("_"):
+                raise AttributeError(name)
+            _operation(name)
+            raise AttributeError(name)  # pragma: no cover - every operation is a method
 
 
-class RelayClient(_Base):
+def _register_fields(
+    kind: str | None,
+    label: str | None,
+    tags: list[str] | None,
+    capabilities: list[str] | None,
+    meta: Mapping[str, Any] | None,
+    status: str | None,
+    ready: bool | None,
+    instance_id: str | None,
+    epoch: int | None,
+    wire: Mapping[str, Any],
+) -> dict[str, Any]:
+    fields = {
+        "kind": kind,
+        "label": label,
+        "tags": tags,
+        "capabilities": capabilities,
+        "meta": dict(meta) if meta is not None else None,
+        "status": status,
+        "ready": ready,
+        "instanceId": instance_id,
+        "epoch": epoch,
+    }
+    return {**fields, **{k: v for k, v in wire.items() if v is not None}}
+
+
+def _send_body(
+    to: str, body: str, sender: str, fields: Mapping[str, Any], wire: Mapping[str, Any]
+) -> dict[str, Any]:
+    return _drop_none({"from": sender, "to": to, "body": body, **fields, **wire})
+
+
+def _heartbeat_body(
+    status: str | None,
+    ready: bool | None,
+    instance_id: str | None,
+    epoch: int | None,
+    wire: Mapping[str, Any],
+) -> dict[str, Any]:
+    return _drop_none({"status": status, "ready": ready, "instanceId": instance_id, "epoch": epoch, **wire})
+
+
+class RelayClient(_Base, Operations):
     """Synchronous client. `RelayClient()` reads AGENT_RELAY_URL / AGENT_RELAY_TOKEN."""
 
-    def call(self, operation: str, *args: Any, **kwargs: Any) -> Any:
-        """Call any operation by id; returns the parsed answer or raises RelayError."""
-        fn = _operation(operation).sync_detailed
-        _coerce_body(kwargs)
+    def _call(self, operation: types.ModuleType, params: dict[str, Any]) -> Any:
+        request = _prepare(operation, params)
         try:
-            return _unwrap(fn(*args, client=self.raw, **kwargs))
+            response = self.raw.get_httpx_client().request(**request)
         except httpx.TransportError as exc:
             raise self._connection_error(exc) from exc
+        return _answer(operation, self.raw, response)
+
+    def call(self, operation: str, *args: Any, **kwargs: Any) -> Any:
+        """Call an operation by its id (the same typed method, looked up by name)."""
+        _operation(operation)
+        return getattr(self, operation)(*args, **kwargs)
+
+    def request(self, method: str, path: str, **kwargs: Any) -> Any:
+        """A route by path, for one the spec does not describe (every described route is a
+        typed method): the decoded JSON answer, or a RelayError as for any call."""
+        try:
+            response = self.raw.get_httpx_client().request(method, path, **kwargs)
+        except httpx.TransportError as exc:
+            raise self._connection_error(exc) from exc
+        _check(response)
+        return response.json() if response.content else None
 
     def close(self) -> None:
         self.raw.get_httpx_client().close()
@@ -151,41 +241,103 @@ class RelayClient(_Base):
 
     # -- conveniences -------------------------------------------------------------
     def health(self) -> HealthOut:
-        return cast(HealthOut, self.call("get_health"))
+        return self.get_health()
 
-    def agents(self, **filters: Any) -> list[AgentCard]:
-        return cast(list[AgentCard], self.call("list_agents", **filters))
+    def agents(
+        self,
+        *,
+        status: ListAgentsStatusType0 | None = None,
+        kind: ListAgentsKindType0 | None = None,
+        label: str | None = None,
+    ) -> list[AgentCard]:
+        return self.list_agents(status=status, kind=kind, label=label)
 
-    def register(self, agent_id: str, name: str | None = None, **fields: Any) -> AgentCard:
-        """Register or update an agent; `fields` are wire names (`instanceId`, `label`, …)."""
-        return cast(AgentCard, self.call("register_agent", body=self._register_body(agent_id, name, fields)))
+    def register(
+        self,
+        agent_id: str,
+        name: str | None = None,
+        *,
+        kind: AgentKind | None = None,
+        label: str | None = None,
+        tags: list[str] | None = None,
+        capabilities: list[str] | None = None,
+        meta: Mapping[str, Any] | None = None,
+        status: AgentStatus | None = None,
+        ready: bool | None = None,
+        instance_id: str | None = None,
+        epoch: int | None = None,
+        **wire: Unpack[RegisterWire],
+    ) -> AgentCard:
+        """Register or update an agent (a newer `epoch` supersedes an older session)."""
+        aliases = _wire_aliases(wire, RegisterWire, "register")
+        fields = _register_fields(
+            kind, label, tags, capabilities, meta, status, ready, instance_id, epoch, aliases
+        )
+        return self.register_agent(body=_register_body(agent_id, name, fields))
 
-    def heartbeat(self, agent_id: str, **fields: Any) -> HeartbeatOut:
-        return cast(HeartbeatOut, self.call("heartbeat_agent", agent_id, body=_drop_none(fields)))
+    def heartbeat(
+        self,
+        agent_id: str,
+        *,
+        status: AgentStatus | None = None,
+        ready: bool | None = None,
+        instance_id: str | None = None,
+        epoch: int | None = None,
+        **wire: Unpack[RegisterWire],
+    ) -> HeartbeatOut:
+        aliases = _wire_aliases(wire, RegisterWire, "heartbeat")
+        return self.heartbeat_agent(
+            agent_id, body=_heartbeat_body(status, ready, instance_id, epoch, aliases)
+        )
 
-    def send(self, to: str, body: str, *, sender: str = "user", **extra: Any) -> MessageOut:
-        """Send `body` to an agent id, `label:X`, `tag:X`, `cap:X` or `broadcast`.
-        `extra` are wire fields: kind, subject, replyTo, claimable, idempotencyKey, meta, payload."""
-        return cast(MessageOut, self.call("send_message", body=self._send_call(to, body, sender, extra)))
+    def send(
+        self,
+        to: str,
+        body: str,
+        *,
+        sender: str = "user",
+        kind: MessageKind | None = None,
+        subject: str | None = None,
+        reply_to: int | None = None,
+        claimable: bool | None = None,
+        idempotency_key: str | None = None,
+        channel: str | None = None,
+        meta: Mapping[str, Any] | None = None,
+        payload: Mapping[str, Any] | None = None,
+        instance_id: str | None = None,
+        epoch: int | None = None,
+        **wire: Unpack[SendWire],
+    ) -> MessageOut:
+        """Send `body` to an agent id, `label:X`, `tag:X`, `cap:X` or `broadcast`."""
+        aliases = _wire_aliases(wire, SendWire, "send")
+        fields = {
+            "kind": kind,
+            "subject": subject,
+            "replyTo": reply_to,
+            "claimable": claimable,
+            "idempotencyKey": idempotency_key,
+            "channel": channel,
+            "meta": dict(meta) if meta is not None else None,
+            "payload": dict(payload) if payload is not None else None,
+            "instanceId": instance_id,
+            "epoch": epoch,
+        }
+        return self.send_message(body=_send_body(to, body, sender, fields, aliases))
 
     def inbox(
         self, agent_id: str, *, wait: float = 0, after: int = 0, unread: bool = False, limit: int = 100
     ) -> list[MessageOut]:
         """Oldest first; with `wait` (seconds, ≤ 60) the call long-polls for something new."""
-        return cast(
-            list[MessageOut],
-            self.call("list_inbox", agent_id, wait=wait, after=after, unread=unread, limit=limit),
-        )
+        return self.list_inbox(agent_id, wait=wait, after=after, unread=unread, limit=limit)
 
     def claim(self, message_id: int, agent_id: str, lease_ms: int | None = None) -> MessageOut:
-        body = _drop_none({"agentId": agent_id, "leaseMs": lease_ms})
-        return cast(MessageOut, self.call("claim_message", message_id, body=body))
+        return self.claim_message(message_id, body=_drop_none({"agentId": agent_id, "leaseMs": lease_ms}))
 
     def release(self, message_id: int, agent_id: str) -> MessageOut:
-        return cast(MessageOut, self.call("release_message", message_id, body={"agentId": agent_id}))
+        return self.release_message(message_id, body={"agentId": agent_id})
 
     def ack(self, message_id: int, agent_id: str) -> AckOut:
-        return cast(AckOut, self.call("ack_message", message_id, body={"agentId": agent_id}))
+        return self.ack_message(message_id, body={"agentId": agent_id})
 
     def events(
         self,
@@ -195,30 +347,48 @@ class RelayClient(_Base):
         reconnect: bool = True,
         reconnect_delay: float = 0.5,
         on_disconnect: Callable[[Exception | None], None] | None = None,
+        on_connect: Callable[[], None] | None = None,
+        wait: Callable[[float], bool] | None = None,
+        http: httpx.Client | None = None,
     ) -> Iterator[_events.RelayEvent]:
         """Live events; reconnects on its own and resumes with Last-Event-ID (no gaps).
-        `on_disconnect(error_or_None)` is called before each reconnect attempt."""
+        `on_disconnect(error_or_None)` runs before each reconnect attempt, `on_connect()`
+        after each (re)connect, before the first event; `wait(delay)` sleeps between
+        attempts and ends the stream by returning True; `http` is another httpx client
+        (with this one's headers) to read the stream on."""
         return _events.iter_events(
-            self.raw.get_httpx_client(),
+            http or self.raw.get_httpx_client(),
             agent_id=agent_id,
             last_event_id=last_event_id,
             reconnect=reconnect,
             reconnect_delay=reconnect_delay,
             url=self.url,
             on_disconnect=on_disconnect,
+            on_connect=on_connect,
+            wait=wait,
         )
 
+    def stream_client(self) -> httpx.Client:
+        """A separate httpx client with this client's base URL and headers, for a stream
+        that another thread may close to stop it."""
+        http = self.raw.get_httpx_client()
+        return httpx.Client(base_url=self.url, headers=http.headers)
 
-class AsyncRelayClient(_Base):
+
+class AsyncRelayClient(_Base, AsyncOperations):
     """Asynchronous client; the same operations, awaited."""
 
-    async def call(self, operation: str, *args: Any, **kwargs: Any) -> Any:
-        fn = _operation(operation).asyncio_detailed
-        _coerce_body(kwargs)
+    async def _call(self, operation: types.ModuleType, params: dict[str, Any]) -> Any:
+        request = _prepare(operation, params)
         try:
-            return _unwrap(await fn(*args, client=self.raw, **kwargs))
+            response = await self.raw.get_async_httpx_client().request(**request)
         except httpx.TransportError as exc:
             raise self._connection_error(exc) from exc
+        return _answer(operation, self.raw, response)
+
+    async def call(self, operation: str, *args: Any, **kwargs: Any) -> Any:
+        _operation(operation)
+        return await getattr(self, operation)(*args, **kwargs)
 
     async def aclose(self) -> None:
         await self.raw.get_async_httpx_client().aclose()
@@ -230,40 +400,101 @@ class AsyncRelayClient(_Base):
         await self.aclose()
 
     async def health(self) -> HealthOut:
-        return cast(HealthOut, await self.call("get_health"))
+        return await self.get_health()
 
-    async def agents(self, **filters: Any) -> list[AgentCard]:
-        return cast(list[AgentCard], await self.call("list_agents", **filters))
+    async def agents(
+        self,
+        *,
+        status: ListAgentsStatusType0 | None = None,
+        kind: ListAgentsKindType0 | None = None,
+        label: str | None = None,
+    ) -> list[AgentCard]:
+        return await self.list_agents(status=status, kind=kind, label=label)
 
-    async def register(self, agent_id: str, name: str | None = None, **fields: Any) -> AgentCard:
-        body = self._register_body(agent_id, name, fields)
-        return cast(AgentCard, await self.call("register_agent", body=body))
-
-    async def heartbeat(self, agent_id: str, **fields: Any) -> HeartbeatOut:
-        return cast(HeartbeatOut, await self.call("heartbeat_agent", agent_id, body=_drop_none(fields)))
-
-    async def send(self, to: str, body: str, *, sender: str = "user", **extra: Any) -> MessageOut:
-        return cast(
-            MessageOut, await self.call("send_message", body=self._send_call(to, body, sender, extra))
+    async def register(
+        self,
+        agent_id: str,
+        name: str | None = None,
+        *,
+        kind: AgentKind | None = None,
+        label: str | None = None,
+        tags: list[str] | None = None,
+        capabilities: list[str] | None = None,
+        meta: Mapping[str, Any] | None = None,
+        status: AgentStatus | None = None,
+        ready: bool | None = None,
+        instance_id: str | None = None,
+        epoch: int | None = None,
+        **wire: Unpack[RegisterWire],
+    ) -> AgentCard:
+        aliases = _wire_aliases(wire, RegisterWire, "register")
+        fields = _register_fields(
+            kind, label, tags, capabilities, meta, status, ready, instance_id, epoch, aliases
         )
+        return await self.register_agent(body=_register_body(agent_id, name, fields))
+
+    async def heartbeat(
+        self,
+        agent_id: str,
+        *,
+        status: AgentStatus | None = None,
+        ready: bool | None = None,
+        instance_id: str | None = None,
+        epoch: int | None = None,
+        **wire: Unpack[RegisterWire],
+    ) -> HeartbeatOut:
+        aliases = _wire_aliases(wire, RegisterWire, "heartbeat")
+        return await self.heartbeat_agent(
+            agent_id, body=_heartbeat_body(status, ready, instance_id, epoch, aliases)
+        )
+
+    async def send(
+        self,
+        to: str,
+        body: str,
+        *,
+        sender: str = "user",
+        kind: MessageKind | None = None,
+        subject: str | None = None,
+        reply_to: int | None = None,
+        claimable: bool | None = None,
+        idempotency_key: str | None = None,
+        channel: str | None = None,
+        meta: Mapping[str, Any] | None = None,
+        payload: Mapping[str, Any] | None = None,
+        instance_id: str | None = None,
+        epoch: int | None = None,
+        **wire: Unpack[SendWire],
+    ) -> MessageOut:
+        aliases = _wire_aliases(wire, SendWire, "send")
+        fields = {
+            "kind": kind,
+            "subject": subject,
+            "replyTo": reply_to,
+            "claimable": claimable,
+            "idempotencyKey": idempotency_key,
+            "channel": channel,
+            "meta": dict(meta) if meta is not None else None,
+            "payload": dict(payload) if payload is not None else None,
+            "instanceId": instance_id,
+            "epoch": epoch,
+        }
+        return await self.send_message(body=_send_body(to, body, sender, fields, aliases))
 
     async def inbox(
         self, agent_id: str, *, wait: float = 0, after: int = 0, unread: bool = False, limit: int = 100
     ) -> list[MessageOut]:
-        return cast(
-            list[MessageOut],
-            await self.call("list_inbox", agent_id, wait=wait, after=after, unread=unread, limit=limit),
-        )
+        return await self.list_inbox(agent_id, wait=wait, after=after, unread=unread, limit=limit)
 
     async def claim(self, message_id: int, agent_id: str, lease_ms: int | None = None) -> MessageOut:
         body = _drop_none({"agentId": agent_id, "leaseMs": lease_ms})
-        return cast(MessageOut, await self.call("claim_message", message_id, body=body))
+        return await self.claim_message(message_id, body=body)
 
     async def release(self, message_id: int, agent_id: str) -> MessageOut:
-        return cast(MessageOut, await self.call("release_message", message_id, body={"agentId": agent_id}))
+        return await self.release_message(message_id, body={"agentId": agent_id})
 
     async def ack(self, message_id: int, agent_id: str) -> AckOut:
-        return cast(AckOut, await self.call("ack_message", message_id, body={"agentId": agent_id}))
+        return await self.ack_message(message_id, body={"agentId": agent_id})
 
     def events(
         self,
@@ -285,4 +516,15 @@ class AsyncRelayClient(_Base):
         )
 
 
-__all__ = ["AsyncRelayClient", "RelayClient", "RelayError", "operations"]
+__all__ = [
+    "UNSET",
+    "AgentKind",
+    "AgentStatus",
+    "AsyncRelayClient",
+    "MessageKind",
+    "RegisterWire",
+    "RelayClient",
+    "RelayError",
+    "SendWire",
+    "operations",
+]

@@ -91,7 +91,7 @@ def error_message(content: bytes) -> str:
     except ValueError:
         return content.decode("utf-8", "replace").strip() or "error"
     if isinstance(data, dict) and isinstance(data.get("error"), str):
-        return data["error"]
+        return str(data["error"])
     return json.dumps(data)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 from httpx_sse import ServerSentEvent, aconnect_sse, connect_sse
 
-from agent_relay_client.errors import RelayConnectionError, error_for
+from agent_relay_client.errors import RelayConnectionError, RelayError, ServerError, error_for
 
 # The server sends a comment every AGENT_RELAY_SSE_HEARTBEAT_MS (15 s by default); a
 # stream silent for longer than this is treated as dead and reopened.
@@ -57,8 +57,52 @@ def _request(agent_id: str | None, last_event_id: int | None) -> dict[str, Any]:
     return {"headers": headers, "params": params, "timeout": httpx.Timeout(10.0, read=READ_TIMEOUT)}
 
 
-def _fatal(response: httpx.Response) -> bool:
-    return 400 <= response.status_code < 500
+class _Resume:
+    """The reconnect rules both loops share: the resume id, the backoff, and which
+    failures end the stream (4xx: a bad token or agent id will not heal) or are retried."""
+
+    def __init__(self, last_event_id: int | None, reconnect: bool, delay: float, url: str) -> None:
+        self.last = last_event_id
+        self.reconnect = reconnect
+        self.first_delay = delay
+        self.delay = delay
+        self.url = url
+
+    def request(self, agent_id: str | None) -> dict[str, Any]:
+        return _request(agent_id, self.last)
+
+    def failed(self, response: httpx.Response) -> RelayError:
+        """An error status on connect: raised when fatal, else the reason to reconnect."""
+        error = error_for(response.status_code, response.content, response.headers)
+        if 400 <= response.status_code < 500 or not self.reconnect:
+            raise error
+        return error
+
+    def event(self, sse: ServerSentEvent) -> RelayEvent | None:
+        self.delay = self.first_delay
+        event_id = _new_id(sse, self.last)
+        if event_id is not None:
+            self.last = event_id
+        return _decode(sse, event_id) if sse.data else None
+
+    def lost(self, exc: Exception) -> Exception:
+        """A dropped connection (or a relay that cannot answer yet): retried unless told not to."""
+        if isinstance(exc, RelayError) and 400 <= exc.status < 500:
+            raise exc
+        if not self.reconnect:
+            if isinstance(exc, RelayError):
+                raise exc
+            raise RelayConnectionError(0, f"event stream from {self.url} lost: {exc!r}") from exc
+        return exc
+
+    def next_delay(self) -> float:
+        delay, self.delay = self.delay, min(self.delay * 2, MAX_DELAY)
+        return delay
+
+
+def _sleep(delay: float) -> bool:
+    time.sleep(delay)
+    return False
 
 
 def iter_events(
@@ -70,38 +114,38 @@ def iter_events(
     reconnect_delay: float = 0.5,
     url: str = "",
     on_disconnect: Callable[[Exception | None], None] | None = None,
+    on_connect: Callable[[], None] | None = None,
+    wait: Callable[[float], bool] | None = None,
 ) -> Iterator[RelayEvent]:
-    last = last_event_id
-    delay = reconnect_delay
+    """The SDK's one SSE reconnect loop (RelayClient.events, `relay tail`, RelayAgent users,
+    ChannelConnector, the orchestrator daemon). `on_connect()` runs after each successful
+    (re)connect, before its events (e.g. to drain a backlog); its connection errors count
+    as a drop. `wait(delay)` sleeps before a reconnect; True ends the stream."""
+    state = _Resume(last_event_id, reconnect, reconnect_delay, url)
+    pause = wait or _sleep
     while True:
         lost: Exception | None = None
         try:
-            with connect_sse(http, "GET", "/api/events", **_request(agent_id, last)) as source:
+            with connect_sse(http, "GET", "/api/events", **state.request(agent_id)) as source:
                 response = source.response
                 if response.status_code >= 400:
                     response.read()
-                    error = error_for(response.status_code, response.content, response.headers)
-                    if _fatal(response) or not reconnect:
-                        raise error
-                    lost = error
+                    lost = state.failed(response)
                 else:
+                    if on_connect is not None:
+                        on_connect()
                     for sse in source.iter_sse():
-                        delay = reconnect_delay
-                        event_id = _new_id(sse, last)
-                        if event_id is not None:
-                            last = event_id
-                        if sse.data:
-                            yield _decode(sse, event_id)
-        except httpx.TransportError as exc:
-            if not reconnect:
-                raise RelayConnectionError(0, f"event stream from {url} lost: {exc!r}") from exc
-            lost = exc
+                        event = state.event(sse)
+                        if event is not None:
+                            yield event
+        except (httpx.TransportError, RelayConnectionError, ServerError) as exc:
+            lost = state.lost(exc)
         if not reconnect:
             return
         if on_disconnect is not None:
             on_disconnect(lost)
-        time.sleep(delay)
-        delay = min(delay * 2, MAX_DELAY)
+        if pause(state.next_delay()):
+            return
 
 
 async def aiter_events(
@@ -114,34 +158,25 @@ async def aiter_events(
     url: str = "",
     on_disconnect: Callable[[Exception | None], None] | None = None,
 ) -> AsyncIterator[RelayEvent]:
-    last = last_event_id
-    delay = reconnect_delay
+    """The same loop for asyncio (the same `_Resume` rules, awaited I/O)."""
+    state = _Resume(last_event_id, reconnect, reconnect_delay, url)
     while True:
         lost: Exception | None = None
         try:
-            async with aconnect_sse(http, "GET", "/api/events", **_request(agent_id, last)) as source:
+            async with aconnect_sse(http, "GET", "/api/events", **state.request(agent_id)) as source:
                 response = source.response
                 if response.status_code >= 400:
                     await response.aread()
-                    error = error_for(response.status_code, response.content, response.headers)
-                    if _fatal(response) or not reconnect:
-                        raise error
-                    lost = error
+                    lost = state.failed(response)
                 else:
                     async for sse in source.aiter_sse():
-                        delay = reconnect_delay
-                        event_id = _new_id(sse, last)
-                        if event_id is not None:
-                            last = event_id
-                        if sse.data:
-                            yield _decode(sse, event_id)
-        except httpx.TransportError as exc:
-            if not reconnect:
-                raise RelayConnectionError(0, f"event stream from {url} lost: {exc!r}") from exc
-            lost = exc
+                        event = state.event(sse)
+                        if event is not None:
+                            yield event
+        except (httpx.TransportError, RelayConnectionError, ServerError) as exc:
+            lost = state.lost(exc)
         if not reconnect:
             return
         if on_disconnect is not None:
             on_disconnect(lost)
-        await asyncio.sleep(delay)
-        delay = min(delay * 2, MAX_DELAY)
+        await asyncio.sleep(state.next_delay())

@@ -13,7 +13,8 @@ HERE = Path(__file__).resolve().parent
 
 def manifest(name: str = "webhook") -> dict[str, Any]:
     """The manifest of a shipped connector, e.g. `manifest("webhook")`."""
-    return json.loads((HERE / f"{name}.manifest.json").read_text())
+    data: dict[str, Any] = json.loads((HERE / f"{name}.manifest.json").read_text())
+    return data
 
 
 __all__ = ["manifest"]

@@ -45,6 +45,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -68,7 +69,7 @@ def sign(secret: str, body: bytes) -> str:
 
 
 def verify(secret: str, body: bytes, header: str | None) -> bool:
-    return bool(header) and hmac.compare_digest(sign(secret, body), header.strip())
+    return header is not None and bool(header) and hmac.compare_digest(sign(secret, body), header.strip())
 
 
 @dataclass
@@ -181,12 +182,12 @@ class WebhookBridge:
             "messageIds": [m["id"] for m in result["messages"]],
         }
 
-    def _attachments(self, raw: Any) -> list[dict[str, Any]] | None:
+    def _attachments(self, raw: Any) -> list[Mapping[str, Any]] | None:
         if raw is None:
             return None
         if not isinstance(raw, list):
             raise ValueError("attachments must be an array")
-        out = []
+        out: list[Mapping[str, Any]] = []
         for index, item in enumerate(raw):
             if not isinstance(item, dict):
                 raise ValueError(f"attachments[{index}] must be an object")
@@ -264,9 +265,10 @@ class WebhookBridge:
 
     def _public(self, attachment: dict[str, Any]) -> dict[str, Any]:
         """A relay-blob ref gets a `url` the receiver can fetch (with the relay token)."""
-        ref = attachment.get("ref") if isinstance(attachment.get("ref"), dict) else {}
+        found = attachment.get("ref")
+        ref: dict[str, Any] = found if isinstance(found, dict) else {}
         if ref.get("type") == "relay-blob" and isinstance(ref.get("id"), str):
-            return {**attachment, "url": f"{self.channel.client.url}/api/blobs/{ref['id']}"}
+            return {**attachment, "url": self.channel.client.url_for("download_blob", id=ref["id"])}
         return attachment
 
     # -- lifecycle ----------------------------------------------------------------------

@@ -29,10 +29,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from agent_relay_client.client import RelayClient
-from agent_relay_client.errors import NotFoundError, RelayConnectionError, RelayError, error_for
+from agent_relay_client.errors import NotFoundError, RelayConnectionError, RelayError
 from agent_relay_client.orchestrator.config import APPROVAL_MODES, DaemonConfig
 from agent_relay_client.orchestrator.state import KEEP_DONE, StateFile
 from agent_relay_client.orchestrator.tmux import SPAWN_OPTION, Tmux, TmuxError
@@ -138,7 +136,6 @@ class OrchestratorDaemon:
         self.hostname = hostname or socket.gethostname()
         self.client = RelayClient(url, token)
         self.url, self.token = self.client.url, self.client.token
-        self.http: httpx.Client = self.client.raw.get_httpx_client()
         if shutil.which("tmux") is None:
             raise ValueError("tmux is not installed (the daemon runs every agent in a tmux session)")
         self.tmux = Tmux(tmux_socket or config.tmux_socket or DEFAULT_TMUX_SOCKET)
@@ -158,23 +155,10 @@ class OrchestratorDaemon:
 
     # -- relay calls ----------------------------------------------------------------------
 
-    def _api(self, method: str, path: str, body: Any = None) -> Any:
-        """Orchestrator routes (not all are in the generated SDK yet): plain HTTP through
-        the client's configured httpx session (base URL, token, timeouts)."""
-        try:
-            response = self.http.request(method, path, json=body)
-        except httpx.TransportError as exc:
-            raise RelayConnectionError(0, f"cannot reach the relay at {self.url}: {exc!r}") from exc
-        if response.status_code >= 400:
-            raise error_for(response.status_code, response.content, response.headers)
-        return response.json() if response.content else None
-
     def register(self) -> None:
         env_keys = sorted({k for p in self.providers for k in self.config.providers[p].env})
-        self._api(
-            "POST",
-            "/api/orchestrators",
-            {
+        self.client.register_orchestrator(
+            body={
                 "id": self.id,
                 "hostname": self.hostname,
                 "baseDir": self.base_dir,
@@ -188,7 +172,7 @@ class OrchestratorDaemon:
 
     def heartbeat(self) -> None:
         try:
-            self._api("POST", f"/api/orchestrators/{self.id}/heartbeat")
+            self.client.heartbeat_orchestrator(self.id)
         except NotFoundError:
             log.warning("orchestrator %s was removed from the relay; registering again", self.id)
             self.register()
@@ -196,7 +180,7 @@ class OrchestratorDaemon:
 
     def report(self) -> None:
         agents = [m.wire() for m in sorted(self.agents.values(), key=lambda m: m.started_at)]
-        self._api("PATCH", f"/api/orchestrators/{self.id}/agents", {"agents": agents})
+        self.client.set_orchestrator_agents(self.id, body={"agents": agents})
 
     def _result(self, message: dict[str, Any], action: str, ok: bool, text: str, **extra: Any) -> None:
         result = {"action": action, "ok": ok, "orchestratorId": self.id, **extra}
@@ -209,7 +193,7 @@ class OrchestratorDaemon:
                 sender=self.inbox_id,
                 kind="system",
                 subject=f"{action} {'done' if ok else 'failed'}",
-                replyTo=message["id"],
+                reply_to=message["id"],
                 payload={"orchestratorResult": result},
             )
         except RelayError as exc:
@@ -217,10 +201,8 @@ class OrchestratorDaemon:
         if ok:
             return
         try:
-            self._api(
-                "POST",
-                "/api/activity",
-                {
+            self.client.create_activity(
+                body={
                     "clientId": f"orchestrator-{self.id}-failed-{message['id']}"[:200],
                     "kind": "error",
                     "title": f"Orchestrator {self.id}: {action} failed"[:300],
@@ -258,7 +240,8 @@ class OrchestratorDaemon:
         self.last_event_id = data.get("lastEventId") if isinstance(data.get("lastEventId"), int) else None
         self.done = [i for i in data.get("done") or [] if isinstance(i, int)]
         live = self.tmux.sessions()
-        saved = data.get("agents") if isinstance(data.get("agents"), dict) else {}
+        found = data.get("agents")
+        saved: dict[str, Any] = found if isinstance(found, dict) else {}
         for raw in saved.values():
             m = Managed.from_saved(raw)
             if m is None:
@@ -432,7 +415,9 @@ class OrchestratorDaemon:
             )
             self._ack(message)
             return
+        assert isinstance(ctrl, dict)  # `action` was found in it
         before = dict(self.agents)
+        extra: dict[str, Any]
         try:
             if action == "spawn":
                 m = self.spawn(ctrl)
@@ -486,7 +471,10 @@ class OrchestratorDaemon:
         sse = RelayClient(self.url, self.token)
         while not self.stopping.is_set():
             try:
-                for ev in sse.events(agent_id=self.inbox_id, last_event_id=self.last_event_id):
+                events = sse.events(
+                    agent_id=self.inbox_id, last_event_id=self.last_event_id, wait=self.stopping.wait
+                )
+                for ev in events:
                     if ev.id is not None:
                         self.last_event_id = ev.id
                     if ev.event == "message.new":
