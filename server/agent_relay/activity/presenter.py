@@ -6,12 +6,13 @@ title or an icon themselves. Domains add their events here, grouped by domain.""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from agent_relay.activity.schemas import SERVER_CLIENT_ID_PREFIX, ActivityEntry
 
 if TYPE_CHECKING:
     from agent_relay.messages.schemas import MessageRecord
+    from agent_relay.orchestrators.schemas import OrchestratorRecord, SpawnOrder, SpawnRecord
     from agent_relay.pairs.schemas import PairRecord
     from agent_relay.tasks.schemas import TaskRecord
 
@@ -139,3 +140,99 @@ def pair_acted(pair: PairRecord, action: str, agent_id: str) -> ActivityEntry:
 
 def pair_expired(pair: PairRecord) -> ActivityEntry:
     return _pair_entry(pair, f"Pair invite expired: {pair['from']} -> {pair['to']}", None)
+
+
+# -- orchestrators -------------------------------------------------------------------------
+
+
+def _present(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None}
+
+
+def orchestrator_registered(orch: OrchestratorRecord, at: int) -> ActivityEntry:
+    return ActivityEntry(
+        client_id=f"{SERVER_CLIENT_ID_PREFIX}orchestrator-register-{orch['id']}-{at}",
+        kind="state",
+        title="Orchestrator registered",
+        body=orch["hostname"],
+        meta=orch["id"],
+        icon="ti-server-2",
+        view="orchestrators",
+        metadata={"orchestratorId": orch["id"], "providers": orch["providers"]},
+    )
+
+
+def orchestrator_spawn_requested(orchestrator_id: str, message_id: int, order: SpawnOrder) -> ActivityEntry:
+    """POST /api/orchestrators/{id}/spawn."""
+    return ActivityEntry(
+        client_id=f"{SERVER_CLIENT_ID_PREFIX}orchestrator-spawn-{orchestrator_id}-{message_id}",
+        kind="state",
+        title=f"Spawn {order.provider} agent requested",
+        body=order.cwd,
+        meta=orchestrator_id,
+        icon="ti-plus",
+        view="orchestrators",
+        metadata=_present(
+            {
+                "orchestratorId": orchestrator_id,
+                "provider": order.provider,
+                "approvalMode": order.approval_mode,
+                "label": order.label,
+            }
+        ),
+    )
+
+
+def agent_spawn_routed(orchestrator_id: str, message_id: int, order: SpawnOrder) -> ActivityEntry:
+    """POST /api/agents/spawn, handed to an orchestrator."""
+    return ActivityEntry(
+        client_id=f"{SERVER_CLIENT_ID_PREFIX}agent-spawn-{order.provider}-{message_id}",
+        kind="state",
+        title=f"{order.provider} agent spawn requested (via {orchestrator_id})",
+        body=order.cwd,
+        meta=orchestrator_id,
+        icon="ti-plus",
+        view="agents",
+        metadata={
+            "provider": order.provider,
+            "orchestratorId": orchestrator_id,
+            "approvalMode": order.approval_mode,
+        },
+    )
+
+
+def agent_spawned_directly(result: SpawnRecord, at: int) -> ActivityEntry:
+    """POST /api/agents/spawn, codex started (or dry-run) on the relay's own host."""
+    pid = result.get("pid")
+    return ActivityEntry(
+        client_id=f"{SERVER_CLIENT_ID_PREFIX}agent-spawn-codex-{at}-{result.get('tmuxSession') or pid or 'dry'}",
+        kind="state",
+        title="Codex agent spawn requested (direct)",
+        body=result["cwd"],
+        meta=f"pid {pid}" if pid else ("dry run" if result.get("dryRun") else result.get("tmuxSession")),
+        icon="ti-plus",
+        view="agents",
+        metadata=_present(
+            {
+                "provider": "codex",
+                "mode": result.get("mode"),
+                "dryRun": result.get("dryRun"),
+                "cwd": result["cwd"],
+            }
+        ),
+    )
+
+
+def orchestrator_action_requested(
+    orchestrator_id: str, message_id: int, action: str, agent_id: str | None
+) -> ActivityEntry:
+    return ActivityEntry(
+        client_id=f"{SERVER_CLIENT_ID_PREFIX}orchestrator-action-{orchestrator_id}-{action}-{message_id}",
+        kind="state",
+        title=f"Agent {action} requested",
+        body=agent_id or "all",
+        meta=orchestrator_id,
+        icon="ti-refresh" if action == "restart" else "ti-power",
+        view="orchestrators",
+        metadata=_present({"orchestratorId": orchestrator_id, "action": action, "agentId": agent_id}),
+    )

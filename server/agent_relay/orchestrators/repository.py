@@ -11,23 +11,6 @@ from agent_relay.models import Orchestrator
 orchestrators: sa.Table = Orchestrator.__table__  # type: ignore[attr-defined]
 
 
-def to_wire(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "hostname": row["hostname"],
-        "baseDir": row["base_dir"],
-        "providers": row["providers"] or [],
-        "envKeys": row["env_keys"] or [],
-        "meta": row["meta"] or {},
-        "agentId": row["agent_id"],
-        "status": row["status"],
-        "lastHeartbeat": row["last_heartbeat"],
-        "managedAgents": row["managed_agents"] or [],
-        "createdAt": row["created_at"],
-        "updatedAt": row["updated_at"],
-    }
-
-
 def get(conn: Connection, orchestrator_id: str) -> RowMapping | None:
     return (
         conn.execute(sa.select(orchestrators).where(orchestrators.c.id == orchestrator_id)).mappings().first()

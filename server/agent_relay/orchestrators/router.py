@@ -3,13 +3,10 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
-from sqlalchemy.engine import RowMapping
 
 from agent_relay.context import RelayDep
-from agent_relay.orchestrators import repository as repo
 from agent_relay.orchestrators import service
 from agent_relay.orchestrators.schemas import (
-    PROVIDERS,
     ManagedAgentsIn,
     OrchestratorActionIn,
     OrchestratorActionOut,
@@ -17,6 +14,7 @@ from agent_relay.orchestrators.schemas import (
     OrchestratorRegister,
     OrchestratorSpawnIn,
     OrchestratorSpawnOut,
+    SpawnPrecheck,
 )
 from agent_relay.wire import OkBody, error_responses, json_response
 
@@ -31,23 +29,17 @@ OrchestratorId = Annotated[str, Path(alias="id", min_length=1, description="Orch
 # write job repeats every check, so the answer stays right if the row changes meanwhile.
 
 
-async def _existing(orchestrator_id: OrchestratorId, relay: RelayDep) -> RowMapping:
-    return await relay.db.read(lambda conn: service.require(conn, orchestrator_id))
+async def _existing(orchestrator_id: OrchestratorId, relay: RelayDep) -> None:
+    await relay.db.read(lambda conn: service.get(conn, orchestrator_id))
 
 
-async def _spawnable(orchestrator_id: OrchestratorId, request: Request, relay: RelayDep) -> RowMapping:
-    row = await _existing(orchestrator_id, relay)
-    service.check_online(row)
+async def _spawnable(orchestrator_id: OrchestratorId, request: Request, relay: RelayDep) -> None:
     try:
         raw: Any = await request.json()
     except ValueError:
-        return row  # FastAPI reports the bad JSON itself
-    if isinstance(raw, dict) and raw.get("provider") in PROVIDERS:
-        service.check_provider(row, raw["provider"])
-        cwd = raw.get("cwd")
-        if isinstance(cwd, str) and cwd and len(cwd) <= 500:
-            service.resolve_cwd(row, cwd)
-    return row
+        raw = None  # FastAPI reports the bad JSON itself, after the orchestrator checks
+    pre = SpawnPrecheck.from_raw(raw)
+    await relay.db.read(lambda conn: service.precheck_spawn(conn, orchestrator_id, pre))
 
 
 @router.post("", response_model=OrchestratorOut, status_code=201, responses=error_responses(400))
@@ -61,14 +53,12 @@ async def register_orchestrator(body: OrchestratorRegister, relay: RelayDep):
 @router.get("", response_model=list[OrchestratorOut])
 async def list_orchestrators(relay: RelayDep):
     """Every orchestrator, newest registration first."""
-    rows = await relay.db.read(repo.list_all)
-    return json_response([repo.to_wire(r) for r in rows])
+    return json_response(await relay.db.read(service.list_orchestrators))
 
 
 @router.get("/{id}", response_model=OrchestratorOut, responses=error_responses(404))
 async def get_orchestrator(orchestrator_id: OrchestratorId, relay: RelayDep):
-    row = await relay.db.read(lambda conn: service.require(conn, orchestrator_id))
-    return json_response(repo.to_wire(row))
+    return json_response(await relay.db.read(lambda conn: service.get(conn, orchestrator_id)))
 
 
 @router.post("/{id}/heartbeat", response_model=OkBody, responses=error_responses(404))
@@ -81,7 +71,7 @@ async def heartbeat_orchestrator(orchestrator_id: OrchestratorId, relay: RelayDe
 @router.patch("/{id}/agents", response_model=OrchestratorOut, responses=error_responses(400, 404))
 async def set_orchestrator_agents(
     orchestrator_id: OrchestratorId,
-    _row: Annotated[RowMapping, Depends(_existing)],
+    _found: Annotated[None, Depends(_existing)],
     body: ManagedAgentsIn,
     relay: RelayDep,
 ):
@@ -98,7 +88,7 @@ async def set_orchestrator_agents(
 )
 async def spawn_on_orchestrator(
     orchestrator_id: OrchestratorId,
-    _row: Annotated[RowMapping, Depends(_spawnable)],
+    _checked: Annotated[None, Depends(_spawnable)],
     body: OrchestratorSpawnIn,
     relay: RelayDep,
 ):
@@ -117,7 +107,7 @@ async def spawn_on_orchestrator(
 )
 async def request_orchestrator_action(
     orchestrator_id: OrchestratorId,
-    _row: Annotated[RowMapping, Depends(_existing)],
+    _found: Annotated[None, Depends(_existing)],
     body: OrchestratorActionIn,
     relay: RelayDep,
 ):

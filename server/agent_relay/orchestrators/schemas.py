@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any, Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypedDict
 
 from pydantic import BeforeValidator, Field, StringConstraints
 
 from agent_relay.messages.schemas import MessageOut
-from agent_relay.wire import MAX_INT, MAX_SAFE_INTEGER, OutModel, WireModel
+from agent_relay.wire import MAX_INT, MAX_SAFE_INTEGER, OutModel, WireModel, WireShape, empty_dict, empty_list
 
 Provider = Literal["claude", "codex"]
 PROVIDERS: tuple[str, ...] = Provider.__args__  # type: ignore[attr-defined]
 ApprovalMode = Literal["open", "guarded", "read-only"]
 # The seed's postAgentSpawn lists codex first: "provider must be one of: codex, claude".
 SpawnProvider = Literal["codex", "claude"]
+
+if TYPE_CHECKING:
+    from agent_relay.messages.schemas import MessageRecord
 
 
 def _safe_int_or_none(value: Any) -> int | None:
@@ -171,6 +175,33 @@ class OrchestratorOut(OutModel):
     updated_at: int
 
 
+class OrchestratorRecord(TypedDict):
+    id: str
+    hostname: str
+    baseDir: str
+    providers: list[str]
+    envKeys: list[str]
+    meta: dict[str, Any]
+    agentId: str
+    status: str
+    lastHeartbeat: int
+    managedAgents: list[dict[str, Any]]  # stored as sent (camelCase ManagedAgent objects)
+    createdAt: int
+    updatedAt: int
+
+
+ORCHESTRATOR_WIRE = WireShape(
+    OrchestratorOut,
+    OrchestratorRecord,
+    convert={
+        "providers": empty_list,
+        "env_keys": empty_list,
+        "meta": empty_dict,
+        "managed_agents": empty_list,
+    },
+)
+
+
 class OrchestratorSpawnOut(OutModel):
     ok: bool
     orchestrator_id: str
@@ -217,3 +248,68 @@ class HostDirectoriesOut(OutModel):
     path: str
     parent: str | None = Field(None, description="null at the root")
     directories: list[HostDirectory]
+
+
+class SpawnRecord(TypedDict, total=False):
+    """POST /api/agents/spawn's answer (AgentSpawnOut): via an orchestrator, or direct."""
+
+    ok: bool
+    provider: str
+    orchestratorId: str
+    message: MessageRecord
+    direct: bool
+    dryRun: bool
+    mode: str
+    cwd: str
+    tmuxSession: str | None
+    pid: int | None
+    command: dict[str, Any]
+
+
+class HostDirectoriesRecord(TypedDict):
+    root: str
+    path: str
+    parent: str | None
+    directories: list[dict[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class SpawnPrecheck:
+    """What a spawn request's body says about the orchestrator before the whole body is
+    validated (the seed checks online, provider and cwd first): read leniently by the router."""
+
+    provider: str | None
+    cwd: str | None
+
+    @classmethod
+    def from_raw(cls, raw: Any) -> SpawnPrecheck:
+        if not isinstance(raw, dict) or raw.get("provider") not in PROVIDERS:
+            return cls(None, None)
+        cwd = raw.get("cwd")
+        return cls(raw["provider"], cwd if isinstance(cwd, str) and cwd and len(cwd) <= 500 else None)
+
+
+@dataclass(frozen=True, slots=True)
+class SpawnOrder:
+    """What an orchestrator is asked to spawn (the `spawn` control payload), with `cwd`
+    already resolved inside its baseDir."""
+
+    provider: str
+    cwd: str
+    label: str | None
+    approval_mode: str
+    prompt: str | None = None
+
+    def control_payload(self, now: int) -> dict[str, Any]:
+        control = {
+            "action": "spawn",
+            "provider": self.provider,
+            "cwd": self.cwd,
+            "label": self.label,
+            "approvalMode": self.approval_mode,
+            "prompt": self.prompt,
+            "requestedBy": "dashboard",
+            "requestedAt": now,
+        }
+        # the seed's JSON.stringify leaves out undefined fields; so do we
+        return {"orchestratorControl": {k: v for k, v in control.items() if v is not None}}

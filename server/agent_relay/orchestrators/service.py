@@ -8,32 +8,45 @@ payload is `{"orchestratorControl": {...}}`; the shapes are documented in the RE
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import os
+from typing import Any, cast
 
 from sqlalchemy.engine import Connection, RowMapping
 
+from agent_relay.activity import presenter
 from agent_relay.activity import service as activity
-from agent_relay.agents import repository as agents_repo
 from agent_relay.agents import service as agents
 from agent_relay.agents.schemas import AgentRegister, Heartbeat
-from agent_relay.db import UnitOfWork
+from agent_relay.db import Database, UnitOfWork
 from agent_relay.errors import BadRequest, Conflict, NotFound
 from agent_relay.messages import service as messages
+from agent_relay.orchestrators import direct_spawn
 from agent_relay.orchestrators import repository as repo
 from agent_relay.orchestrators.schemas import (
+    ORCHESTRATOR_WIRE,
     PROVIDERS,
     AgentSpawnIn,
+    HostDirectoriesRecord,
     ManagedAgentIn,
     OrchestratorActionIn,
+    OrchestratorRecord,
     OrchestratorRegister,
     OrchestratorSpawnIn,
+    SpawnOrder,
+    SpawnPrecheck,
+    SpawnRecord,
 )
-from agent_relay.paths import confine_remote
+from agent_relay.paths import confine_local, confine_remote
+from agent_relay.session import NO_GUARD
 from agent_relay.settings import Settings
 from agent_relay.system.reaper import REAP_STEPS
 
 NOT_FOUND = "orchestrator not found"
 AGENT_PREFIX = "orchestrator:"
+MAX_DIRECTORIES = 1000
+
+_build = ORCHESTRATOR_WIRE.build
 
 
 def inbox_agent_id(orchestrator_id: str) -> str:
@@ -41,11 +54,20 @@ def inbox_agent_id(orchestrator_id: str) -> str:
     return AGENT_PREFIX + orchestrator_id
 
 
-def require(conn: Connection, orchestrator_id: str) -> RowMapping:
+def _require(conn: Connection, orchestrator_id: str) -> RowMapping:
     row = repo.get(conn, orchestrator_id)
     if row is None:
         raise NotFound(NOT_FOUND)
     return row
+
+
+def get(conn: Connection, orchestrator_id: str) -> OrchestratorRecord:
+    return _build(_require(conn, orchestrator_id))
+
+
+def list_orchestrators(conn: Connection) -> list[OrchestratorRecord]:
+    """Newest registration first."""
+    return [_build(row) for row in repo.list_all(conn)]
 
 
 def _drop_none(d: dict[str, Any]) -> dict[str, Any]:
@@ -76,7 +98,7 @@ def _register_inbox_agent(uow: UnitOfWork, row: RowMapping) -> None:
     )
 
 
-def register(uow: UnitOfWork, inp: OrchestratorRegister) -> dict[str, Any]:
+def register(uow: UnitOfWork, inp: OrchestratorRegister) -> OrchestratorRecord:
     for provider in inp.providers or []:
         if provider not in PROVIDERS:
             raise BadRequest(f"invalid provider: {provider}. Must be one of: {', '.join(PROVIDERS)}")
@@ -94,37 +116,29 @@ def register(uow: UnitOfWork, inp: OrchestratorRegister) -> dict[str, Any]:
         values["meta"] = inp.meta
     row = repo.upsert(uow.conn, inp.id, values, uow.now)
     _register_inbox_agent(uow, row)
-    orch = repo.to_wire(row)
+    orch = _build(row)
     uow.emit("orchestrator.status", orch)
-    activity.record(
-        uow,
-        client_id=f"server-orchestrator-register-{inp.id}-{uow.now}",
-        kind="state",
-        title="Orchestrator registered",
-        body=inp.hostname,
-        meta=inp.id,
-        icon="ti-server-2",
-        view="orchestrators",
-        metadata={"orchestratorId": inp.id, "providers": orch["providers"]},
-    )
+    activity.record_for(uow, presenter.orchestrator_registered(orch, uow.now))
     return orch
 
 
-def heartbeat(uow: UnitOfWork, orchestrator_id: str) -> dict[str, Any]:
+def heartbeat(uow: UnitOfWork, orchestrator_id: str) -> OrchestratorRecord:
     row, came_back = repo.heartbeat(uow.conn, orchestrator_id, uow.now)
     if row is None:
         raise NotFound(NOT_FOUND)
-    if agents_repo.get(uow.conn, row["agent_id"]) is None:
+    if agents.get_card(uow.conn, row["agent_id"]) is None:
         _register_inbox_agent(uow, row)  # deleted meanwhile: the orchestrator still needs its inbox
     else:
-        agents.heartbeat(uow, row["agent_id"], Heartbeat(), agents.SessionGuard())
-    orch = repo.to_wire(row)
+        agents.heartbeat(uow, row["agent_id"], Heartbeat(), NO_GUARD)
+    orch = _build(row)
     if came_back:
         uow.emit("orchestrator.status", orch)
     return orch
 
 
-def set_managed_agents(uow: UnitOfWork, orchestrator_id: str, items: list[ManagedAgentIn]) -> dict[str, Any]:
+def set_managed_agents(
+    uow: UnitOfWork, orchestrator_id: str, items: list[ManagedAgentIn]
+) -> OrchestratorRecord:
     cleaned = [
         {
             "agentId": a.agent_id,
@@ -141,7 +155,7 @@ def set_managed_agents(uow: UnitOfWork, orchestrator_id: str, items: list[Manage
     row = repo.set_managed_agents(uow.conn, orchestrator_id, cleaned, uow.now)
     if row is None:
         raise NotFound(NOT_FOUND)
-    orch = repo.to_wire(row)
+    orch = _build(row)
     uow.emit("orchestrator.status", orch)
     return orch
 
@@ -150,7 +164,7 @@ def delete(uow: UnitOfWork, orchestrator_id: str) -> None:
     row = repo.delete(uow.conn, orchestrator_id)
     if row is None:
         raise NotFound(NOT_FOUND)
-    agent = agents_repo.get(uow.conn, row["agent_id"])
+    agent = agents.get_card(uow.conn, row["agent_id"])
     if agent is not None and agent["kind"] == "orchestrator":
         agents.delete(uow, row["agent_id"])
     uow.emit("orchestrator.removed", {"id": row["id"], "agentId": row["agent_id"]})
@@ -159,7 +173,7 @@ def delete(uow: UnitOfWork, orchestrator_id: str) -> None:
 def reap_stale(uow: UnitOfWork, settings: Settings) -> dict[str, list[Any]]:
     rows = repo.mark_stale_offline(uow.conn, uow.now - settings.orchestrator_stale_after_ms, uow.now)
     for row in rows:
-        uow.emit("orchestrator.status", repo.to_wire(row))
+        uow.emit("orchestrator.status", _build(row))
     return {"reapedOrchestratorIds": [row["id"] for row in rows]}
 
 
@@ -169,17 +183,17 @@ REAP_STEPS.append(reap_stale)
 # -- spawning and actions ----------------------------------------------------------------
 
 
-def check_online(row: RowMapping) -> None:
+def _check_online(row: RowMapping) -> None:
     if row["status"] != "online":
         raise Conflict("orchestrator is offline")
 
 
-def check_provider(row: RowMapping, provider: str) -> None:
+def _check_provider(row: RowMapping, provider: str) -> None:
     if provider not in (row["providers"] or []):
         raise BadRequest(f"orchestrator does not support provider: {provider}")
 
 
-def resolve_cwd(row: RowMapping, cwd: str | None) -> str:
+def _resolve_cwd(row: RowMapping, cwd: str | None) -> str:
     """The spawn directory on the orchestrator's host: inside baseDir after resolving
     `..` (and symlinks where this host can see the path); relative means under baseDir."""
     resolved = confine_remote(cwd, row["base_dir"])
@@ -188,73 +202,42 @@ def resolve_cwd(row: RowMapping, cwd: str | None) -> str:
     return resolved
 
 
-def _spawn_payload(
-    *, provider: str, cwd: str, label: str | None, approval_mode: str, prompt: str | None, now: int
-) -> dict[str, Any]:
-    return {
-        "orchestratorControl": _drop_none(
-            {
-                "action": "spawn",
-                "provider": provider,
-                "cwd": cwd,
-                "label": label,
-                "approvalMode": approval_mode,
-                "prompt": prompt,
-                "requestedBy": "dashboard",
-                "requestedAt": now,
-            }
-        )
-    }
+def precheck_spawn(conn: Connection, orchestrator_id: str, pre: SpawnPrecheck) -> None:
+    """The seed's first checks of a spawn, before the rest of the body is validated: found,
+    online, and (when the body names them) the provider and the cwd. `spawn` repeats them
+    in its write job, so the answer stays right if the row changes meanwhile."""
+    row = _require(conn, orchestrator_id)
+    _check_online(row)
+    if pre.provider is not None:
+        _check_provider(row, pre.provider)
+        if pre.cwd is not None:
+            _resolve_cwd(row, pre.cwd)
 
 
-def _send_spawn(uow: UnitOfWork, row: RowMapping, payload: dict[str, Any], provider: str, label: str | None):
+def _send_spawn(uow: UnitOfWork, row: RowMapping, order: SpawnOrder) -> dict[str, Any]:
+    label = f" ({order.label})" if order.label else ""
     return messages.control(
         uow,
         to=row["agent_id"],
         subject="Spawn agent",
-        body=f"Spawn {provider} agent{f' ({label})' if label else ''}",
-        payload=payload,
+        body=f"Spawn {order.provider} agent{label}",
+        payload=order.control_payload(uow.now),
     )
 
 
 def spawn(uow: UnitOfWork, orchestrator_id: str, inp: OrchestratorSpawnIn) -> dict[str, Any]:
     """POST /api/orchestrators/{id}/spawn: checks in the seed's order, then an urgent
     control message to the orchestrator's inbox."""
-    row = require(uow.conn, orchestrator_id)
-    check_online(row)
-    check_provider(row, inp.provider)
-    cwd = resolve_cwd(row, inp.cwd)
-    payload = _spawn_payload(
-        provider=inp.provider,
-        cwd=cwd,
-        label=inp.label,
-        approval_mode=inp.approval_mode,
-        prompt=inp.prompt,
-        now=uow.now,
-    )
-    message = _send_spawn(uow, row, payload, inp.provider, inp.label)
-    activity.record(
-        uow,
-        client_id=f"server-orchestrator-spawn-{row['id']}-{message['id']}",
-        kind="state",
-        title=f"Spawn {inp.provider} agent requested",
-        body=cwd,
-        meta=row["id"],
-        icon="ti-plus",
-        view="orchestrators",
-        metadata=_drop_none(
-            {
-                "orchestratorId": row["id"],
-                "provider": inp.provider,
-                "approvalMode": inp.approval_mode,
-                "label": inp.label,
-            }
-        ),
-    )
+    row = _require(uow.conn, orchestrator_id)
+    _check_online(row)
+    _check_provider(row, inp.provider)
+    order = SpawnOrder(inp.provider, _resolve_cwd(row, inp.cwd), inp.label, inp.approval_mode, inp.prompt)
+    message = _send_spawn(uow, row, order)
+    activity.record_for(uow, presenter.orchestrator_spawn_requested(row["id"], message["id"], order))
     return message
 
 
-def pick_orchestrator(conn: Connection, provider: str, cwd: str | None) -> tuple[RowMapping, str] | None:
+def _pick_orchestrator(conn: Connection, provider: str, cwd: str | None) -> tuple[RowMapping, str] | None:
     """For POST /api/agents/spawn: among online orchestrators that support the provider
     (and whose baseDir contains `cwd`, when one is given), the one managing the fewest
     agents; ties keep the list order (newest registration first). None: no orchestrator
@@ -270,41 +253,51 @@ def pick_orchestrator(conn: Connection, provider: str, cwd: str | None) -> tuple
     raise BadRequest(f"cwd must be within orchestrator base directory: {candidates[0]['base_dir']}")
 
 
-def spawn_via_orchestrator(uow: UnitOfWork, inp: AgentSpawnIn) -> tuple[str, dict[str, Any]] | None:
+def _spawn_via_orchestrator(uow: UnitOfWork, inp: AgentSpawnIn) -> SpawnRecord | None:
     """Route a spawn to the best orchestrator; None when no online one supports the provider."""
-    picked = pick_orchestrator(uow.conn, inp.provider, inp.cwd)
+    picked = _pick_orchestrator(uow.conn, inp.provider, inp.cwd)
     if picked is None:
         return None
     row, cwd = picked
-    payload = _spawn_payload(
-        provider=inp.provider,
-        cwd=cwd,
-        label=inp.label,
-        approval_mode=inp.approval_mode,
-        prompt=None,
-        now=uow.now,
-    )
-    message = _send_spawn(uow, row, payload, inp.provider, inp.label)
-    activity.record(
-        uow,
-        client_id=f"server-agent-spawn-{inp.provider}-{message['id']}",
-        kind="state",
-        title=f"{inp.provider} agent spawn requested (via {row['id']})",
-        body=cwd,
-        meta=row["id"],
-        icon="ti-plus",
-        view="agents",
-        metadata={
-            "provider": inp.provider,
-            "orchestratorId": row["id"],
-            "approvalMode": inp.approval_mode,
-        },
-    )
-    return row["id"], message
+    order = SpawnOrder(inp.provider, cwd, inp.label, inp.approval_mode)
+    message = _send_spawn(uow, row, order)
+    activity.record_for(uow, presenter.agent_spawn_routed(row["id"], message["id"], order))
+    return {"ok": True, "orchestratorId": row["id"], "provider": inp.provider, "message": message}
+
+
+async def spawn_agent(db: Database, settings: Settings, inp: AgentSpawnIn) -> SpawnRecord:
+    """POST /api/agents/spawn: to an orchestrator when one fits, else codex directly on this
+    host (the command runs off the loop and outside any write job; its outcome is recorded
+    afterwards)."""
+    routed = await db.write(lambda uow: _spawn_via_orchestrator(uow, inp))
+    if routed is not None:
+        return routed
+    if inp.provider != "codex":
+        raise BadRequest(f"no orchestrator available for provider: {inp.provider}")
+
+    root = direct_spawn.host_root(settings)
+    cwd = direct_spawn.resolve_local_dir(root, inp.cwd, "cwd")
+    plan = direct_spawn.build(settings, cwd=cwd, label=inp.label, approval_mode=inp.approval_mode)
+    direct: dict[str, Any] = {
+        "ok": True,
+        "provider": "codex",
+        "direct": True,
+        "dryRun": settings.spawn_dry_run,
+        "mode": plan["mode"],
+        "cwd": cwd,
+        "tmuxSession": plan["tmuxSession"],
+        "pid": None,
+        "command": direct_spawn.describe(plan),
+    }
+    if not settings.spawn_dry_run:
+        direct.update(await asyncio.to_thread(direct_spawn.run, settings, plan))
+    result = cast(SpawnRecord, direct)  # plus what the run reports: tmuxSession or pid
+    await db.write(lambda uow: activity.record_for(uow, presenter.agent_spawned_directly(result, uow.now)))
+    return result
 
 
 def action(uow: UnitOfWork, orchestrator_id: str, inp: OrchestratorActionIn) -> dict[str, Any]:
-    row = require(uow.conn, orchestrator_id)
+    row = _require(uow.conn, orchestrator_id)
     act, agent_id = inp.action, inp.agent_id
     message = messages.control(
         uow,
@@ -322,37 +315,42 @@ def action(uow: UnitOfWork, orchestrator_id: str, inp: OrchestratorActionIn) -> 
             )
         },
     )
-    activity.record(
-        uow,
-        client_id=f"server-orchestrator-action-{row['id']}-{act}-{message['id']}",
-        kind="state",
-        title=f"Agent {act} requested",
-        body=agent_id or "all",
-        meta=row["id"],
-        icon="ti-refresh" if act == "restart" else "ti-power",
-        view="orchestrators",
-        metadata=_drop_none({"orchestratorId": row["id"], "action": act, "agentId": agent_id}),
-    )
+    activity.record_for(uow, presenter.orchestrator_action_requested(row["id"], message["id"], act, agent_id))
     return message
 
 
-def record_direct_spawn(uow: UnitOfWork, result: dict[str, Any]) -> None:
-    pid = result.get("pid")
-    activity.record(
-        uow,
-        client_id=f"server-agent-spawn-codex-{uow.now}-{result.get('tmuxSession') or pid or 'dry'}",
-        kind="state",
-        title="Codex agent spawn requested (direct)",
-        body=result["cwd"],
-        meta=f"pid {pid}" if pid else ("dry run" if result.get("dryRun") else result.get("tmuxSession")),
-        icon="ti-plus",
-        view="agents",
-        metadata=_drop_none(
-            {
-                "provider": "codex",
-                "mode": result.get("mode"),
-                "dryRun": result.get("dryRun"),
-                "cwd": result["cwd"],
-            }
-        ),
-    )
+# -- the relay host's directories (the spawn dialog) -------------------------------------
+
+
+def _list_directories(root: str, path: str | None) -> HostDirectoriesRecord:
+    resolved = direct_spawn.resolve_local_dir(root, path, "path")
+    entries: list[dict[str, str]] = []
+    try:
+        with os.scandir(resolved) as it:
+            for entry in it:
+                if entry.name.startswith("."):
+                    continue
+                try:
+                    if not entry.is_dir():  # follows symlinks
+                        continue
+                except OSError:
+                    continue
+                # A symlinked directory that leads out of the root is not offered.
+                if confine_local(entry.path, root) is None:
+                    continue
+                entries.append({"name": entry.name, "path": entry.path})
+    except OSError as exc:
+        raise BadRequest(f"path cannot be listed: {exc.strerror}") from None
+    entries.sort(key=lambda e: (e["name"].lower(), e["name"]))
+    parent = os.path.dirname(resolved) if resolved != root else None
+    return {
+        "root": root,
+        "path": resolved,
+        "parent": parent,
+        "directories": entries[:MAX_DIRECTORIES],
+    }
+
+
+async def host_directories(settings: Settings, path: str | None) -> HostDirectoriesRecord:
+    """Sub-directories of `path` under the host root (file-system work on a worker thread)."""
+    return await asyncio.to_thread(_list_directories, direct_spawn.host_root(settings), path)
