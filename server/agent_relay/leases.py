@@ -19,7 +19,7 @@ def is_live(holder: str | None, expires_at: int | None, now: int) -> bool:
     return holder is not None and (expires_at is None or expires_at >= now)
 
 
-def row_is_live(row: Mapping[str, Any], now: int) -> bool:
+def row_is_live(row: Mapping[Any, Any], now: int) -> bool:
     return is_live(row["claimed_by"], row["claim_expires_at"], now)
 
 

@@ -112,8 +112,8 @@ class WireShape(Generic[R]):
                 namespace[f"_{name}"] = convert[name]
                 read = f"_{name}({read})"
             items.append(f"{field.alias or name!r}: {read}")
-        # our own field names and aliases only
-        self.build: Callable[[Mapping[str, Any]], R] = eval("lambda row: {" + ", ".join(items) + "}", namespace)
+        # our own field names and aliases only; Mapping[Any, Any]: a RowMapping's keys may be columns
+        self.build: Callable[[Mapping[Any, Any]], R] = eval("lambda row: {" + ", ".join(items) + "}", namespace)
         WireShape.registry.append(self)
 
 

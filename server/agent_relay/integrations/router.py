@@ -43,11 +43,7 @@ async def post_integration_event(caller: CallerDep, body: IntegrationEventIn, re
     """Create the task for `(source, externalId)` (201) or update it (200). Authorized by an
     integration token (`X-Agent-Relay-Token` or `Authorization: Bearer`), which also names the
     `source`; with the relay token, `source` comes from the body."""
-    settings = relay.settings
-    open_relay = not settings.token and not settings.integration_token_map
-    task, created = await relay.db.write(
-        lambda uow: service.handle_event(uow, caller, body, open_relay=open_relay)
-    )
+    task, created = await relay.db.write(lambda uow: service.handle_event(uow, caller, body))
     return json_response(task, 201 if created else 200)
 
 

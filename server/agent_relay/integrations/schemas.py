@@ -1,11 +1,14 @@
+"""The integrations intake's wire: the event an integration posts (the typed command) and
+the per-integration summary, built in one place (`SUMMARY_WIRE`)."""
+
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypedDict
 
 from pydantic import StringConstraints
 
 from agent_relay.tasks.schemas import TaskSeverity
-from agent_relay.wire import OutModel, WireModel
+from agent_relay.wire import OutModel, WireModel, WireShape
 
 # Seed: [...VALID_TASK_STATUSES, "resolved"]; "resolved" means done.
 IntegrationStatus = Literal[
@@ -50,3 +53,26 @@ class IntegrationSummary(OutModel):
     last_external_id: str | None = None
     last_status: str | None = None
     last_task_id: int | None = None
+
+
+class IntegrationSummaryRecord(TypedDict):
+    name: str
+    configured: bool
+    total: int
+    counts: dict[str, int]
+    events: int
+    lastEventAt: int | None
+    lastExternalId: str | None
+    lastStatus: str | None
+    lastTaskId: int | None
+
+
+# Built from the integration's state row (or NO_STATE) with name, configured, total, counts.
+SUMMARY_WIRE = WireShape(IntegrationSummary, IntegrationSummaryRecord)
+NO_STATE: dict[str, Any] = {
+    "events": 0,
+    "last_event_at": None,
+    "last_external_id": None,
+    "last_status": None,
+    "last_task_id": None,
+}

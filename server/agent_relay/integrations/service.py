@@ -5,18 +5,22 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.engine import Connection
 
 from agent_relay.db import UnitOfWork
 from agent_relay.errors import BadRequest, RateLimited, Unauthorized
 from agent_relay.integrations import repository as repo
-from agent_relay.integrations.schemas import IntegrationEventIn
+from agent_relay.integrations.schemas import (
+    NO_STATE,
+    SUMMARY_WIRE,
+    IntegrationEventIn,
+    IntegrationSummaryRecord,
+)
 from agent_relay.principal import Principal
 from agent_relay.settings import Settings
-from agent_relay.tasks import repository as tasks_repo
 from agent_relay.tasks import service as tasks
+from agent_relay.tasks.schemas import TaskRecord, TaskUpsert
 
 WINDOW_MS = 60_000
 
@@ -28,6 +32,7 @@ class Caller:
 
     source: str | None
     rate_key: str | None = None  # set for integration tokens only
+    open_relay: bool = False  # a relay with no tokens: events without a source are "manual"
 
 
 def authenticate(principal: Principal, settings: Settings) -> Caller:
@@ -38,7 +43,7 @@ def authenticate(principal: Principal, settings: Settings) -> Caller:
     if principal.role == "admin":
         return Caller(None)
     if principal.role == "open" and not settings.integration_token_map:
-        return Caller(None)  # an open relay
+        return Caller(None, open_relay=True)
     raise Unauthorized("unauthorized")
 
 
@@ -56,28 +61,29 @@ def check_rate_limit(retry_after_s: int | None, limit: int) -> None:
         raise RateLimited(f"rate limit exceeded: {limit} events per minute", retry_after_s)
 
 
-def handle_event(
-    uow: UnitOfWork, caller: Caller, event: IntegrationEventIn, *, open_relay: bool
-) -> tuple[dict[str, Any], bool]:
+def handle_event(uow: UnitOfWork, caller: Caller, event: IntegrationEventIn) -> tuple[TaskRecord, bool]:
+    """Create or update the task the event names (True: created), and count the event."""
     if caller.source is not None:
         source = caller.source
     elif event.source:
         source = event.source
-    elif open_relay:
+    elif caller.open_relay:
         source = "manual"
     else:
         raise BadRequest("source required")
     task, created = tasks.upsert_from_integration(
         uow,
-        source=source,
-        external_id=event.external_id,
-        title=event.title,
-        body=event.body,
-        severity=event.severity,
-        status=event.status,
-        target=event.target,
-        callback_url=event.callback_url,
-        meta=event.meta,
+        TaskUpsert(
+            source=source,
+            external_id=event.external_id,
+            title=event.title,
+            body=event.body,
+            severity=event.severity,
+            status=event.status,
+            target=event.target,
+            callback_url=event.callback_url,
+            meta=event.meta,
+        ),
     )
     repo.record_event(
         uow.conn,
@@ -90,25 +96,20 @@ def handle_event(
     return task, created
 
 
-def summaries(conn: Connection, settings: Settings) -> list[dict[str, Any]]:
-    counts = tasks_repo.counts_by_source(conn)
+def summaries(conn: Connection, settings: Settings) -> list[IntegrationSummaryRecord]:
+    """Each integration, configured or seen, with its task counts and its last event."""
+    counts = tasks.counts_by_source(conn)
     states = {row["name"]: row for row in repo.all_states(conn)}
     configured = set(settings.integration_token_map.values())
     out = []
     for name in sorted(configured | set(counts) | set(states)):
-        state = states.get(name)
         by_status = counts.get(name, {})
-        out.append(
-            {
-                "name": name,
-                "configured": name in configured,
-                "total": sum(by_status.values()),
-                "counts": by_status,
-                "events": state["events"] if state else 0,
-                "lastEventAt": state["last_event_at"] if state else None,
-                "lastExternalId": state["last_external_id"] if state else None,
-                "lastStatus": state["last_status"] if state else None,
-                "lastTaskId": state["last_task_id"] if state else None,
-            }
-        )
+        summary = {
+            **states.get(name, NO_STATE),
+            "name": name,
+            "configured": name in configured,
+            "total": sum(by_status.values()),
+            "counts": by_status,
+        }
+        out.append(SUMMARY_WIRE.build(summary))
     return out

@@ -1,3 +1,5 @@
+"""Pair queries. Every move is a conditional UPDATE from the statuses it may leave."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -8,23 +10,6 @@ from sqlalchemy.engine import Connection, RowMapping
 from agent_relay.models import Pair
 
 pairs: sa.Table = Pair.__table__  # type: ignore[attr-defined]
-
-
-def to_wire(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "from": row["from_agent"],
-        "to": row["to_agent"],
-        "agentIds": [row["from_agent"], row["to_agent"]],
-        "topic": row["topic"],
-        "status": row["status"],
-        "expiresAt": row["expires_at"],
-        "acceptedAt": row["accepted_at"],
-        "endedAt": row["ended_at"],
-        "endedBy": row["ended_by"],
-        "createdAt": row["created_at"],
-        "updatedAt": row["updated_at"],
-    }
 
 
 def insert(conn: Connection, values: dict[str, Any]) -> int:

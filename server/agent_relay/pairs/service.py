@@ -1,6 +1,6 @@
 """Pair rules: an invite (pending) that only the invited agent accepts or rejects, that
 either member ends, that lapses after its TTL; pair messages only between members of an
-active pair."""
+active pair. The only door to pairs' data."""
 
 from __future__ import annotations
 
@@ -8,57 +8,70 @@ from typing import Any
 
 from sqlalchemy.engine import Connection, RowMapping
 
+from agent_relay.activity import presenter
 from agent_relay.activity import service as activity
-from agent_relay.agents.service import SessionGuard, validate_session
+from agent_relay.agents.service import validate_session
 from agent_relay.db import UnitOfWork
 from agent_relay.errors import BadRequest, Conflict, Forbidden, NotFound
 from agent_relay.messages import service as messages
+from agent_relay.messages.schemas import MessageRecord, NewMessage
 from agent_relay.pairs import repository as repo
+from agent_relay.pairs.schemas import (
+    PAIR_WIRE,
+    PairActionIn,
+    PairCreate,
+    PairMessageIn,
+    PairQuery,
+    PairRecord,
+)
+from agent_relay.session import SessionGuard
+from agent_relay.settings import Settings
 from agent_relay.system.reaper import REAP_STEPS
 
+_build = PAIR_WIRE.build
+_VERBS = {"accept": "accepted", "reject": "rejected", "end": "ended"}
 
-def get(conn: Connection, pair_id: int) -> RowMapping:
+
+def _row(conn: Connection, pair_id: int) -> RowMapping:
     row = repo.get(conn, pair_id)
     if row is None:
         raise NotFound("pair not found")
     return row
 
 
-def _changed(
-    uow: UnitOfWork, row: RowMapping | dict[str, Any], title: str, actor: str | None
-) -> dict[str, Any]:
-    pair = repo.to_wire(row)
-    uow.emit("pair.updated", pair)
-    activity.record(
-        uow,
-        kind="pair",
-        title=title,
-        body=pair["topic"],
-        meta=f"{pair['from']} <-> {pair['to']}",
-        icon="ti-users",
-        view="pairs",
-        agent_id=actor,
-        metadata={"pairId": pair["id"], "status": pair["status"]},
+def get(conn: Connection, pair_id: int) -> PairRecord:
+    return _build(_row(conn, pair_id))
+
+
+def list_pairs(conn: Connection, query: PairQuery) -> list[PairRecord]:
+    """Newest first; `agent_id` matches either member."""
+    rows = repo.list_filtered(
+        conn, agent_id=query.agent_id, status=query.status, before=query.before, limit=query.limit
     )
+    return [_build(r) for r in rows]
+
+
+def _changed(uow: UnitOfWork, row: RowMapping | dict[str, Any]) -> PairRecord:
+    pair = _build(row)
+    uow.emit("pair.updated", pair)
     return pair
 
 
-def _notify(uow: UnitOfWork, pair: dict[str, Any], sender: str, to: str, action: str, text: str) -> None:
-    messages.send(
-        uow,
-        sender=sender,
+def _notify(uow: UnitOfWork, pair: PairRecord, sender: str, to: str, action: str, text: str) -> None:
+    cmd = NewMessage(
+        from_=sender,
         to=to,
         kind="pair",
         subject=f"Pair {action}",
         body=text,
         payload={"pairId": pair["id"], "action": action, "pair": pair},
-        record_activity=False,
     )
+    messages.send(uow, cmd, record_activity=False)
 
 
-def create(
-    uow: UnitOfWork, *, sender: str, to: str, topic: str | None, ttl_ms: int, guard: SessionGuard
-) -> dict[str, Any]:
+def create(uow: UnitOfWork, cmd: PairCreate, guard: SessionGuard, settings: Settings) -> PairRecord:
+    """Invite `to` (pending until accepted, or until `ttlMs`, default from settings, passes)."""
+    sender, to, topic = cmd.from_, cmd.to, cmd.topic
     if sender == to:
         raise BadRequest("from and to must be different agents")
     validate_session(uow.conn, sender, guard)
@@ -67,7 +80,7 @@ def create(
         "to_agent": to,
         "topic": topic,
         "status": "pending",
-        "expires_at": uow.now + ttl_ms,
+        "expires_at": uow.now + (cmd.ttl_ms or settings.pair_ttl_ms),
         "accepted_at": None,
         "ended_at": None,
         "ended_by": None,
@@ -75,16 +88,19 @@ def create(
         "updated_at": uow.now,
     }
     values["id"] = repo.insert(uow.conn, values)
-    pair = _changed(uow, values, f"Pair invite: {sender} -> {to}", sender)
+    pair = _changed(uow, values)
+    activity.record_for(uow, presenter.pair_invited(pair))
     _notify(
         uow, pair, sender, to, "invite", f"{sender} invites you to pair" + (f" on: {topic}" if topic else "")
     )
     return pair
 
 
-def act(uow: UnitOfWork, pair_id: int, action: str, agent_id: str, guard: SessionGuard) -> dict[str, Any]:
+def act(uow: UnitOfWork, pair_id: int, cmd: PairActionIn, guard: SessionGuard) -> PairRecord:
+    """accept / reject (the invited agent only) or end (either member)."""
+    action, agent_id = cmd.action, cmd.agent_id
     validate_session(uow.conn, agent_id, guard)
-    row = get(uow.conn, pair_id)
+    row = _row(uow.conn, pair_id)
     members = (row["from_agent"], row["to_agent"])
     now = uow.now
     if action in ("accept", "reject"):
@@ -103,54 +119,44 @@ def act(uow: UnitOfWork, pair_id: int, action: str, agent_id: str, guard: Sessio
         values = {"status": "ended", "ended_at": now, "ended_by": agent_id, "updated_at": now}
         updated = repo.transition(uow.conn, pair_id, ("pending", "active"), values)
     if updated is None:
-        current = get(uow.conn, pair_id)
+        current = _row(uow.conn, pair_id)
         if current["status"] == "pending":  # pending, but its invite has lapsed
             raise Conflict(f"cannot {action} pair: the invite has expired")
         raise Conflict(f"cannot {action} pair: it is {current['status']}")
-    verb = {"accept": "accepted", "reject": "rejected", "end": "ended"}[action]
-    pair = _changed(uow, updated, f"Pair {verb} by {agent_id}", agent_id)
+    pair = _changed(uow, updated)
+    activity.record_for(uow, presenter.pair_acted(pair, action, agent_id))
     other = row["from_agent"] if agent_id == row["to_agent"] else row["to_agent"]
-    _notify(uow, pair, agent_id, other, action, f"{agent_id} {verb} the pair")
+    _notify(uow, pair, agent_id, other, action, f"{agent_id} {_VERBS[action]} the pair")
     return pair
 
 
 def send_message(
-    uow: UnitOfWork,
-    pair_id: int,
-    *,
-    sender: str,
-    body: str,
-    subject: str | None,
-    meta: dict[str, Any] | None,
-    payload: dict[str, Any] | None,
-    guard: SessionGuard,
-    max_body_bytes: int,
-) -> dict[str, Any]:
-    row = get(uow.conn, pair_id)
+    uow: UnitOfWork, pair_id: int, cmd: PairMessageIn, guard: SessionGuard, *, max_body_bytes: int
+) -> MessageRecord:
+    """A `kind: "pair"` message to the other member; only while the pair is active."""
+    sender = cmd.from_
+    row = _row(uow.conn, pair_id)
     if sender not in (row["from_agent"], row["to_agent"]):
         raise Forbidden("only members of this pair can send pair messages")
     if row["status"] != "active":
         raise Conflict(f"pair is not active (status: {row['status']})")
     other = row["to_agent"] if sender == row["from_agent"] else row["from_agent"]
-    message, _ = messages.send(
-        uow,
-        sender=sender,
+    message = NewMessage(
+        from_=sender,
         to=other,
         kind="pair",
-        subject=subject,
-        body=body,
-        meta=meta,
-        payload={**(payload or {}), "pairId": pair_id},
-        guard=guard,
-        max_body_bytes=max_body_bytes,
+        subject=cmd.subject,
+        body=cmd.body,
+        meta=cmd.meta,
+        payload={**(cmd.payload or {}), "pairId": pair_id},
     )
-    return message
+    return messages.send(uow, message, guard, max_body_bytes=max_body_bytes)[0]
 
 
 def expire(uow: UnitOfWork) -> list[int]:
     rows = repo.expire_pending(uow.conn, uow.now)
     for row in rows:
-        _changed(uow, row, f"Pair invite expired: {row['from_agent']} -> {row['to_agent']}", None)
+        activity.record_for(uow, presenter.pair_expired(_changed(uow, row)))
     return [row["id"] for row in rows]
 
 

@@ -33,6 +33,7 @@ import httpx
 from sqlalchemy.exc import IntegrityError
 
 from agent_relay import __version__
+from agent_relay.activity import presenter
 from agent_relay.activity import service as activity
 from agent_relay.clock import now_ms
 from agent_relay.context import Relay
@@ -117,15 +118,11 @@ def _finish(
         delivery_values=values,
     )
     if finished and outcome == "dead":
-        activity.record(
-            uow,
-            kind="task",
-            title=f"Callback delivery {delivery['id']} failed for good",
-            body=f"{delivery['url']}: {error or f'HTTP {status_code}'} after {attempt} attempt(s)",
-            icon="ti-alert-triangle",
-            view="tasks",
-            metadata={"taskId": delivery["task_id"], "deliveryId": delivery["id"]},
+        reason = error or f"HTTP {status_code}"
+        entry = presenter.callback_delivery_dead(
+            delivery["id"], delivery["task_id"], delivery["url"], reason, attempt
         )
+        activity.record_for(uow, entry)
     return outcome if finished else "lost-lease"
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from agent_relay.leases import free_for, lapsed, unheld
 from agent_relay.listing import newest_first
 from agent_relay.models import CallbackAttempt, CallbackDelivery, Task
 
@@ -17,27 +18,6 @@ attempts: sa.Table = CallbackAttempt.__table__  # type: ignore[attr-defined]
 
 ACTIVE_STATUSES = ("open", "claimed", "in_progress", "blocked")
 FINAL_STATUSES = ("done", "failed", "canceled")
-
-
-def to_wire(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "title": row["title"],
-        "body": row["body"],
-        "severity": row["severity"],
-        "status": row["status"],
-        "source": row["source"],
-        "externalId": row["external_id"],
-        "target": row["target"],
-        "claimedBy": row["claimed_by"],
-        "claimExpiresAt": row["claim_expires_at"],
-        "callbackUrl": row["callback_url"],
-        "meta": row["meta"],
-        "note": row["note"],
-        "messageId": row["message_id"],
-        "createdAt": row["created_at"],
-        "updatedAt": row["updated_at"],
-    }
 
 
 def insert(conn: Connection, values: dict[str, Any]) -> int:
@@ -94,11 +74,7 @@ def claim(conn: Connection, task_id: int, agent_id: str, expires_at: int, now: i
             .where(
                 tasks.c.id == task_id,
                 tasks.c.status.in_(ACTIVE_STATUSES),
-                sa.or_(
-                    tasks.c.claimed_by.is_(None),
-                    tasks.c.claimed_by == agent_id,
-                    tasks.c.claim_expires_at < now,
-                ),
+                free_for(tasks.c.claimed_by, tasks.c.claim_expires_at, agent_id, now),
             )
             .values(
                 claimed_by=agent_id,
@@ -119,7 +95,7 @@ def release_expired(conn: Connection, now: int) -> list[tuple[str, RowMapping]]:
     claim renewed meanwhile) never release a task twice."""
     candidates = conn.execute(
         sa.select(tasks.c.id, tasks.c.status).where(
-            tasks.c.claim_expires_at < now, tasks.c.status.in_(ACTIVE_STATUSES)
+            lapsed(tasks.c.claim_expires_at, now), tasks.c.status.in_(ACTIVE_STATUSES)
         )
     ).all()
     out: list[tuple[str, RowMapping]] = []
@@ -127,7 +103,7 @@ def release_expired(conn: Connection, now: int) -> list[tuple[str, RowMapping]]:
         row = (
             conn.execute(
                 sa.update(tasks)
-                .where(tasks.c.id == task_id, tasks.c.status == status, tasks.c.claim_expires_at < now)
+                .where(tasks.c.id == task_id, tasks.c.status == status, lapsed(tasks.c.claim_expires_at, now))
                 .values(status="open", claimed_by=None, claim_expires_at=None, updated_at=now)
                 .returning(*tasks.c)
             )
@@ -156,54 +132,30 @@ def count(conn: Connection) -> int:
 # -- callback deliveries -------------------------------------------------------------------
 
 
-def delivery_to_wire(row: RowMapping | dict[str, Any], attempt_rows: list[RowMapping]) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "taskId": row["task_id"],
-        "url": row["url"],
-        "event": row["event"],
-        "status": row["status"],
-        "attemptCount": row["attempts"],
-        "nextAttemptAt": row["next_attempt_at"] if row["status"] == "pending" else None,
-        "lastStatusCode": row["last_status_code"],
-        "lastError": row["last_error"],
-        "deliveredAt": row["delivered_at"],
-        "createdAt": row["created_at"],
-        "updatedAt": row["updated_at"],
-        "attempts": [
-            {
-                "attempt": a["attempt"],
-                "statusCode": a["status_code"],
-                "error": a["error"],
-                "durationMs": a["duration_ms"],
-                "startedAt": a["started_at"],
-                "finishedAt": a["finished_at"],
-            }
-            for a in attempt_rows
-        ],
-    }
-
-
 def insert_delivery(conn: Connection, values: dict[str, Any]) -> int:
     return conn.execute(sa.insert(deliveries).returning(deliveries.c.id), values).scalar_one()
 
 
-def deliveries_for_task(conn: Connection, task_id: int) -> list[dict[str, Any]]:
-    rows = list(
+def deliveries_for_task(conn: Connection, task_id: int) -> list[RowMapping]:
+    return list(
         conn.execute(
             sa.select(deliveries).where(deliveries.c.task_id == task_id).order_by(deliveries.c.id.desc())
         ).mappings()
     )
-    if not rows:
-        return []
-    by_delivery: dict[int, list[RowMapping]] = {}
-    for a in conn.execute(
+
+
+def attempts_by_delivery(conn: Connection, delivery_ids: list[int]) -> dict[int, list[RowMapping]]:
+    """Each delivery's attempts, in order (one query for all of them)."""
+    out: dict[int, list[RowMapping]] = {}
+    if not delivery_ids:
+        return out
+    for row in conn.execute(
         sa.select(attempts)
-        .where(attempts.c.delivery_id.in_([r["id"] for r in rows]))
+        .where(attempts.c.delivery_id.in_(delivery_ids))
         .order_by(attempts.c.delivery_id, attempts.c.attempt)
     ).mappings():
-        by_delivery.setdefault(a["delivery_id"], []).append(a)
-    return [delivery_to_wire(r, by_delivery.get(r["id"], [])) for r in rows]
+        out.setdefault(row["delivery_id"], []).append(row)
+    return out
 
 
 def due_deliveries(
@@ -214,7 +166,7 @@ def due_deliveries(
     query = sa.select(deliveries.c.id, deliveries.c.url).where(
         deliveries.c.status == "pending",
         deliveries.c.next_attempt_at <= now,
-        sa.or_(deliveries.c.lease_expires_at.is_(None), deliveries.c.lease_expires_at < now),
+        unheld(deliveries.c.lease_expires_at, now),
     )
     for prefix in skip_prefixes:
         query = query.where(sa.not_(deliveries.c.url.startswith(prefix, autoescape=True)))
@@ -240,7 +192,7 @@ def lease_delivery(conn: Connection, delivery_id: int, now: int, lease_until: in
                 deliveries.c.id == delivery_id,
                 deliveries.c.status == "pending",
                 deliveries.c.next_attempt_at <= now,
-                sa.or_(deliveries.c.lease_expires_at.is_(None), deliveries.c.lease_expires_at < now),
+                unheld(deliveries.c.lease_expires_at, now),
             )
             .values(attempts=deliveries.c.attempts + 1, lease_expires_at=lease_until, updated_at=now)
             .returning(*deliveries.c)

@@ -2,13 +2,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 
-from agent_relay.agents.service import guard_from
 from agent_relay.context import RelayDep
-from agent_relay.tasks import repository as repo
+from agent_relay.session import SessionGuardDep
 from agent_relay.tasks import service
-from agent_relay.tasks.schemas import CallbackDeliveryOut, TaskClaimIn, TaskOut, TaskStatus, TaskStatusIn
+from agent_relay.tasks.schemas import (
+    CallbackDeliveryOut,
+    TaskClaimIn,
+    TaskOut,
+    TaskQuery,
+    TaskStatus,
+    TaskStatusIn,
+)
 from agent_relay.wire import MAX_INT, CursorQuery, LimitQuery, error_responses, json_response
 
 router = APIRouter(prefix="/api/tasks", tags=["tasks"])
@@ -27,58 +33,34 @@ async def list_tasks(
     limit: LimitQuery = 100,
 ):
     """Tasks, newest first."""
-    rows = await relay.db.read(
-        lambda conn: repo.list_filtered(
-            conn,
-            status=status,
-            claimed_by=claimed_by,
-            source=source,
-            target=target,
-            before=before,
-            limit=limit,
-        )
-    )
-    return json_response([repo.to_wire(r) for r in rows])
+    query = TaskQuery(status, claimed_by, source, target, before, limit)
+    return json_response(await relay.db.read(lambda conn: service.list_tasks(conn, query)))
 
 
 @router.get("/{id}", response_model=TaskOut, responses=error_responses(400, 404))
 async def get_task(task_id: TaskId, relay: RelayDep):
-    row = await relay.db.read(lambda conn: service.get(conn, task_id))
-    return json_response(repo.to_wire(row))
+    return json_response(await relay.db.read(lambda conn: service.get(conn, task_id)))
 
 
 @router.post("/{id}/claim", response_model=TaskOut, responses=error_responses(400, 404, 409))
-async def claim_task(task_id: TaskId, body: TaskClaimIn, request: Request, relay: RelayDep):
+async def claim_task(task_id: TaskId, body: TaskClaimIn, guard: SessionGuardDep, relay: RelayDep):
     """Claim a task for a lease (`leaseMs`, default from settings). Exactly one of any number
     of concurrent claimers wins; the others get 409. Claiming again renews your lease."""
-    guard = guard_from(request.headers, body)
-    settings = relay.settings
-    lease = min(body.lease_ms or settings.default_lease_ms, settings.max_lease_ms)
-    task = await relay.db.write(lambda uow: service.claim(uow, task_id, body.agent_id, lease, guard))
-    return json_response(task)
+    guard, settings = guard.or_body(body.instance_id, body.epoch), relay.settings
+    return json_response(await relay.db.write(lambda uow: service.claim(uow, task_id, body, guard, settings)))
 
 
 @router.post("/{id}/status", response_model=TaskOut, responses=error_responses(400, 404, 409))
-async def set_task_status(task_id: TaskId, body: TaskStatusIn, request: Request, relay: RelayDep):
+async def set_task_status(task_id: TaskId, body: TaskStatusIn, guard: SessionGuardDep, relay: RelayDep):
     """Move a task: open, claimed, in_progress, blocked, done, failed, canceled. The last three
     are final. An illegal move is a 409 naming both states."""
-    guard = guard_from(request.headers, body)
-    settings = relay.settings
-    lease = min(body.lease_ms or settings.default_lease_ms, settings.max_lease_ms)
-    task = await relay.db.write(
-        lambda uow: service.set_status(
-            uow, task_id, body.status, agent_id=body.agent_id, note=body.note, lease_ms=lease, guard=guard
-        )
+    guard, settings = guard.or_body(body.instance_id, body.epoch), relay.settings
+    return json_response(
+        await relay.db.write(lambda uow: service.set_status(uow, task_id, body, guard, settings))
     )
-    return json_response(task)
 
 
 @router.get("/{id}/deliveries", response_model=list[CallbackDeliveryOut], responses=error_responses(400, 404))
 async def list_task_deliveries(task_id: TaskId, relay: RelayDep):
     """Callback deliveries for this task, newest first, each with every attempt."""
-
-    def read(conn):
-        service.get(conn, task_id)
-        return repo.deliveries_for_task(conn, task_id)
-
-    return json_response(await relay.db.read(read))
+    return json_response(await relay.db.read(lambda conn: service.deliveries(conn, task_id)))

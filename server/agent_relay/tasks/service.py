@@ -1,5 +1,6 @@
 """Task rules: create-or-update from integrations, claims with leases, the status state
-machine, lease expiry, and the callback delivery row written with every reported change."""
+machine, lease expiry, and the callback delivery row written with every reported change.
+The only door to tasks' data: the router and other domains (integrations) come through here."""
 
 from __future__ import annotations
 
@@ -11,14 +12,29 @@ from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
 from agent_relay import addressing
+from agent_relay.activity import presenter
 from agent_relay.activity import service as activity
-from agent_relay.agents.service import SessionGuard, validate_session
+from agent_relay.agents.service import validate_session
 from agent_relay.db import UnitOfWork
 from agent_relay.errors import BadRequest, Conflict, NotFound, RelayError
+from agent_relay.leases import row_is_live
 from agent_relay.messages import service as messages
+from agent_relay.messages.schemas import NewMessage
+from agent_relay.session import NO_GUARD, SessionGuard
+from agent_relay.settings import Settings
 from agent_relay.system.reaper import REAP_STEPS
 from agent_relay.tasks import repository as repo
 from agent_relay.tasks.repository import FINAL_STATUSES
+from agent_relay.tasks.schemas import (
+    DELIVERY_WIRE,
+    TASK_WIRE,
+    CallbackDeliveryRecord,
+    TaskClaimIn,
+    TaskQuery,
+    TaskRecord,
+    TaskStatusIn,
+    TaskUpsert,
+)
 
 # Which status may follow which. Final states (done, failed, canceled) lead nowhere.
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -28,13 +44,54 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "blocked": frozenset({"open", "in_progress", "done", "failed", "canceled"}),
 }
 _CAS_RETRIES = 5
+# What an integration may change on an existing task (command field = column).
+_UPSERT_FIELDS = ("title", "body", "severity", "target", "callback_url", "meta")
+
+_build = TASK_WIRE.build
 
 
-def get(conn: Connection, task_id: int) -> RowMapping:
+# -- reads -----------------------------------------------------------------------------------
+
+
+def _row(conn: Connection, task_id: int) -> RowMapping:
     row = repo.get(conn, task_id)
     if row is None:
         raise NotFound("task not found")
     return row
+
+
+def get(conn: Connection, task_id: int) -> TaskRecord:
+    return _build(_row(conn, task_id))
+
+
+def list_tasks(conn: Connection, query: TaskQuery) -> list[TaskRecord]:
+    """Newest first; a None filter is no filter."""
+    rows = repo.list_filtered(
+        conn,
+        status=query.status,
+        claimed_by=query.claimed_by,
+        source=query.source,
+        target=query.target,
+        before=query.before,
+        limit=query.limit,
+    )
+    return [_build(r) for r in rows]
+
+
+def deliveries(conn: Connection, task_id: int) -> list[CallbackDeliveryRecord]:
+    """The task's callback deliveries, newest first, each with every attempt (404: no task)."""
+    _row(conn, task_id)
+    rows = repo.deliveries_for_task(conn, task_id)
+    attempts = repo.attempts_by_delivery(conn, [r["id"] for r in rows])
+    return [DELIVERY_WIRE.build({**r, "attempt_rows": attempts.get(r["id"], [])}) for r in rows]
+
+
+def counts_by_source(conn: Connection) -> dict[str, dict[str, int]]:
+    """{source: {status: number of tasks}} (the integrations' summaries)."""
+    return repo.counts_by_source(conn)
+
+
+# -- rules -----------------------------------------------------------------------------------
 
 
 def check_transition(current: str, new: str) -> None:
@@ -50,10 +107,9 @@ def check_callback_url(url: str | None) -> None:
         raise BadRequest("callbackUrl must be an http or https URL")
 
 
-def _lease_live(row: RowMapping, now: int) -> bool:
-    return row["claimed_by"] is not None and (
-        row["claim_expires_at"] is None or row["claim_expires_at"] >= now
-    )
+def lease_ms(requested: int | None, settings: Settings) -> int:
+    """The lease a claim gets: the requested one (default from settings), at most the maximum."""
+    return min(requested or settings.default_lease_ms, settings.max_lease_ms)
 
 
 # -- changes ---------------------------------------------------------------------------------
@@ -61,31 +117,18 @@ def _lease_live(row: RowMapping, now: int) -> bool:
 
 def _changed(
     uow: UnitOfWork, row: RowMapping | dict[str, Any], event: str, previous: str | None
-) -> dict[str, Any]:
+) -> TaskRecord:
     """Everything a task change causes, in the same transaction: the SSE event, an activity
-    entry, and (for a creation or status change) the durable callback delivery row."""
-    task = repo.to_wire(row)
+    entry, and (for a creation or status change) the durable callback delivery row.
+    `previous`: the status before the change (None for a creation)."""
+    task = _build(row)
     uow.emit(event, task)
-    status = task["status"]
-    if event == "task.created":
-        title = f"Task created: {task['title']}"
-    elif previous and previous != status:
-        title = f"Task {previous} -> {status}: {task['title']}"
-    else:
-        title = f"Task updated: {task['title']}"
-    activity.record(
+    created = event == "task.created"
+    activity.record_for(
         uow,
-        kind="task",
-        title=title,
-        body=task["note"] if previous != status and task["note"] else task["body"],
-        meta=f"{task['source']}/{task['externalId']}",
-        icon="ti-checklist",
-        view="tasks",
-        message_id=task["messageId"],
-        agent_id=task["claimedBy"],
-        metadata={"taskId": task["id"], "status": status, "previousStatus": previous},
+        presenter.task_created(task) if previous is None else presenter.task_updated(task, previous),
     )
-    if task["callbackUrl"] and (event == "task.created" or previous != status):
+    if task["callbackUrl"] and (created or previous != task["status"]):
         repo.insert_delivery(
             uow.conn,
             {
@@ -106,66 +149,54 @@ def _changed(
 
 def _send_task_message(uow: UnitOfWork, row: RowMapping | dict[str, Any]) -> int:
     target = row["target"]
-    text = row["title"] if not row["body"] else f"{row['title']}\n\n{row['body']}"
     message, _ = messages.send(
         uow,
-        sender=f"integration:{row['source']}",
-        to=target,
-        kind="task",
-        subject=row["title"],
-        body=text,
-        claimable=addressing.is_group(target),
-        idempotency_key=f"task-{row['id']}",
-        meta={"severity": row["severity"]},
-        payload={
-            "taskId": row["id"],
-            "status": row["status"],
-            "severity": row["severity"],
-            "source": row["source"],
-            "externalId": row["external_id"],
-            "task": repo.to_wire(row),
-        },
+        NewMessage(
+            from_=f"integration:{row['source']}",
+            to=target,
+            kind="task",
+            subject=row["title"],
+            body=row["title"] if not row["body"] else f"{row['title']}\n\n{row['body']}",
+            claimable=addressing.is_group(target),
+            idempotency_key=f"task-{row['id']}",
+            meta={"severity": row["severity"]},
+            payload={
+                "taskId": row["id"],
+                "status": row["status"],
+                "severity": row["severity"],
+                "source": row["source"],
+                "externalId": row["external_id"],
+                "task": _build(row),
+            },
+        ),
     )
     return message["id"]
 
 
-def upsert_from_integration(
-    uow: UnitOfWork,
-    *,
-    source: str,
-    external_id: str,
-    title: str | None,
-    body: str | None,
-    severity: str | None,
-    status: str | None,
-    target: str | None,
-    callback_url: str | None,
-    meta: dict[str, Any] | None,
-) -> tuple[dict[str, Any], bool]:
+def upsert_from_integration(uow: UnitOfWork, cmd: TaskUpsert) -> tuple[TaskRecord, bool]:
     """Create the task for (source, externalId) (True) or update the existing one (False).
     A repeat that changes nothing emits nothing."""
-    check_callback_url(callback_url)
-    if status == "resolved":
-        status = "done"
+    check_callback_url(cmd.callback_url)
+    status = "done" if cmd.status == "resolved" else cmd.status
     if status == "claimed":
         raise BadRequest("status claimed needs an agent: use POST /api/tasks/{id}/claim")
     conn = uow.conn
-    existing = repo.by_external_id(conn, source, external_id)
+    existing = repo.by_external_id(conn, cmd.source, cmd.external_id)
     if existing is None:
-        if not title:
+        if not cmd.title:
             raise BadRequest("title required")
         values: dict[str, Any] = {
-            "title": title,
-            "body": body,
-            "severity": severity or "info",
+            "title": cmd.title,
+            "body": cmd.body,
+            "severity": cmd.severity or "info",
             "status": status or "open",
-            "source": source,
-            "external_id": external_id,
-            "target": target,
+            "source": cmd.source,
+            "external_id": cmd.external_id,
+            "target": cmd.target,
             "claimed_by": None,
             "claim_expires_at": None,
-            "callback_url": callback_url,
-            "meta": meta,
+            "callback_url": cmd.callback_url,
+            "meta": cmd.meta,
             "note": None,
             "message_id": None,
             "created_at": uow.now,
@@ -175,54 +206,37 @@ def upsert_from_integration(
             with conn.begin_nested():
                 values["id"] = repo.insert(conn, values)
         except IntegrityError:  # a concurrent duplicate (another process) stored it first
-            existing = repo.by_external_id(conn, source, external_id)
+            existing = repo.by_external_id(conn, cmd.source, cmd.external_id)
             if existing is None:
                 raise
         else:
-            if target:
+            if cmd.target:
                 values["message_id"] = _send_task_message(uow, values)
                 repo.update_if(conn, values["id"], values["status"], {"message_id": values["message_id"]})
             return _changed(uow, values, "task.created", None), True
-    return _update_from_integration(
-        uow,
-        existing,
-        title=title,
-        body=body,
-        severity=severity,
-        status=status,
-        target=target,
-        callback_url=callback_url,
-        meta=meta,
-    ), False
+    return _update_from_integration(uow, existing, cmd, status), False
 
 
-def _update_from_integration(uow: UnitOfWork, row: RowMapping, **fields: Any) -> dict[str, Any]:
-    columns = {
-        "title": "title",
-        "body": "body",
-        "severity": "severity",
-        "target": "target",
-        "callback_url": "callback_url",
-        "meta": "meta",
-    }
+def _update_from_integration(
+    uow: UnitOfWork, row: RowMapping, cmd: TaskUpsert, status: str | None
+) -> TaskRecord:
     for _ in range(_CAS_RETRIES):
-        values = {
-            col: fields[name]
-            for name, col in columns.items()
-            if fields[name] is not None and fields[name] != row[col]
-        }
-        status = fields["status"]
+        values: dict[str, Any] = {}
+        for name in _UPSERT_FIELDS:
+            value = getattr(cmd, name)
+            if value is not None and value != row[name]:
+                values[name] = value
         if status is not None and status != row["status"]:
             check_transition(row["status"], status)
             values.update(_status_values(row, status, None, None, uow.now))
         if not values:
-            return repo.to_wire(row)
+            return _build(row)
         values["updated_at"] = uow.now
         updated = repo.update_if(uow.conn, row["id"], row["status"], values)
         if updated is not None:
             _after_status_change(uow, row, updated)
             return _changed(uow, updated, "task.updated", row["status"])
-        row = get(uow.conn, row["id"])
+        row = _row(uow.conn, row["id"])
     raise Conflict("task is changing concurrently; retry")
 
 
@@ -230,7 +244,7 @@ def _update_from_integration(uow: UnitOfWork, row: RowMapping, **fields: Any) ->
 
 
 def _status_values(
-    row: RowMapping, status: str, agent_id: str | None, lease_ms: int | None, now: int
+    row: RowMapping, status: str, agent_id: str | None, lease: int | None, now: int
 ) -> dict[str, Any]:
     values: dict[str, Any] = {"status": status}
     if status == "open":
@@ -239,8 +253,8 @@ def _status_values(
         values["claim_expires_at"] = None
         if agent_id and not row["claimed_by"]:
             values["claimed_by"] = agent_id
-    elif agent_id and lease_ms:  # claimed / in_progress / blocked by an agent: it holds the lease
-        values.update(claimed_by=agent_id, claim_expires_at=now + lease_ms)
+    elif agent_id and lease:  # claimed / in_progress / blocked by an agent: it holds the lease
+        values.update(claimed_by=agent_id, claim_expires_at=now + lease)
     return values
 
 
@@ -251,50 +265,53 @@ def _after_status_change(uow: UnitOfWork, before: RowMapping, after: RowMapping)
     if message_id is None or before["claimed_by"] is None or after["claimed_by"] == before["claimed_by"]:
         return
     with contextlib.suppress(RelayError):
-        messages.release(uow, message_id, before["claimed_by"], SessionGuard())
+        messages.release(uow, message_id, before["claimed_by"], NO_GUARD)
 
 
-def claim(uow: UnitOfWork, task_id: int, agent_id: str, lease_ms: int, guard: SessionGuard) -> dict[str, Any]:
-    validate_session(uow.conn, agent_id, guard)
-    before = get(uow.conn, task_id)
-    row = repo.claim(uow.conn, task_id, agent_id, uow.now + lease_ms, uow.now)
+def claim(
+    uow: UnitOfWork, task_id: int, cmd: TaskClaimIn, guard: SessionGuard, settings: Settings
+) -> TaskRecord:
+    """Exactly one of any number of concurrent claimers wins; claiming again renews."""
+    validate_session(uow.conn, cmd.agent_id, guard)
+    return _claim(uow, task_id, cmd.agent_id, lease_ms(cmd.lease_ms, settings))
+
+
+def _claim(uow: UnitOfWork, task_id: int, agent_id: str, lease: int) -> TaskRecord:
+    before = _row(uow.conn, task_id)
+    row = repo.claim(uow.conn, task_id, agent_id, uow.now + lease, uow.now)
     if row is None:
-        current = get(uow.conn, task_id)
+        current = _row(uow.conn, task_id)
         if current["status"] in FINAL_STATUSES:
             raise Conflict(f"cannot claim task: it is {current['status']}")
         raise Conflict(f"task already claimed by {current['claimed_by']}")
     if row["message_id"] is not None:
         # not claimable (sent to one agent) or held: the task claim decides
         with contextlib.suppress(RelayError):
-            messages.claim(uow, row["message_id"], agent_id, lease_ms, SessionGuard())
+            messages.claim(uow, row["message_id"], agent_id, lease, NO_GUARD)
     return _changed(uow, row, "task.updated", before["status"])
 
 
 def set_status(
-    uow: UnitOfWork,
-    task_id: int,
-    status: str,
-    *,
-    agent_id: str | None,
-    note: str | None,
-    lease_ms: int,
-    guard: SessionGuard,
-) -> dict[str, Any]:
+    uow: UnitOfWork, task_id: int, cmd: TaskStatusIn, guard: SessionGuard, settings: Settings
+) -> TaskRecord:
+    """Move a task through the state machine; an illegal move is a 409 naming both states."""
+    status, agent_id, note = cmd.status, cmd.agent_id, cmd.note
+    lease = lease_ms(cmd.lease_ms, settings)
     if agent_id is not None:
         validate_session(uow.conn, agent_id, guard)
     if status == "claimed":
         if agent_id is None:
             raise BadRequest("agentId required to claim a task")
-        return claim(uow, task_id, agent_id, lease_ms, SessionGuard())
+        return _claim(uow, task_id, agent_id, lease)
     for _ in range(_CAS_RETRIES):
-        row = get(uow.conn, task_id)
+        row = _row(uow.conn, task_id)
         if row["status"] == status and (note is None or note == row["note"]):
-            return repo.to_wire(row)  # a repeat: nothing changes
+            return _build(row)  # a repeat: nothing changes
         if row["status"] != status:
             check_transition(row["status"], status)
-        if agent_id is not None and _lease_live(row, uow.now) and row["claimed_by"] != agent_id:
+        if agent_id is not None and row_is_live(row, uow.now) and row["claimed_by"] != agent_id:
             raise Conflict(f"task is claimed by {row['claimed_by']}")
-        values = _status_values(row, status, agent_id, lease_ms, uow.now)
+        values = _status_values(row, status, agent_id, lease, uow.now)
         values.update(note=note, updated_at=uow.now)
         updated = repo.update_if(uow.conn, task_id, row["status"], values)
         if updated is not None:
