@@ -1,13 +1,12 @@
-"""The hand-built wire dicts must match the response models the OpenAPI spec declares."""
+"""The wire shapes (WireShape, built from the Out models) give back what the models declare,
+from rows as each database returns them (SQLite's 0/1 booleans, NULL lists)."""
 
 from __future__ import annotations
 
-from agent_relay.activity import repository as activity_repo
-from agent_relay.activity.schemas import ActivityOut
-from agent_relay.agents import repository as agents_repo
-from agent_relay.agents.schemas import AgentCard
-from agent_relay.messages import repository as messages_repo
-from agent_relay.messages.schemas import MessageOut
+from agent_relay.activity.schemas import ACTIVITY_WIRE, ActivityOut
+from agent_relay.agents.schemas import AGENT_WIRE, AgentCard
+from agent_relay.inbox.schemas import DRAFT_WIRE, DraftOut
+from agent_relay.messages.schemas import MESSAGE_WIRE, MessageOut
 
 
 def _check(model, wire: dict) -> None:
@@ -18,7 +17,7 @@ def _check(model, wire: dict) -> None:
 def test_message_agent_activity_shapes() -> None:
     _check(
         MessageOut,
-        messages_repo.to_wire(
+        MESSAGE_WIRE.build(
             {
                 "id": 1,
                 "from_agent": "a",
@@ -40,7 +39,7 @@ def test_message_agent_activity_shapes() -> None:
     )
     _check(
         AgentCard,
-        agents_repo.to_wire(
+        AGENT_WIRE.build(
             {
                 "id": "a",
                 "name": "A",
@@ -49,8 +48,8 @@ def test_message_agent_activity_shapes() -> None:
                 "ready": 1,
                 "label": None,
                 "tags": ["t"],
-                "capabilities": [],
-                "meta": {},
+                "capabilities": None,
+                "meta": None,
                 "last_seen": 1,
                 "created_at": 1,
                 "instance_id": None,
@@ -60,7 +59,7 @@ def test_message_agent_activity_shapes() -> None:
     )
     _check(
         ActivityOut,
-        activity_repo.to_wire(
+        ACTIVITY_WIRE.build(
             {
                 "id": 1,
                 "client_id": "c",
@@ -74,6 +73,20 @@ def test_message_agent_activity_shapes() -> None:
                 "agent_id": None,
                 "metadata": {"k": 1},
                 "created_at": 3,
+            }
+        ),
+    )
+    _check(
+        DraftOut,
+        DRAFT_WIRE.build(
+            {
+                "agent_id": "a",
+                "to": None,
+                "subject": "s",
+                "body": "",
+                "kind": None,
+                "meta": None,
+                "updated_at": 7,
             }
         ),
     )

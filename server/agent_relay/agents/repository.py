@@ -10,24 +10,6 @@ from agent_relay.models import Agent
 agents: sa.Table = Agent.__table__  # type: ignore[attr-defined]
 
 
-def to_wire(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "name": row["name"],
-        "kind": row["kind"],
-        "status": row["status"],
-        "ready": bool(row["ready"]),
-        "label": row["label"],
-        "tags": row["tags"] or [],
-        "capabilities": row["capabilities"] or [],
-        "meta": row["meta"] or {},
-        "lastSeen": row["last_seen"],
-        "createdAt": row["created_at"],
-        "instanceId": row["instance_id"],
-        "epoch": row["epoch"],
-    }
-
-
 def get(conn: Connection, agent_id: str) -> RowMapping | None:
     return conn.execute(sa.select(agents).where(agents.c.id == agent_id)).mappings().first()
 

@@ -2,10 +2,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query
 
-from agent_relay.activity import service as activity
-from agent_relay.agents import repository as repo
 from agent_relay.agents import service
 from agent_relay.agents.schemas import (
     AgentActionIn,
@@ -17,8 +15,8 @@ from agent_relay.agents.schemas import (
     HeartbeatOut,
 )
 from agent_relay.context import RelayDep
-from agent_relay.messages import service as messages
 from agent_relay.messages.schemas import MessageOut
+from agent_relay.session import SessionGuardDep
 from agent_relay.wire import OkBody, OutModel, error_responses, json_response
 
 router = APIRouter(prefix="/api/agents", tags=["agents"])
@@ -52,25 +50,25 @@ async def list_agents(
     kind: AgentKind | None = None,
     label: Annotated[str | None, Query(max_length=120)] = None,
 ):
-    rows = await relay.db.read(lambda conn: repo.list_all(conn, status=status, kind=kind, label=label))
-    return json_response([repo.to_wire(r) for r in rows])
+    cards = await relay.db.read(lambda conn: service.list_agents(conn, status=status, kind=kind, label=label))
+    return json_response(cards)
 
 
 @router.get("/{id}", response_model=AgentCard, responses=error_responses(400, 404))
 async def get_agent(agent_id: AgentId, relay: RelayDep):
-    row = await relay.db.read(lambda conn: service.require_agent(conn, agent_id))
-    return json_response(repo.to_wire(row))
+    card = await relay.db.read(lambda conn: service.get_agent(conn, agent_id))
+    return json_response(card)
 
 
 @router.post("/{id}/heartbeat", response_model=HeartbeatOut, responses=error_responses(400, 404, 409))
 async def heartbeat_agent(
-    agent_id: AgentId, request: Request, relay: RelayDep, body: Heartbeat | None = None
+    agent_id: AgentId, headers_guard: SessionGuardDep, relay: RelayDep, body: Heartbeat | None = None
 ):
     """Refresh `lastSeen`; optionally set `status` / `ready`. Fenced by the session guard."""
-    body = body or Heartbeat()
-    guard = service.guard_from(request.headers, body)
-    card = await relay.db.write(lambda uow: service.heartbeat(uow, agent_id, body, guard))
-    return json_response({"ok": True, "agent": card})
+    inp = body or Heartbeat()
+    guard = headers_guard.or_body(inp.instance_id, inp.epoch)
+    result = await relay.db.write(lambda uow: service.heartbeat(uow, agent_id, inp, guard))
+    return json_response(result)
 
 
 @router.post(
@@ -78,33 +76,8 @@ async def heartbeat_agent(
 )
 async def request_agent_action(agent_id: AgentId, body: AgentActionIn, relay: RelayDep):
     """Ask an agent to restart or shut down: an urgent `control` message from `system`."""
-    action = body.action
-
-    def job(uow):
-        agent = service.require_agent(uow.conn, agent_id)
-        title = "Restart requested" if action == "restart" else "Shutdown requested"
-        verb = "restart" if action == "restart" else "shut down"
-        message = messages.control(
-            uow,
-            to=agent["id"],
-            subject=title,
-            body=f"Dashboard requested that this agent {verb} its relay-managed session now.",
-            payload={"agentControl": {"action": action, "requestedBy": "dashboard", "requestedAt": uow.now}},
-        )
-        activity.record(
-            uow,
-            kind="state",
-            title=f"Agent {action} requested",
-            body=agent["id"],
-            icon="ti-refresh" if action == "restart" else "ti-power",
-            view="agents",
-            agent_id=agent["id"],
-            metadata={"action": action},
-        )
-        return message
-
-    message = await relay.db.write(job)
-    return json_response({"ok": True, "action": action, "message": message}, 202)
+    result = await relay.db.write(lambda uow: service.request_action(uow, agent_id, body.action))
+    return json_response(result, 202)
 
 
 @router.delete("/{id}", response_model=OkBody, responses=error_responses(400, 404))

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypedDict
 
 from pydantic import Field, StringConstraints
 
-from agent_relay.wire import Epoch, OutModel, WireModel
+from agent_relay.wire import Epoch, OutModel, WireModel, WireShape, empty_dict, empty_list
+
+if TYPE_CHECKING:  # messages.schemas imports this module (SessionFields)
+    from agent_relay.messages.schemas import MessageRecord
 
 AgentKind = Literal["provider", "channel", "orchestrator", "system", "user"]
 AgentStatus = Literal["online", "idle", "busy", "offline"]
@@ -86,3 +89,37 @@ class AgentCard(OutModel):
 class HeartbeatOut(OutModel):
     ok: bool
     agent: AgentCard
+
+
+class AgentRecord(TypedDict):
+    id: str
+    name: str
+    kind: AgentKind
+    status: AgentStatus
+    ready: bool
+    label: str | None
+    tags: list[str]
+    capabilities: list[str]
+    meta: dict[str, Any]
+    lastSeen: int
+    createdAt: int
+    instanceId: str | None
+    epoch: int | None
+
+
+AGENT_WIRE = WireShape(
+    AgentCard,
+    AgentRecord,
+    convert={"ready": bool, "tags": empty_list, "capabilities": empty_list, "meta": empty_dict},
+)
+
+
+class HeartbeatRecord(TypedDict):
+    ok: bool
+    agent: AgentRecord
+
+
+class AgentActionRecord(TypedDict):
+    ok: bool
+    action: str
+    message: MessageRecord

@@ -4,13 +4,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 
-from agent_relay.agents.service import guard_from
 from agent_relay.context import RelayDep
-from agent_relay.errors import NotFound
 from agent_relay.inbox import service
 from agent_relay.inbox.schemas import DraftIn, DraftOut
-from agent_relay.messages import repository as messages_repo
 from agent_relay.messages.schemas import MessageOut
+from agent_relay.session import guard_from_headers
 from agent_relay.wire import MAX_INT, LimitQuery, OkBody, error_responses, json_response
 
 router = APIRouter(prefix="/api/inbox", tags=["inbox"])
@@ -30,49 +28,27 @@ async def list_inbox(
 ):
     """What this agent should see, oldest first: messages to its id, `broadcast`, and its
     label, tags and capabilities. Claimable messages claimed by another agent are left out."""
-    guard = guard_from(request.headers)
+    guard = guard_from_headers(request.headers.raw)  # a hot path: not one more dependency
     items = await service.read_inbox(
         relay, agent_id, guard, after=after, unread=unread, limit=limit, wait_s=wait
     )
     return json_response(items)
 
 
-def _draft_wire(agent_id: str, draft: dict, updated_at: int) -> dict:
-    return {
-        "agentId": agent_id,
-        "to": draft.get("to"),
-        "subject": draft.get("subject"),
-        "body": draft.get("body", ""),
-        "kind": draft.get("kind"),
-        "meta": draft.get("meta"),
-        "updatedAt": updated_at,
-    }
-
-
 @router.get("/{agentId}/draft", response_model=DraftOut, responses=error_responses(400, 404))
 async def get_inbox_draft(agent_id: AgentId, relay: RelayDep):
-    row = await relay.db.read(lambda conn: messages_repo.get_draft(conn, agent_id))
-    if row is None:
-        raise NotFound("draft not found")
-    return json_response(_draft_wire(agent_id, row["draft"], row["updated_at"]))
+    draft = await relay.db.read(lambda conn: service.get_draft(conn, agent_id))
+    return json_response(draft)
 
 
 @router.put("/{agentId}/draft", response_model=DraftOut, responses=error_responses(400))
 async def set_inbox_draft(agent_id: AgentId, body: DraftIn, relay: RelayDep):
     """One saved compose-draft per inbox (replaced on every save)."""
-    draft = body.model_dump(exclude_none=True)
-
-    def save(uow):
-        messages_repo.put_draft(uow.conn, agent_id, draft, uow.now)
-        return uow.now
-
-    updated_at = await relay.db.write(save)
-    return json_response(_draft_wire(agent_id, draft, updated_at))
+    draft = await relay.db.write(lambda uow: service.save_draft(uow, agent_id, body))
+    return json_response(draft)
 
 
 @router.delete("/{agentId}/draft", response_model=OkBody, responses=error_responses(400, 404))
 async def delete_inbox_draft(agent_id: AgentId, relay: RelayDep):
-    deleted = await relay.db.write(lambda uow: messages_repo.delete_draft(uow.conn, agent_id))
-    if not deleted:
-        raise NotFound("draft not found")
+    await relay.db.write(lambda uow: service.delete_draft(uow, agent_id))
     return json_response({"ok": True})

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, TypedDict
 
 from pydantic import StringConstraints
 
-from agent_relay.wire import OutModel, WireModel
+from agent_relay.wire import OutModel, WireModel, WireShape
 
 
 class DraftIn(WireModel):
@@ -27,3 +27,16 @@ class DraftOut(OutModel):
     kind: str | None = None
     meta: dict[str, Any] | None = None
     updated_at: int
+
+
+class DraftRecord(TypedDict):
+    agentId: str
+    to: str | None
+    subject: str | None
+    body: str
+    kind: str | None
+    meta: dict[str, Any] | None
+    updatedAt: int
+
+
+DRAFT_WIRE = WireShape(DraftOut, DraftRecord)  # from the stored draft with its agent_id, updated_at

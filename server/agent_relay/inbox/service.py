@@ -1,4 +1,4 @@
-"""An agent's inbox: what it should see, oldest first, with long-poll."""
+"""An agent's inbox: what it should see, oldest first, with long-poll; and its saved draft."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from agent_relay.addressing import addresses_for, reaches
-from agent_relay.agents import repository as agents_repo
-from agent_relay.agents.service import SessionGuard, check_session
+from agent_relay.agents import service as agents
 from agent_relay.clock import now_ms
 from agent_relay.context import Relay
-from agent_relay.db import PendingEvent
+from agent_relay.db import PendingEvent, UnitOfWork
 from agent_relay.errors import NotFound, ServiceUnavailable
-from agent_relay.messages import repository as messages_repo
+from agent_relay.inbox import repository as repo
+from agent_relay.inbox.schemas import DRAFT_WIRE, DraftIn, DraftRecord
+from agent_relay.messages import service as messages
+from agent_relay.messages.schemas import MessageRecord
+from agent_relay.session import SessionGuard
 
 # Events after which an inbox may have something new for the agent.
 _WAKING_EVENTS = {"message.new", "message.claim_released"}
@@ -22,17 +25,13 @@ _WAKING_EVENTS = {"message.new", "message.claim_released"}
 
 def _read(
     conn: Connection, agent_id: str, guard: SessionGuard, *, after: int, unread: bool, limit: int
-) -> tuple[list[dict[str, Any]], list[str]]:
-    card = agents_repo.get(conn, agent_id)
-    if guard.given:
-        if card is None:
-            raise NotFound("agent not found")
-        check_session(card, guard)
+) -> tuple[list[MessageRecord], list[str]]:
+    card = agents.validate_session(conn, agent_id, guard, load=True)  # the card: addressing
     addresses = addresses_for(agent_id, card)
-    rows = messages_repo.inbox(
+    items = messages.visible_to(
         conn, agent_id, addresses, after=after, unread=unread, limit=limit, now=now_ms()
     )
-    return [messages_repo.to_wire(r) for r in rows], addresses
+    return items, addresses
 
 
 async def read_inbox(
@@ -44,7 +43,7 @@ async def read_inbox(
     unread: bool,
     limit: int,
     wait_s: float,
-) -> list[dict[str, Any]]:
+) -> list[MessageRecord]:
     """Answer at once if anything is there; otherwise wait up to `wait_s` for a message
     that reaches this agent. The subscription starts before the first read, so a message
     committed in between still wakes us."""
@@ -80,3 +79,31 @@ async def read_inbox(
     finally:
         relay.hub.unsubscribe(sub)
         slots.release()
+
+
+# -- drafts ---------------------------------------------------------------------------------
+
+_DRAFT_DEFAULTS: dict[str, Any] = {"to": None, "subject": None, "body": "", "kind": None, "meta": None}
+
+
+def _draft(agent_id: str, draft: dict[str, Any], updated_at: int) -> DraftRecord:
+    return DRAFT_WIRE.build({**_DRAFT_DEFAULTS, **draft, "agent_id": agent_id, "updated_at": updated_at})
+
+
+def get_draft(conn: Connection, agent_id: str) -> DraftRecord:
+    row = repo.get_draft(conn, agent_id)
+    if row is None:
+        raise NotFound("draft not found")
+    return _draft(agent_id, row["draft"], row["updated_at"])
+
+
+def save_draft(uow: UnitOfWork, agent_id: str, inp: DraftIn) -> DraftRecord:
+    """One saved compose-draft per inbox, replaced on every save."""
+    draft = inp.model_dump(exclude_none=True)
+    repo.put_draft(uow.conn, agent_id, draft, uow.now)
+    return _draft(agent_id, draft, uow.now)
+
+
+def delete_draft(uow: UnitOfWork, agent_id: str) -> None:
+    if not repo.delete_draft(uow.conn, agent_id):
+        raise NotFound("draft not found")

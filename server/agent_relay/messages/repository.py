@@ -8,35 +8,15 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
 from agent_relay.db import Prepared, dumps_json
+from agent_relay.leases import free_for, lapsed
 from agent_relay.listing import newest_first
-from agent_relay.models import InboxDraft, Message, MessageAck
+from agent_relay.models import Message, MessageAck
 
 messages: sa.Table = Message.__table__  # type: ignore[attr-defined]
 acks: sa.Table = MessageAck.__table__  # type: ignore[attr-defined]
-drafts: sa.Table = InboxDraft.__table__  # type: ignore[attr-defined]
 
 _insert = Prepared.insert_returning_id(messages)
 _JSON_COLUMNS = ("meta", "payload")
-
-
-def to_wire(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": row["id"],
-        "from": row["from_agent"],
-        "to": row["to_addr"],
-        "kind": row["kind"],
-        "subject": row["subject"],
-        "body": row["body"],
-        "replyTo": row["reply_to"],
-        "claimable": bool(row["claimable"]),
-        "claimedBy": row["claimed_by"],
-        "claimExpiresAt": row["claim_expires_at"],
-        "idempotencyKey": row["idempotency_key"],
-        "meta": row["meta"],
-        "payload": row["payload"],
-        "channel": row["channel"],
-        "createdAt": row["created_at"],
-    }
 
 
 def insert(conn: Connection, values: dict[str, Any]) -> int:
@@ -113,18 +93,14 @@ def _row_dict(row: tuple[Any, ...]) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=128)
 def _inbox_statement(n_addresses: int, unread: bool) -> Prepared:
-    agent = sa.bindparam("agent")
+    agent: sa.BindParameter[str] = sa.bindparam("agent")
     parts = []
     for i in range(n_addresses):
         q = sa.select(*messages.c).where(
             messages.c.to_addr == sa.bindparam(f"a{i}"),
             messages.c.id > sa.bindparam("after"),
             # a claim held by someone else hides the message; an expired one does not
-            sa.or_(
-                messages.c.claimed_by.is_(None),
-                messages.c.claimed_by == agent,
-                messages.c.claim_expires_at < sa.bindparam("now"),
-            ),
+            free_for(messages.c.claimed_by, messages.c.claim_expires_at, agent, sa.bindparam("now")),
         )
         if i > 0:  # address 0 is the agent's own id; group sends by itself are not echoed
             q = q.where(messages.c.from_agent != agent)
@@ -144,11 +120,7 @@ def claim(conn: Connection, message_id: int, agent_id: str, expires_at: int, now
         .where(
             messages.c.id == message_id,
             messages.c.claimable.is_(True),
-            sa.or_(
-                messages.c.claimed_by.is_(None),
-                messages.c.claimed_by == agent_id,
-                messages.c.claim_expires_at < now,
-            ),
+            free_for(messages.c.claimed_by, messages.c.claim_expires_at, agent_id, now),
         )
         .values(claimed_by=agent_id, claim_expires_at=expires_at)
     )
@@ -168,7 +140,7 @@ def release_expired(conn: Connection, now: int) -> list[RowMapping]:
     return list(
         conn.execute(
             sa.update(messages)
-            .where(messages.c.claim_expires_at < now)
+            .where(lapsed(messages.c.claim_expires_at, now))
             .values(claimed_by=None, claim_expires_at=None)
             .returning(*messages.c)
         ).mappings()
@@ -192,20 +164,3 @@ def ack(conn: Connection, message_id: int, agent_id: str, now: int) -> int:
 
 def count(conn: Connection) -> int:
     return conn.execute(sa.select(sa.func.count()).select_from(messages)).scalar_one()
-
-
-def get_draft(conn: Connection, agent_id: str) -> RowMapping | None:
-    return conn.execute(sa.select(drafts).where(drafts.c.agent_id == agent_id)).mappings().first()
-
-
-def put_draft(conn: Connection, agent_id: str, draft: dict[str, Any], now: int) -> None:
-    if get_draft(conn, agent_id) is None:
-        conn.execute(sa.insert(drafts).values(agent_id=agent_id, draft=draft, updated_at=now))
-    else:
-        conn.execute(
-            sa.update(drafts).where(drafts.c.agent_id == agent_id).values(draft=draft, updated_at=now)
-        )
-
-
-def delete_draft(conn: Connection, agent_id: str) -> bool:
-    return (conn.execute(sa.delete(drafts).where(drafts.c.agent_id == agent_id)).rowcount or 0) > 0

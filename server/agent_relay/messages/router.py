@@ -4,10 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 
-from agent_relay.agents.service import guard_from
 from agent_relay.context import RelayDep, relay_of
 from agent_relay.json_body_route import JsonBodyRoute
-from agent_relay.messages import repository as repo
 from agent_relay.messages import service
 from agent_relay.messages.schemas import (
     AckOut,
@@ -18,6 +16,7 @@ from agent_relay.messages.schemas import (
     MessageOut,
     SendMessage,
 )
+from agent_relay.session import SessionGuardDep, guard_from_headers
 from agent_relay.wire import MAX_INT, CursorQuery, LimitQuery, error_responses, json_response
 
 router = APIRouter(prefix="/api/messages", tags=["messages"])
@@ -28,25 +27,10 @@ MessageId = Annotated[int, Path(alias="id", ge=1, le=MAX_INT, description="Messa
 async def send_message(body: SendMessage, request: Request):
     """Send a message to an agent id, `label:X`, `tag:X`, `cap:X` or `broadcast`."""
     relay = relay_of(request)  # the hottest route: no dependencies (see JsonBodyRoute)
-    guard = guard_from(request.headers, body)
+    guard = guard_from_headers(request.headers.raw).or_body(body.instance_id, body.epoch)
     max_bytes = relay.settings.max_body_bytes
     message, created = await relay.db.write(
-        lambda uow: service.send(
-            uow,
-            sender=body.from_,
-            to=body.to,
-            body=body.body,
-            kind=body.kind,
-            subject=body.subject,
-            reply_to=body.reply_to,
-            claimable=body.claimable,
-            idempotency_key=body.idempotency_key,
-            meta=body.meta,
-            payload=body.payload,
-            channel=body.channel,
-            guard=guard,
-            max_body_bytes=max_bytes,
-        )
+        lambda uow: service.send(uow, body, guard, max_body_bytes=max_bytes)
     )
     return json_response(message, 201 if created else 200)
 
@@ -77,39 +61,41 @@ async def list_messages(
     limit: LimitQuery = 100,
 ):
     """Messages, newest first."""
-    rows = await relay.db.read(
-        lambda conn: repo.list_filtered(
+    items = await relay.db.read(
+        lambda conn: service.list_messages(
             conn, sender=from_, to=to, kind=kind, channel=channel, after=after, before=before, limit=limit
         )
     )
-    return json_response([repo.to_wire(r) for r in rows])
+    return json_response(items)
 
 
 @router.get("/{id}", response_model=MessageOut, responses=error_responses(400, 404))
 async def get_message(message_id: MessageId, relay: RelayDep):
-    row = await relay.db.read(lambda conn: service.get(conn, message_id))
-    return json_response(repo.to_wire(row))
+    message = await relay.db.read(lambda conn: service.get(conn, message_id))
+    return json_response(message)
 
 
 @router.delete("/{id}", response_model=DeletedOut, responses=error_responses(400, 404))
 async def delete_message(message_id: MessageId, relay: RelayDep):
-    await relay.db.write(lambda uow: service.delete(uow, message_id))
-    return json_response({"ok": True, "id": message_id})
+    result = await relay.db.write(lambda uow: service.delete(uow, message_id))
+    return json_response(result)
 
 
 @router.post("/{id}/ack", response_model=AckOut, responses=error_responses(400, 404, 409))
-async def ack_message(message_id: MessageId, body: AgentRef, request: Request, relay: RelayDep):
+async def ack_message(message_id: MessageId, body: AgentRef, headers_guard: SessionGuardDep, relay: RelayDep):
     """Read receipt for one agent (per agent for group messages)."""
-    guard = guard_from(request.headers, body)
+    guard = headers_guard.or_body(body.instance_id, body.epoch)
     result = await relay.db.write(lambda uow: service.ack(uow, message_id, body.agent_id, guard))
     return json_response(result)
 
 
 @router.post("/{id}/claim", response_model=MessageOut, responses=error_responses(400, 404, 409))
-async def claim_message(message_id: MessageId, body: ClaimIn, request: Request, relay: RelayDep):
+async def claim_message(
+    message_id: MessageId, body: ClaimIn, headers_guard: SessionGuardDep, relay: RelayDep
+):
     """Claim a claimable message for a lease. Exactly one concurrent claimer wins; the
     others get 409. Claiming again extends your own lease."""
-    guard = guard_from(request.headers, body)
+    guard = headers_guard.or_body(body.instance_id, body.epoch)
     settings = relay.settings
     lease = min(body.lease_ms or settings.default_lease_ms, settings.max_lease_ms)
     message = await relay.db.write(lambda uow: service.claim(uow, message_id, body.agent_id, lease, guard))
@@ -117,7 +103,9 @@ async def claim_message(message_id: MessageId, body: ClaimIn, request: Request, 
 
 
 @router.post("/{id}/release", response_model=MessageOut, responses=error_responses(400, 404, 409))
-async def release_message(message_id: MessageId, body: AgentRef, request: Request, relay: RelayDep):
-    guard = guard_from(request.headers, body)
+async def release_message(
+    message_id: MessageId, body: AgentRef, headers_guard: SessionGuardDep, relay: RelayDep
+):
+    guard = headers_guard.or_body(body.instance_id, body.epoch)
     message = await relay.db.write(lambda uow: service.release(uow, message_id, body.agent_id, guard))
     return json_response(message)

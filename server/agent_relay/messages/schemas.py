@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, TypedDict
 
 from pydantic import Field, StringConstraints
 
 from agent_relay.agents.schemas import SessionFields
-from agent_relay.wire import OutModel, PositiveId, WireModel
+from agent_relay.wire import OutModel, PositiveId, WireModel, WireShape
 
 MessageKind = Literal["chat", "channel.event", "task", "pair", "control", "system"]
 MESSAGE_KINDS: tuple[str, ...] = MessageKind.__args__  # type: ignore[attr-defined]
@@ -41,6 +42,24 @@ class SendMessage(SessionFields):
             ]
         }
     }
+
+
+@dataclass(slots=True, frozen=True)
+class NewMessage:
+    """A message the relay sends on a domain's behalf (tasks, pairs, channels, control):
+    the same command as `SendMessage`, without the HTTP body's validation and session fields."""
+
+    from_: str
+    to: str
+    body: str
+    kind: MessageKind = "chat"
+    subject: str | None = None
+    reply_to: int | None = None
+    claimable: bool | None = None
+    idempotency_key: str | None = None
+    meta: dict[str, Any] | None = None
+    payload: dict[str, Any] | None = None
+    channel: str | None = None
 
 
 class AgentRef(SessionFields):
@@ -92,5 +111,46 @@ class AckOut(OutModel):
 
 
 class DeletedOut(OutModel):
+    ok: bool
+    id: int
+
+
+# "from" is a keyword: the functional form is the only way to spell this record.
+MessageRecord = TypedDict(
+    "MessageRecord",
+    {
+        "id": int,
+        "from": str,
+        "to": str,
+        "kind": MessageKind,
+        "subject": str | None,
+        "body": str,
+        "replyTo": int | None,
+        "claimable": bool,
+        "claimedBy": str | None,
+        "claimExpiresAt": int | None,
+        "idempotencyKey": str | None,
+        "meta": dict[str, Any] | None,
+        "payload": dict[str, Any] | None,
+        "channel": str | None,
+        "createdAt": int,
+    },
+)
+MESSAGE_WIRE = WireShape(
+    MessageOut,
+    MessageRecord,
+    columns={"from_": "from_agent", "to": "to_addr"},
+    convert={"claimable": bool},  # SQLite stores 0/1
+)
+
+
+class AckRecord(TypedDict):
+    ok: bool
+    messageId: int
+    agentId: str
+    ackedAt: int
+
+
+class DeletedRecord(TypedDict):
     ok: bool
     id: int

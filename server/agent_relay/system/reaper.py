@@ -9,6 +9,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from agent_relay.activity import presenter
 from agent_relay.activity import service as activity
 from agent_relay.agents import service as agents
 from agent_relay.db import UnitOfWork
@@ -45,18 +46,7 @@ def reap(uow: UnitOfWork, settings: Settings, *, always_record: bool = False) ->
             result.setdefault(key, []).extend(ids)
     counts = {k: len(v) for k, v in result.items() if isinstance(v, list)}
     if always_record or any(counts.values()):
-        activity.record(
-            uow,
-            kind="state",
-            title="Maintenance reaper run",
-            body=(
-                f"{counts['reapedAgentIds']} stale agent(s), {counts['reapedOrchestratorIds']} stale "
-                f"orchestrator(s), {counts['releasedMessageIds']} message claim(s), "
-                f"{counts['releasedTaskIds']} task claim(s)"
-            ),
-            icon="ti-broom",
-            view="activity",
-        )
+        activity.record_for(uow, presenter.reaper_ran(counts))
     return result
 
 
