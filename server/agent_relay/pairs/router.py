@@ -17,10 +17,10 @@ PairId = Annotated[int, Path(alias="id", ge=1, le=MAX_INT, description="Pair id"
 
 
 @router.post("", response_model=PairOut, status_code=201, responses=error_responses(400, 404, 409))
-async def create_pair(body: PairCreate, guard: SessionGuardDep, relay: RelayDep):
+async def create_pair(body: PairCreate, headers_guard: SessionGuardDep, relay: RelayDep):
     """Invite `to` to pair with `from` on a topic. The pair is `pending` until the invited
     agent accepts, or `ttlMs` (default from settings) passes."""
-    guard, settings = guard.or_body(body.instance_id, body.epoch), relay.settings
+    guard, settings = headers_guard.or_body(body.instance_id, body.epoch), relay.settings
     return json_response(await relay.db.write(lambda uow: service.create(uow, body, guard, settings)), 201)
 
 
@@ -43,9 +43,9 @@ async def get_pair(pair_id: PairId, relay: RelayDep):
 
 
 @router.post("/{id}/actions", response_model=PairOut, responses=error_responses(400, 403, 404, 409))
-async def act_on_pair(pair_id: PairId, body: PairActionIn, guard: SessionGuardDep, relay: RelayDep):
+async def act_on_pair(pair_id: PairId, body: PairActionIn, headers_guard: SessionGuardDep, relay: RelayDep):
     """`accept` / `reject` (the invited agent only) or `end` (either member)."""
-    guard = guard.or_body(body.instance_id, body.epoch)
+    guard = headers_guard.or_body(body.instance_id, body.epoch)
     return json_response(await relay.db.write(lambda uow: service.act(uow, pair_id, body, guard)))
 
 
@@ -55,9 +55,11 @@ async def act_on_pair(pair_id: PairId, body: PairActionIn, guard: SessionGuardDe
     status_code=201,
     responses=error_responses(400, 403, 404, 409, 413),
 )
-async def send_pair_message(pair_id: PairId, body: PairMessageIn, guard: SessionGuardDep, relay: RelayDep):
+async def send_pair_message(
+    pair_id: PairId, body: PairMessageIn, headers_guard: SessionGuardDep, relay: RelayDep
+):
     """A `kind: "pair"` message to the other member; only while the pair is active."""
-    guard, max_bytes = guard.or_body(body.instance_id, body.epoch), relay.settings.max_body_bytes
+    guard, max_bytes = headers_guard.or_body(body.instance_id, body.epoch), relay.settings.max_body_bytes
     message = await relay.db.write(
         lambda uow: service.send_message(uow, pair_id, body, guard, max_body_bytes=max_bytes)
     )

@@ -43,18 +43,20 @@ async def get_task(task_id: TaskId, relay: RelayDep):
 
 
 @router.post("/{id}/claim", response_model=TaskOut, responses=error_responses(400, 404, 409))
-async def claim_task(task_id: TaskId, body: TaskClaimIn, guard: SessionGuardDep, relay: RelayDep):
+async def claim_task(task_id: TaskId, body: TaskClaimIn, headers_guard: SessionGuardDep, relay: RelayDep):
     """Claim a task for a lease (`leaseMs`, default from settings). Exactly one of any number
     of concurrent claimers wins; the others get 409. Claiming again renews your lease."""
-    guard, settings = guard.or_body(body.instance_id, body.epoch), relay.settings
+    guard, settings = headers_guard.or_body(body.instance_id, body.epoch), relay.settings
     return json_response(await relay.db.write(lambda uow: service.claim(uow, task_id, body, guard, settings)))
 
 
 @router.post("/{id}/status", response_model=TaskOut, responses=error_responses(400, 404, 409))
-async def set_task_status(task_id: TaskId, body: TaskStatusIn, guard: SessionGuardDep, relay: RelayDep):
+async def set_task_status(
+    task_id: TaskId, body: TaskStatusIn, headers_guard: SessionGuardDep, relay: RelayDep
+):
     """Move a task: open, claimed, in_progress, blocked, done, failed, canceled. The last three
     are final. An illegal move is a 409 naming both states."""
-    guard, settings = guard.or_body(body.instance_id, body.epoch), relay.settings
+    guard, settings = headers_guard.or_body(body.instance_id, body.epoch), relay.settings
     return json_response(
         await relay.db.write(lambda uow: service.set_status(uow, task_id, body, guard, settings))
     )
