@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Connection
 
 from agent_relay.addressing import addresses_for, reaches
 from agent_relay.agents import service as agents
 from agent_relay.clock import now_ms
-from agent_relay.context import Relay
 from agent_relay.db import PendingEvent, UnitOfWork
 from agent_relay.errors import NotFound, ServiceUnavailable
 from agent_relay.inbox import repository as repo
@@ -18,6 +17,9 @@ from agent_relay.inbox.schemas import DRAFT_WIRE, DraftIn, DraftRecord
 from agent_relay.messages import service as messages
 from agent_relay.messages.schemas import MessageRecord
 from agent_relay.session import SessionGuard
+
+if TYPE_CHECKING:  # services never import FastAPI (context.py does)
+    from agent_relay.context import Relay
 
 # Events after which an inbox may have something new for the agent.
 _WAKING_EVENTS = {"message.new", "message.claim_released"}

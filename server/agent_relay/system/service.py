@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Connection
 
 from agent_relay import __version__
 from agent_relay.agents import service as agents
-from agent_relay.context import Relay
 from agent_relay.db import UnitOfWork
 from agent_relay.messages import service as messages
 from agent_relay.messages.schemas import BroadcastIn, MessageRecord, NewMessage
 from agent_relay.settings import Settings
 from agent_relay.system.reaper import reap
+
+if TYPE_CHECKING:  # services never import FastAPI (context.py does)
+    from agent_relay.context import Relay
 
 
 def counts(conn: Connection) -> dict[str, int]:
