@@ -17,12 +17,15 @@ from typing import Any
 import httpx
 from httpx_sse import ServerSentEvent, aconnect_sse, connect_sse
 
+from agent_relay_client._generated.api.events import stream_events
 from agent_relay_client.errors import RelayConnectionError, RelayError, ServerError, error_for
 
 # The server sends a comment every AGENT_RELAY_SSE_HEARTBEAT_MS (15 s by default); a
 # stream silent for longer than this is treated as dead and reopened.
 READ_TIMEOUT = 45.0
 MAX_DELAY = 10.0
+# The stream's path, from the spec (the generated operation cannot follow a stream itself).
+EVENTS_PATH: str = stream_events._get_kwargs()["url"]
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,7 @@ def iter_events(
     while True:
         lost: Exception | None = None
         try:
-            with connect_sse(http, "GET", "/api/events", **state.request(agent_id)) as source:
+            with connect_sse(http, "GET", EVENTS_PATH, **state.request(agent_id)) as source:
                 response = source.response
                 if response.status_code >= 400:
                     response.read()
@@ -163,7 +166,7 @@ async def aiter_events(
     while True:
         lost: Exception | None = None
         try:
-            async with aconnect_sse(http, "GET", "/api/events", **state.request(agent_id)) as source:
+            async with aconnect_sse(http, "GET", EVENTS_PATH, **state.request(agent_id)) as source:
                 response = source.response
                 if response.status_code >= 400:
                     await response.aread()
