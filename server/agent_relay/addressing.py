@@ -16,6 +16,32 @@ def is_group(address: str) -> bool:
     return address == BROADCAST or address.startswith(GROUP_PREFIXES)
 
 
+# What each group prefix names, as a target's `type` (channel bindings spell an address as
+# {type, id}); an address without one of them (and not broadcast) is an agent id.
+GROUP_KINDS = {"label:": "label", "tag:": "tag", "cap:": "capability"}
+
+
+def split(address: str) -> tuple[str, str | None]:
+    """An address as (type, id): ("label", "ops"), ("capability", "review"),
+    ("broadcast", None), or ("agent", address)."""
+    if address == BROADCAST:
+        return BROADCAST, None
+    for prefix, kind in GROUP_KINDS.items():
+        if address.startswith(prefix):
+            return kind, address[len(prefix) :]
+    return "agent", address
+
+
+def join(kind: str, target_id: str | None) -> str:
+    """The address of a (type, id) target: the inverse of `split`."""
+    if kind == BROADCAST:
+        return BROADCAST
+    for prefix, group_kind in GROUP_KINDS.items():
+        if kind == group_kind:
+            return f"{prefix}{target_id}"
+    return target_id or ""
+
+
 def addresses_for(agent_id: str, card: Mapping[str, Any] | None) -> list[str]:
     """Every `to` value that reaches this agent, its own id first."""
     out = [agent_id, BROADCAST]

@@ -10,10 +10,19 @@ function named in its docstring.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+from agent_relay import addressing
+from agent_relay.channels.schemas import (
+    BindChannel,
+    ChannelEventInput,
+    ChannelSession,
+    ChannelSummaryRecord,
+    PostChannelEvent,
+    RouteTarget,
+)
 from agent_relay.errors import BadRequest
+from agent_relay.session import SessionGuard
 from agent_relay.wire import MAX_SAFE_INTEGER
 
 CHANNEL_SCHEMA = "agent-relay.channel.v1"
@@ -74,28 +83,36 @@ def clean_meta(value: Any) -> dict[str, Any] | None:
     return value if is_record(value) else None
 
 
+# -- the session -------------------------------------------------------------------------
+
+
+def session_fields(body: Any) -> tuple[str | None, int | None]:
+    """instanceId / epoch from a hand-read body, held to the models' bounds (§12)."""
+    instance_id = epoch = None
+    if is_record(body):
+        instance_id = body.get("instanceId")
+        epoch = body.get("epoch")
+        if instance_id is not None and (not isinstance(instance_id, str) or len(instance_id) > 200):
+            raise BadRequest("instanceId must be a string of at most 200 characters")
+        if epoch is not None and (not isinstance(epoch, int) or isinstance(epoch, bool) or epoch < 0):
+            raise BadRequest("epoch must be a non-negative integer")
+        if epoch is not None and epoch > MAX_SAFE_INTEGER:
+            raise BadRequest(f"epoch must be at most {MAX_SAFE_INTEGER}")
+    return instance_id or None, epoch
+
+
+def channel_session(guard: SessionGuard, body: Any) -> ChannelSession:
+    """The headers' guard with the body's fields filling in (headers win)."""
+    try:
+        return ChannelSession(guard.or_body(*session_fields(body)))
+    except BadRequest as exc:
+        return ChannelSession(guard, exc)
+
+
 # -- bindings --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class RouteTarget:
-    type: str
-    id: str | None = None
-
-    def to_wire(self) -> dict[str, Any]:
-        return {"type": self.type} if self.id is None else {"type": self.type, "id": self.id}
-
-
-@dataclass(frozen=True, slots=True)
-class BindingInput:
-    channel_id: str
-    conversation_id: str | None
-    target: RouteTarget
-    mode: str
-    priority: int | None
-
-
-def normalize_channel_binding_input(body: Any) -> BindingInput:
+def normalize_channel_binding_input(body: Any, guard: SessionGuard) -> BindChannel:
     """Seed: normalizeChannelBindingInput."""
     if not is_record(body):
         raise BadRequest("JSON object body required")
@@ -132,37 +149,23 @@ def normalize_channel_binding_input(body: Any) -> BindingInput:
     if len(message_target_for_channel_target(target)) > MAX_ADDRESS_CHARS:
         raise BadRequest(f"target must be at most {MAX_ADDRESS_CHARS} characters as an address")
     assert channel_id is not None and mode is not None
-    return BindingInput(channel_id, conversation_id, target, mode, priority)
+    return BindChannel(channel_id, conversation_id, target, mode, priority, channel_session(guard, body))
 
 
 def route_target_from_address(target: str) -> RouteTarget:
-    """Seed: routeTargetFromAddress."""
-    if target.startswith("label:"):
-        return RouteTarget("label", target[len("label:") :])
-    if target.startswith("tag:"):
-        return RouteTarget("tag", target[len("tag:") :])
-    if target.startswith("cap:"):
-        return RouteTarget("capability", target[len("cap:") :])
-    if target == "broadcast":
-        return RouteTarget("broadcast")
-    if target.startswith("orchestrator:"):
+    """Seed: routeTargetFromAddress (an address parsed by the one addressing module; an
+    orchestrator's inbox is an agent id to messages, but not a channel target yet)."""
+    kind, target_id = addressing.split(target)
+    if kind == "agent" and target.startswith("orchestrator:"):
         raise BadRequest(ORCHESTRATOR_UNSUPPORTED)
-    return RouteTarget("agent", target)
+    return RouteTarget(kind, target_id)
 
 
 def message_target_for_channel_target(target: RouteTarget) -> str:
     """Seed: messageTargetForChannelTarget."""
     if target.type == "orchestrator":
         raise BadRequest(ORCHESTRATOR_UNSUPPORTED)
-    if target.type == "label":
-        return f"label:{target.id}"
-    if target.type == "tag":
-        return f"tag:{target.id}"
-    if target.type == "capability":
-        return f"cap:{target.id}"
-    if target.type == "broadcast":
-        return "broadcast"
-    return target.id or ""
+    return addressing.join(target.type, target.id)
 
 
 # -- events ----------------------------------------------------------------------------
@@ -282,14 +285,6 @@ def relay_blob_refs(payload: Mapping[str, Any]) -> list[tuple[int, str]]:
     return out
 
 
-@dataclass(frozen=True, slots=True)
-class ChannelEventInput:
-    body: str
-    payload: dict[str, Any]
-    conversation_id: str | None
-    idempotency_key: str | None
-
-
 def normalize_channel_event_body(body: Any, max_body_chars: int) -> ChannelEventInput:
     """Seed: normalizeChannelEventBody. A body without `payload` is the payload itself."""
     if not is_record(body):
@@ -316,6 +311,17 @@ def normalize_channel_event_body(body: Any, max_body_chars: int) -> ChannelEvent
         conversation_id=conversation_id,
         idempotency_key=idempotency_key,
     )
+
+
+def parse_channel_event(
+    channel_id: str, body: Any, guard: SessionGuard, max_body_chars: int
+) -> PostChannelEvent:
+    """The command for an event or activity; errors wait for their turn (see PostChannelEvent)."""
+    try:
+        parsed: ChannelEventInput | BadRequest = normalize_channel_event_body(body, max_body_chars)
+    except BadRequest as exc:
+        parsed = exc
+    return PostChannelEvent(channel_id, channel_session(guard, body), parsed)
 
 
 # -- channel summaries -----------------------------------------------------------------
@@ -347,7 +353,7 @@ def is_channel_agent(agent: Mapping[str, Any]) -> bool:
     )
 
 
-def agent_to_channel(agent: Mapping[str, Any]) -> dict[str, Any]:
+def agent_to_channel(agent: Mapping[str, Any]) -> ChannelSummaryRecord:
     """Seed: agentToChannel."""
     meta = agent.get("meta") or {}
     tag_type = next(

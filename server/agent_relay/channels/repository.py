@@ -6,39 +6,12 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
-from agent_relay.agents import repository as agents_repo
 from agent_relay.models import ChannelBinding
 
 bindings: sa.Table = ChannelBinding.__table__  # type: ignore[attr-defined]
 
 # Route order inside a tier: highest priority first, then the newest.
 _ROUTE_ORDER = (bindings.c.priority.desc(), bindings.c.id.desc())
-
-
-def to_wire(row: RowMapping | dict[str, Any]) -> dict[str, Any]:
-    target: dict[str, Any] = {"type": row["target_type"]}
-    if row["target_id"] is not None:
-        target["id"] = row["target_id"]
-    return {
-        "id": row["id"],
-        "channelId": row["channel_id"],
-        "conversationId": row["conversation_key"] or None,
-        "target": target,
-        "mode": row["mode"],
-        "priority": row["priority"],
-        "createdAt": row["created_at"],
-        "updatedAt": row["updated_at"],
-    }
-
-
-def channel_agent_cards(conn: Connection) -> list[dict[str, Any]]:
-    """Every agent card; the channel filter needs the JSON meta/tags, so it runs in Python."""
-    return [agents_repo.to_wire(r) for r in agents_repo.list_all(conn)]
-
-
-def agent_card(conn: Connection, agent_id: str) -> dict[str, Any] | None:
-    row = agents_repo.get(conn, agent_id)
-    return agents_repo.to_wire(row) if row is not None else None
 
 
 def get(conn: Connection, binding_id: int) -> RowMapping | None:

@@ -4,8 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 
-from agent_relay.channels import repository as repo
-from agent_relay.channels import service
+from agent_relay.channels import envelope, service
 from agent_relay.channels.schemas import (
     BINDING_IN_SCHEMA,
     CHANNEL_EVENT_IN_SCHEMA,
@@ -13,11 +12,13 @@ from agent_relay.channels.schemas import (
     ChannelBindingOut,
     ChannelEventOut,
     ChannelRoutesOut,
+    ChannelSession,
     ChannelSummaryOut,
     json_body,
 )
 from agent_relay.context import RelayDep
 from agent_relay.json_body_route import read_json_body
+from agent_relay.session import SessionGuardDep
 from agent_relay.wire import MAX_INT, LimitQuery, error_responses, json_response
 
 router = APIRouter(tags=["channels"])
@@ -56,16 +57,15 @@ async def explain_channel_routes(
     },
     openapi_extra=json_body(CHANNEL_EVENT_IN_SCHEMA),
 )
-async def post_channel_event(channel_id: ChannelId, request: Request, relay: RelayDep):
+async def post_channel_event(
+    channel_id: ChannelId, request: Request, guard: SessionGuardDep, relay: RelayDep
+):
     """A conversation event from the chat platform: one `channel.event` message per chosen
     binding (claimable for claimable bindings); the idempotency key (or `payload.dedupe.key`)
     is scoped per binding. Requires the channel agent's session guard."""
-    body = await read_json_body(request)
-    headers = dict(request.headers)
     max_bytes = relay.settings.max_body_bytes
-    result, created = await relay.db.write(
-        lambda uow: service.post_event(uow, channel_id, body, headers, max_bytes)
-    )
+    cmd = envelope.parse_channel_event(channel_id, await read_json_body(request), guard, max_bytes)
+    result, created = await relay.db.write(lambda uow: service.post_event(uow, cmd, max_bytes))
     return json_response(result, 201 if created else 200)
 
 
@@ -76,15 +76,14 @@ async def post_channel_event(channel_id: ChannelId, request: Request, relay: Rel
     responses=error_responses(400, 404, 409, 413),
     openapi_extra=json_body(CHANNEL_EVENT_IN_SCHEMA),
 )
-async def post_channel_activity(channel_id: ChannelId, request: Request, relay: RelayDep):
+async def post_channel_activity(
+    channel_id: ChannelId, request: Request, guard: SessionGuardDep, relay: RelayDep
+):
     """Ephemeral activity (typing, read receipts, presence, or an `activity` object):
     never stored, pushed to SSE subscribers as `channel.activity`."""
-    body = await read_json_body(request)
-    headers = dict(request.headers)
     max_bytes = relay.settings.max_body_bytes
-    activity = await relay.db.read(
-        lambda conn: service.check_activity(conn, channel_id, body, headers, max_bytes)
-    )
+    cmd = envelope.parse_channel_event(channel_id, await read_json_body(request), guard, max_bytes)
+    activity = await relay.db.read(lambda conn: service.check_activity(conn, cmd))
     await relay.publish_ephemeral("channel.activity", activity)
     return json_response({"ok": True, "activity": activity}, 202)
 
@@ -96,8 +95,9 @@ async def list_channel_bindings(
     limit: LimitQuery = 1000,
 ):
     """Bindings, newest first, optionally of one channel."""
-    rows = await relay.db.read(lambda conn: repo.list_for(conn, channel_id or None, limit))
-    return json_response([repo.to_wire(r) for r in rows])
+    return json_response(
+        await relay.db.read(lambda conn: service.list_bindings(conn, channel_id or None, limit))
+    )
 
 
 @router.post(
@@ -107,20 +107,19 @@ async def list_channel_bindings(
     responses=error_responses(400, 404, 409),
     openapi_extra=json_body(BINDING_IN_SCHEMA),
 )
-async def bind_channel(request: Request, relay: RelayDep):
+async def bind_channel(request: Request, guard: SessionGuardDep, relay: RelayDep):
     """Create or update (by channel, conversation and target) a binding. Requires the
     channel agent's session guard. Answers 201 either way, as the original relay does."""
-    body = await read_json_body(request)
-    headers = dict(request.headers)
-    binding, _created = await relay.db.write(lambda uow: service.upsert_binding(uow, body, headers))
+    cmd = envelope.normalize_channel_binding_input(await read_json_body(request), guard)
+    binding, _created = await relay.db.write(lambda uow: service.upsert_binding(uow, cmd))
     return json_response(binding, 201)
 
 
 @router.delete(
     "/api/channel-bindings/{id}", response_model=ChannelBindingOut, responses=error_responses(400, 404, 409)
 )
-async def unbind_channel(binding_id: BindingId, request: Request, relay: RelayDep):
+async def unbind_channel(binding_id: BindingId, guard: SessionGuardDep, relay: RelayDep):
     """Remove a binding. Requires the channel agent's session guard (headers)."""
-    headers = dict(request.headers)
-    binding = await relay.db.write(lambda uow: service.delete_binding(uow, binding_id, headers))
+    session = ChannelSession(guard)
+    binding = await relay.db.write(lambda uow: service.delete_binding(uow, binding_id, session))
     return json_response(binding)

@@ -5,22 +5,35 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy.engine import Connection, RowMapping
 
-from agent_relay.agents.service import SessionGuard, guard_from, validate_session
+from agent_relay.agents import service as agents
 from agent_relay.blobs import service as blobs
 from agent_relay.channels import envelope as env
 from agent_relay.channels import repository as repo
+from agent_relay.channels.schemas import (
+    BINDING_WIRE,
+    BindChannel,
+    ChannelActivityRecord,
+    ChannelBindingRecord,
+    ChannelEventRecord,
+    ChannelRoutesRecord,
+    ChannelSession,
+    ChannelSummaryRecord,
+    PostChannelEvent,
+    RouteCandidateRecord,
+    UnreachableBindingRecord,
+)
 from agent_relay.clock import now_ms
 from agent_relay.db import UnitOfWork
 from agent_relay.errors import BadRequest, Conflict, NotFound
 from agent_relay.messages import service as messages
-from agent_relay.wire import MAX_SAFE_INTEGER
+from agent_relay.messages.schemas import NewMessage
 
-GUARD_REQUIRED = "channel session guard required"
+_build = BINDING_WIRE.build
+
 NO_BINDING = "channel has no binding"
 MAX_IDEMPOTENCY_KEY = 240  # messages.idempotency_key
 
@@ -28,19 +41,17 @@ MAX_IDEMPOTENCY_KEY = 240  # messages.idempotency_key
 # -- channels ----------------------------------------------------------------------------
 
 
-def list_channels(conn: Connection) -> list[dict[str, Any]]:
+def list_channels(conn: Connection) -> list[ChannelSummaryRecord]:
     """Seed: listChannels — channel agents as summaries, ready ones first, then by name."""
-    channels = [
-        env.agent_to_channel(card) for card in repo.channel_agent_cards(conn) if env.is_channel_agent(card)
-    ]
+    channels = [env.agent_to_channel(card) for card in agents.list_agents(conn) if env.is_channel_agent(card)]
     channels.sort(key=lambda c: (not c["ready"], c["name"].casefold(), c["name"]))
     return channels
 
 
-def find_channel(conn: Connection, channel_id: str) -> dict[str, Any] | None:
+def find_channel(conn: Connection, channel_id: str) -> ChannelSummaryRecord | None:
     """Seed: getChannel. Usually the channel id is its agent's id: one row. Otherwise (a
     `meta.channelId`) the first channel in list order with that id."""
-    card = repo.agent_card(conn, channel_id)
+    card = agents.get_card(conn, channel_id)
     if card is not None and env.is_channel_agent(card):
         channel = env.agent_to_channel(card)
         if channel["id"] == channel_id:
@@ -48,66 +59,52 @@ def find_channel(conn: Connection, channel_id: str) -> dict[str, Any] | None:
     return next((c for c in list_channels(conn) if c["id"] == channel_id), None)
 
 
-def require_channel(conn: Connection, channel_id: str) -> dict[str, Any]:
+def require_channel(conn: Connection, channel_id: str) -> ChannelSummaryRecord:
     channel = find_channel(conn, channel_id)
     if channel is None:
         raise NotFound("channel not found")
     return channel
 
 
-def require_channel_session(conn: Connection, channel: Mapping[str, Any], headers: Any, body: Any) -> None:
+def require_channel_session(conn: Connection, channel: ChannelSummaryRecord, session: ChannelSession) -> None:
     """Seed: requireChannelSession. 400 without a guard; 409 for a superseded session."""
-    guard = guard_from_body(headers, body)
-    if not guard.given:
-        raise BadRequest(GUARD_REQUIRED)
-    validate_session(conn, channel["agentId"], guard)
-
-
-def guard_from_body(headers: Any, body: Any) -> SessionGuard:
-    """The session guard from X-Agent-Instance-Id / X-Agent-Epoch, else body fields."""
-    instance_id = epoch = None
-    if isinstance(body, dict):
-        instance_id = body.get("instanceId")
-        epoch = body.get("epoch")
-        if instance_id is not None and (not isinstance(instance_id, str) or len(instance_id) > 200):
-            raise BadRequest("instanceId must be a string of at most 200 characters")
-        if epoch is not None and (not isinstance(epoch, int) or isinstance(epoch, bool) or epoch < 0):
-            raise BadRequest("epoch must be a non-negative integer")
-        if epoch is not None and epoch > MAX_SAFE_INTEGER:  # §12, as the models' `epoch`
-            raise BadRequest(f"epoch must be at most {MAX_SAFE_INTEGER}")
-
-    return guard_from(headers, SimpleNamespace(instance_id=instance_id or None, epoch=epoch))
+    agents.validate_session(conn, channel["agentId"], session.required())
 
 
 # -- bindings ----------------------------------------------------------------------------
 
 
-def upsert_binding(uow: UnitOfWork, body: Any, headers: Any) -> tuple[dict[str, Any], bool]:
-    """Seed: postChannelBinding — validate, find the channel, check its session, upsert."""
-    inp = env.normalize_channel_binding_input(body)
-    channel = require_channel(uow.conn, inp.channel_id)
-    require_channel_session(uow.conn, channel, headers, body)
+def list_bindings(conn: Connection, channel_id: str | None, limit: int) -> list[ChannelBindingRecord]:
+    """Newest first, optionally of one channel."""
+    return [_build(row) for row in repo.list_for(conn, channel_id, limit)]
+
+
+def upsert_binding(uow: UnitOfWork, cmd: BindChannel) -> tuple[ChannelBindingRecord, bool]:
+    """Seed: postChannelBinding — (validated by the router) find the channel, check its
+    session, upsert."""
+    channel = require_channel(uow.conn, cmd.channel_id)
+    require_channel_session(uow.conn, channel, cmd.session)
     values = {
         "channel_id": channel["id"],
-        "conversation_key": inp.conversation_id or "",
-        "target_type": inp.target.type,
-        "target_id": inp.target.id,
-        "target_key": env.message_target_for_channel_target(inp.target),
-        "mode": inp.mode,
+        "conversation_key": cmd.conversation_id or "",
+        "target_type": cmd.target.type,
+        "target_id": cmd.target.id,
+        "target_key": env.message_target_for_channel_target(cmd.target),
+        "mode": cmd.mode,
     }
-    row, created = repo.upsert(uow.conn, values, inp.priority, uow.now)
-    return repo.to_wire(row), created
+    row, created = repo.upsert(uow.conn, values, cmd.priority, uow.now)
+    return _build(row), created
 
 
-def delete_binding(uow: UnitOfWork, binding_id: int, headers: Any) -> dict[str, Any]:
+def delete_binding(uow: UnitOfWork, binding_id: int, session: ChannelSession) -> ChannelBindingRecord:
     row = repo.get(uow.conn, binding_id)
     if row is None:
         raise NotFound("channel binding not found")
     channel = find_channel(uow.conn, row["channel_id"])
     if channel is not None:  # a binding whose channel agent is gone can be cleaned up by anyone
-        require_channel_session(uow.conn, channel, headers, None)
+        require_channel_session(uow.conn, channel, session)
     repo.delete(uow.conn, binding_id)
-    return repo.to_wire(row)
+    return _build(row)
 
 
 # -- routing -----------------------------------------------------------------------------
@@ -171,7 +168,7 @@ def _explain_tier(tier_rows: list[RowMapping], tier: str) -> list[tuple[RowMappi
     return out
 
 
-def explain_routes(conn: Connection, channel_id: str, conversation_id: str | None) -> dict[str, Any]:
+def explain_routes(conn: Connection, channel_id: str, conversation_id: str | None) -> ChannelRoutesRecord:
     """Which bindings an event for this conversation goes to and why, plus the bindings
     of the channel that no event can ever reach."""
     channel = require_channel(conn, channel_id)
@@ -195,9 +192,9 @@ def explain_routes(conn: Connection, channel_id: str, conversation_id: str | Non
         for row, chosen, reason in _explain_tier(defaults, "default"):
             explained.append((row, chosen, reason, "default"))
 
-    candidates = [
+    candidates: list[RouteCandidateRecord] = [
         {
-            "binding": repo.to_wire(row),
+            "binding": _build(row),
             "tier": tier,
             "mode": row["mode"],
             "priority": row["priority"],
@@ -211,7 +208,7 @@ def explain_routes(conn: Connection, channel_id: str, conversation_id: str | Non
 
     # Never chosen, whatever the event: everything in a tier that has an exclusive binding,
     # except that binding (the resolution inside a tier does not depend on the event).
-    unreachable = []
+    unreachable: list[UnreachableBindingRecord] = []
     groups: dict[str, list[RowMapping]] = {}
     for row in rows:
         groups.setdefault(row["conversation_key"], []).append(row)
@@ -223,7 +220,7 @@ def explain_routes(conn: Connection, channel_id: str, conversation_id: str | Non
             if row is not winner:
                 unreachable.append(
                     {
-                        "binding": repo.to_wire(row),
+                        "binding": _build(row),
                         "tier": _tier_name(row),
                         "reason": _shadow_reason(row, winner),
                     }
@@ -232,7 +229,7 @@ def explain_routes(conn: Connection, channel_id: str, conversation_id: str | Non
         "channelId": channel["id"],
         "conversationId": conversation_id,
         "tier": used if chosen_rows else None,
-        "bindings": [repo.to_wire(r) for r in chosen_rows],
+        "bindings": [_build(r) for r in chosen_rows],
         "candidates": candidates,
         "unreachable": unreachable,
     }
@@ -256,14 +253,14 @@ def scoped_idempotency_key(key: str | None, binding_id: int) -> str | None:
 
 
 def post_event(
-    uow: UnitOfWork, channel_id: str, body: Any, headers: Any, max_body_bytes: int
-) -> tuple[dict[str, Any], bool]:
+    uow: UnitOfWork, cmd: PostChannelEvent, max_body_bytes: int
+) -> tuple[ChannelEventRecord, bool]:
     """Seed: postChannelEvent — checks in its order, then one `channel.event` message per
     chosen binding, idempotent per binding."""
     conn = uow.conn
-    channel = require_channel(conn, channel_id)
-    require_channel_session(conn, channel, headers, body)
-    inp = env.normalize_channel_event_body(body, max_body_bytes)
+    channel = require_channel(conn, cmd.channel_id)
+    require_channel_session(conn, channel, cmd.session)
+    inp = cmd.event()
     env.validate_channel_envelope(inp.payload, channel)
     env.validate_channel_payload_content(inp.payload, False)
     event_type = env.channel_payload_event_type(inp.payload)
@@ -276,14 +273,16 @@ def post_event(
     results = [
         messages.send(
             uow,
-            sender=channel["agentId"],
-            to=binding["target_key"],
-            kind="channel.event",
-            channel=channel["id"],
-            body=inp.body,
-            payload=inp.payload,
-            idempotency_key=scoped_idempotency_key(inp.idempotency_key, binding["id"]),
-            claimable=binding["mode"] == "claimable",
+            NewMessage(
+                from_=channel["agentId"],
+                to=binding["target_key"],
+                kind="channel.event",
+                channel=channel["id"],
+                body=inp.body,
+                payload=inp.payload,
+                idempotency_key=scoped_idempotency_key(inp.idempotency_key, binding["id"]),
+                claimable=binding["mode"] == "claimable",
+            ),
             max_body_bytes=max_body_bytes,
         )
         for binding in bindings
@@ -291,19 +290,17 @@ def post_event(
     created = any(was_created for _, was_created in results)
     return {
         "messages": [message for message, _ in results],
-        "bindings": [repo.to_wire(b) for b in bindings],
+        "bindings": [_build(b) for b in bindings],
         "created": created,
     }, created
 
 
-def check_activity(
-    conn: Connection, channel_id: str, body: Any, headers: Any, max_body_bytes: int
-) -> dict[str, Any]:
+def check_activity(conn: Connection, cmd: PostChannelEvent) -> ChannelActivityRecord:
     """Seed: postChannelActivity — the same checks as an event, but only ephemeral event
     types or an `activity` object; returns the activity to publish (nothing is stored)."""
-    channel = require_channel(conn, channel_id)
-    require_channel_session(conn, channel, headers, body)
-    inp = env.normalize_channel_event_body(body, max_body_bytes)
+    channel = require_channel(conn, cmd.channel_id)
+    require_channel_session(conn, channel, cmd.session)
+    inp = cmd.event()
     env.validate_channel_envelope(inp.payload, channel)
     env.validate_channel_payload_content(inp.payload, True)
     event_type = env.channel_payload_event_type(inp.payload)
