@@ -63,28 +63,6 @@ def record_for(uow: UnitOfWork, entry: ActivityEntry | ActivityIn) -> tuple[Acti
     return item, True
 
 
-def record(
-    uow: UnitOfWork,
-    *,
-    kind: str,
-    title: str,
-    client_id: str | None = None,
-    body: str | None = None,
-    meta: str | None = None,
-    icon: str | None = None,
-    view: str | None = None,
-    message_id: int | None = None,
-    agent_id: str | None = None,
-    metadata: dict[str, Any] | None = None,
-    unique_client_id: bool = False,
-) -> tuple[ActivityRecord, bool]:
-    """Transitional keyword form, until every domain words its entries in the presenter."""
-    entry = ActivityEntry(
-        kind, title, client_id, body, meta, icon, view, message_id, agent_id, metadata, unique_client_id
-    )
-    return record_for(uow, entry)
-
-
 def list_activity(
     conn: Connection,
     *,
