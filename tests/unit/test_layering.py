@@ -1,6 +1,9 @@
-"""The layers' import rule (docs/architecture.md): the foundations — `db`, `events`,
-`settings`, `errors` — import no domain package, so arrows only run down the house. Read
-from each file's syntax tree (every import, also inside functions and TYPE_CHECKING)."""
+"""The layers' import rules (docs/architecture.md), read from each file's syntax tree (every
+import, also inside functions and TYPE_CHECKING):
+- the foundations (`db`, `events` and the shared top-level modules) import no domain
+  package, so arrows only run down the house;
+- a domain's repository is imported by its own package only, and never by a router:
+  services are the only door to a domain's data."""
 
 from __future__ import annotations
 
@@ -15,11 +18,13 @@ SHARED_PACKAGES = {"db", "events", "models"}
 DOMAIN_PACKAGES = {
     p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists() and p.name not in SHARED_PACKAGES
 }
+# The composition roots wire the domains together; every other top-level module is shared
+# ground (session, principal, leases, wire, validation, addressing, middleware, …).
+COMPOSITION_ROOTS = {"app.py", "asgi.py", "cli.py"}
 FOUNDATIONS = [
     *sorted((PACKAGE / "db").rglob("*.py")),
     *sorted((PACKAGE / "events").rglob("*.py")),
-    PACKAGE / "settings.py",
-    PACKAGE / "errors.py",
+    *sorted(p for p in PACKAGE.glob("*.py") if p.name not in COMPOSITION_ROOTS),
 ]
 
 
@@ -77,3 +82,40 @@ def test_the_foundations_import_no_domain_package() -> None:
         if (found := domain_imports(path))
     }
     assert offenders == {}
+
+
+def _domain_files() -> list[Path]:
+    return sorted(p for name in DOMAIN_PACKAGES for p in (PACKAGE / name).rglob("*.py"))
+
+
+def test_no_router_imports_a_repository() -> None:
+    offenders = {
+        str(path.relative_to(PACKAGE)): sorted(found)
+        for path in _domain_files()
+        if "router" in path.name
+        and (found := {name for name in domain_imports(path) if name.endswith(".repository")})
+    }
+    assert offenders == {}
+
+
+def test_a_repository_is_used_by_its_own_domain_only() -> None:
+    offenders: dict[str, list[str]] = {}
+    for path in _domain_files():
+        own = path.relative_to(PACKAGE).parts[0]
+        found = {
+            name
+            for name in domain_imports(path)
+            if name.endswith(".repository") and name.split(".")[1] != own
+        }
+        if found:
+            offenders[str(path.relative_to(PACKAGE))] = sorted(found)
+    assert offenders == {}
+
+
+def test_the_repository_rules_see_a_violation() -> None:
+    router = PACKAGE / "messages" / "router.py"
+    found = domain_imports(router, "from agent_relay.messages import repository as repo")
+    assert {name for name in found if name.endswith(".repository")} == {"agent_relay.messages.repository"}
+    service = PACKAGE / "integrations" / "service.py"
+    found = domain_imports(service, "from ..tasks import repository")
+    assert "agent_relay.tasks.repository" in found
