@@ -236,3 +236,31 @@ def orchestrator_action_requested(
         view="orchestrators",
         metadata=_present({"orchestratorId": orchestrator_id, "action": action, "agentId": agent_id}),
     )
+
+
+# -- connectors ----------------------------------------------------------------------------
+
+
+def connector_action_ran(connector_id: str, outcome: Mapping[str, Any]) -> ActivityEntry:
+    """A lifecycle action finished (`outcome`: action, ok, exitCode, durationMs, timedOut)."""
+    if outcome.get("timedOut"):
+        summary = f"timed out after {outcome['durationMs']} ms"
+    else:
+        code = outcome.get("exitCode")
+        summary = f"exit {code if code is not None else '-'} in {outcome['durationMs']} ms"
+    ok = outcome["ok"]
+    return ActivityEntry(
+        kind="connector",
+        title=f"Connector {connector_id}: {outcome['action']} {'ok' if ok else 'failed'}",
+        meta=summary,
+        icon="ti-plug" if ok else "ti-plug-x",
+        view="connectors",
+        metadata={
+            "connectorId": connector_id,
+            "action": outcome["action"],
+            "ok": ok,
+            "exitCode": outcome.get("exitCode"),
+            "durationMs": outcome["durationMs"],
+            "timedOut": outcome["timedOut"],
+        },
+    )

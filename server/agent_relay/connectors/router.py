@@ -3,12 +3,17 @@ from __future__ import annotations
 import asyncio
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Path, Request
+from fastapi import APIRouter, Body, Depends, Path, Request
 
-from agent_relay.connectors import repository as repo
 from agent_relay.connectors import service
 from agent_relay.connectors.manifest import ID_PATTERN
-from agent_relay.connectors.schemas import REGISTER_EXAMPLE, ActionResultOut, ConnectorActionIn, ConnectorOut
+from agent_relay.connectors.schemas import (
+    REGISTER_EXAMPLE,
+    ActionResultOut,
+    ConnectorActionIn,
+    ConnectorOut,
+    RegisterConnector,
+)
 from agent_relay.connectors.supervisor import Supervisor
 from agent_relay.context import RelayDep
 from agent_relay.wire import JsonBody, LimitQuery, error_responses, json_response
@@ -20,39 +25,37 @@ ConnectorId = Annotated[
 ]
 
 
-def _supervisor(request: Request) -> Supervisor:
+async def _supervisor(request: Request) -> Supervisor:
     return request.app.state.connector_supervisor
 
 
+SupervisorDep = Annotated[Supervisor, Depends(_supervisor)]
+
+
 @router.get("", response_model=list[ConnectorOut], responses=error_responses(400))
-async def list_connectors(request: Request, relay: RelayDep, limit: LimitQuery = 100):
+async def list_connectors(supervisor: SupervisorDep, relay: RelayDep, limit: LimitQuery = 100):
     """Registered connectors, newest first."""
-    rows = await relay.db.read(lambda conn: repo.list_all(conn, limit))
-    sup = _supervisor(request)
-    return json_response([service.to_wire(r, sup.status(r["id"])) for r in rows])
+    return json_response(await service.list_connectors(relay.db, supervisor, limit))
 
 
 @router.post("", response_model=ConnectorOut, status_code=201, responses=error_responses(400, 409))
 async def register_connector(
-    request: Request,
+    supervisor: SupervisorDep,
     relay: RelayDep,
     body: Annotated[JsonBody, Body(openapi_examples={"wrapped": {"value": REGISTER_EXAMPLE}})] = None,
 ):
     """Register a connector: `{manifest, config?, state?}` or a bare manifest. Registering a
     known id again updates its manifest (and config/state when given)."""
     # checking a large configSchema is CPU work: off the event loop
-    manifest, config, state = await asyncio.to_thread(service.parse_register_body, body)
-    row = await service.register(relay.db, manifest, config, state)
-    service.refresh_config_file(relay.settings, row)
-    return json_response(service.to_wire(row, _supervisor(request).status(row["id"])), 201)
+    cmd = await asyncio.to_thread(RegisterConnector.parse, body)
+    return json_response(await service.register(relay.db, relay.settings, supervisor, cmd), 201)
 
 
 @router.get("/{id}", response_model=ConnectorOut, responses=error_responses(400, 404))
-async def get_connector(connector_id: ConnectorId, request: Request, relay: RelayDep):
+async def get_connector(connector_id: ConnectorId, supervisor: SupervisorDep, relay: RelayDep):
     """Manifest, enabled flag, process status, last action result, state and config
     (secrets masked)."""
-    row = await relay.db.read(lambda conn: service.require(conn, connector_id))
-    return json_response(service.to_wire(row, _supervisor(request).status(connector_id)))
+    return json_response(await service.get_connector(relay.db, supervisor, connector_id))
 
 
 @router.post(
@@ -64,15 +67,14 @@ async def get_connector(connector_id: ConnectorId, request: Request, relay: Rela
     },
 )
 async def run_connector_action(
-    connector_id: ConnectorId, body: ConnectorActionIn, request: Request, relay: RelayDep
+    connector_id: ConnectorId, body: ConnectorActionIn, supervisor: SupervisorDep, relay: RelayDep
 ):
     """Run a lifecycle action: the manifest's argv for it (no shell, a timeout, the relay URL
     and token in the environment, the config in the file named by
     `AGENT_RELAY_CONNECTOR_CONFIG`). `start` keeps the process supervised; `stop` ends its
     process group; `enable`/`disable` toggle the connector. 200 when it succeeded, 502 when
     the command failed or timed out."""
-    runner = service.ActionRunner(relay.db, relay.settings, _supervisor(request))
-    result = await runner.run(connector_id, body.action)
+    result = await service.run_action(relay.db, relay.settings, supervisor, connector_id, body.action)
     return json_response(result, 200 if result["ok"] else 502)
 
 
@@ -92,6 +94,5 @@ async def put_connector_config(
 ):
     """Replace the config (validated against the manifest's `configSchema`). Sending the
     mask back for a secret keeps the stored value."""
-    row = await service.write_config(relay.db, connector_id, body)
-    service.refresh_config_file(relay.settings, row)
-    return json_response(service.read_config_from_row(row))
+    config = body if isinstance(body, dict) else None  # None: refused after the 404 check
+    return json_response(await service.write_config(relay.db, relay.settings, connector_id, config))

@@ -13,16 +13,10 @@ from typing import Any
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
+from agent_relay.activity import presenter
 from agent_relay.activity import service as activity
 from agent_relay.connectors import repository as repo
-from agent_relay.connectors.manifest import (
-    Manifest,
-    forget_unmarked_secrets,
-    mask,
-    parse_manifest,
-    unmask,
-    validate_config,
-)
+from agent_relay.connectors.manifest import Manifest, forget_unmarked_secrets, unmask, validate_config
 from agent_relay.connectors.runner import (
     build_env,
     connector_dir,
@@ -30,51 +24,44 @@ from agent_relay.connectors.runner import (
     run_command,
     write_config_file,
 )
+from agent_relay.connectors.schemas import (
+    CONNECTOR_WIRE,
+    ActionResultRecord,
+    ConnectorRecord,
+    ProcessRecord,
+    RegisterConnector,
+    masked_config,
+)
 from agent_relay.connectors.supervisor import SpawnFailed, Supervisor, log_tail
 from agent_relay.db import Database, UnitOfWork
 from agent_relay.errors import BadRequest, Conflict, NotFound
 from agent_relay.settings import Settings
 
 
-def to_wire(row: RowMapping | dict[str, Any], process: dict[str, Any]) -> dict[str, Any]:
-    manifest = row["manifest"] or {}
-    return {
-        "id": row["id"],
-        "name": row["name"],
-        "version": row["version"],
-        "description": manifest.get("description", ""),
-        "channelType": manifest.get("channelType"),
-        "manifest": manifest,
-        "enabled": bool(row["enabled"]),
-        "running": process["running"],
-        "process": process,
-        "lastAction": row["last_action"],
-        "state": row["state"] or {},
-        "config": mask(row["config"] or {}, manifest.get("configSchema")),
-        "createdAt": row["created_at"],
-        "updatedAt": row["updated_at"],
-    }
+def _record(row: RowMapping, process: ProcessRecord) -> ConnectorRecord:
+    """The wire form: the row with its process status (read on the event loop)."""
+    return CONNECTOR_WIRE.build({**row, "process": process})
 
 
-def require(conn: Connection, connector_id: str) -> RowMapping:
+def _require(conn: Connection, connector_id: str) -> RowMapping:
     row = repo.get(conn, connector_id)
     if row is None:
         raise NotFound("connector not found")
     return row
 
 
+async def list_connectors(db: Database, supervisor: Supervisor, limit: int) -> list[ConnectorRecord]:
+    """Newest first."""
+    rows = await db.read(lambda conn: repo.list_all(conn, limit))
+    return [_record(row, supervisor.status(row["id"])) for row in rows]
+
+
+async def get_connector(db: Database, supervisor: Supervisor, connector_id: str) -> ConnectorRecord:
+    row = await db.read(lambda conn: _require(conn, connector_id))
+    return _record(row, supervisor.status(connector_id))
+
+
 # -- registry ------------------------------------------------------------------------------
-
-
-def parse_register_body(body: Any) -> tuple[Manifest, dict[str, Any] | None, dict[str, Any] | None]:
-    """`{manifest, config?, state?}` or a bare manifest (seed rules)."""
-    if not isinstance(body, dict):
-        raise BadRequest("JSON object body required")
-    wrapped = isinstance(body.get("manifest"), dict)
-    manifest = parse_manifest(body["manifest"] if wrapped else body, "manifest" if wrapped else "")
-    config = body.get("config") if wrapped and isinstance(body.get("config"), dict) else None
-    state = body.get("state") if wrapped and isinstance(body.get("state"), dict) else None
-    return manifest, config, state
 
 
 class _ChangedMeanwhile(Conflict):
@@ -90,16 +77,19 @@ async def _validated(schema: dict[str, Any] | None, merged: dict[str, Any]) -> N
 
 
 async def register(
-    db: Database, manifest: Manifest, config: dict[str, Any] | None, state: dict[str, Any] | None
-) -> RowMapping:
+    db: Database, settings: Settings, supervisor: Supervisor, cmd: RegisterConnector
+) -> ConnectorRecord:
     """Insert, or update the manifest (and config/state when given) of a known connector."""
+    manifest, config, state = cmd.manifest, cmd.config, cmd.state
     schema = manifest.config_schema
     existing = await db.read(lambda conn: repo.get(conn, manifest.id))
     seen = (existing["config"] or {}) if existing is not None else {}
     merged = unmask(config, seen, schema) if config is not None else None
     if merged is not None:
         await _validated(schema, merged)
-    return await db.write(lambda uow: _store_registration(uow, manifest, merged, seen, state))
+    row = await db.write(lambda uow: _store_registration(uow, manifest, merged, seen, state))
+    refresh_config_file(settings, row)
+    return _record(row, supervisor.status(row["id"]))
 
 
 def _store_registration(
@@ -144,20 +134,23 @@ def _store_registration(
 
 
 def read_config(conn: Connection, connector_id: str) -> dict[str, Any]:
-    row = require(conn, connector_id)
-    return mask(row["config"] or {}, (row["manifest"] or {}).get("configSchema"))
+    """The stored config, secrets masked."""
+    return masked_config(_require(conn, connector_id))
 
 
-async def write_config(db: Database, connector_id: str, config: Any) -> RowMapping:
-    row = await db.read(lambda conn: require(conn, connector_id))
-    if not isinstance(config, dict):  # 404 first, then the body (as in the seed)
+async def write_config(
+    db: Database, settings: Settings, connector_id: str, config: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Replace the config (`None`: the body was not a JSON object); answers it masked."""
+    row = await db.read(lambda conn: _require(conn, connector_id))
+    if config is None:  # 404 first, then the body (as in the seed)
         raise BadRequest("connector config must be an object")
     schema = (row["manifest"] or {}).get("configSchema")
     merged = unmask(config, row["config"] or {}, schema)
     await _validated(schema, merged)
 
     def store(uow: UnitOfWork) -> RowMapping:
-        current = require(uow.conn, connector_id)
+        current = _require(uow.conn, connector_id)
         # validated against this manifest and these stored secrets: they must not have moved
         if current["manifest"] != row["manifest"] or current["config"] != row["config"]:
             raise _ChangedMeanwhile()
@@ -166,7 +159,9 @@ async def write_config(db: Database, connector_id: str, config: Any) -> RowMappi
             raise NotFound("connector not found")
         return updated
 
-    return await db.write(store)
+    updated = await db.write(store)
+    refresh_config_file(settings, updated)
+    return masked_config(updated)
 
 
 def refresh_config_file(settings: Settings, row: RowMapping) -> None:
@@ -183,7 +178,15 @@ def _not_declared(action: str) -> BadRequest:
     return BadRequest(f"action {action} is not declared in the connector manifest")
 
 
-class ActionRunner:
+async def run_action(
+    db: Database, settings: Settings, supervisor: Supervisor, connector_id: str, action: str
+) -> ActionResultRecord:
+    """Run a lifecycle action and record its outcome (the last action, the enabled flag, an
+    activity entry)."""
+    return await _ActionRunner(db, settings, supervisor).run(connector_id, action)
+
+
+class _ActionRunner:
     """Runs one action for one connector and records the outcome."""
 
     def __init__(self, db: Database, settings: Settings, supervisor: Supervisor) -> None:
@@ -191,8 +194,8 @@ class ActionRunner:
         self.settings = settings
         self.supervisor = supervisor
 
-    async def run(self, connector_id: str, action: str) -> dict[str, Any]:
-        row = await self.db.read(lambda conn: require(conn, connector_id))
+    async def run(self, connector_id: str, action: str) -> ActionResultRecord:
+        row = await self.db.read(lambda conn: _require(conn, connector_id))
         declared: dict[str, list[str]] = (row["manifest"] or {}).get("commands") or {}
         commands = {name: expand_argv(argv) for name, argv in declared.items()}
         supervised = "start" in commands
@@ -289,7 +292,7 @@ class ActionRunner:
         process = self.supervisor.status(connector_id)
         outcome = {"action": action, **result}
 
-        def record(uow: UnitOfWork) -> dict[str, Any]:
+        def record(uow: UnitOfWork) -> ActionResultRecord:
             values: dict[str, Any] = {"updated_at": uow.now}
             if new_enabled is not None:
                 values["enabled"] = new_enabled
@@ -297,33 +300,7 @@ class ActionRunner:
             values["last_action"] = last
             updated = repo.update(uow.conn, connector_id, values)
             enabled = bool(updated["enabled"]) if updated is not None else None
-            activity.record(
-                uow,
-                kind="connector",
-                title=f"Connector {connector_id}: {action} {'ok' if outcome['ok'] else 'failed'}",
-                meta=_summary(outcome),
-                icon="ti-plug" if outcome["ok"] else "ti-plug-x",
-                view="connectors",
-                metadata={
-                    "connectorId": connector_id,
-                    "action": action,
-                    "ok": outcome["ok"],
-                    "exitCode": outcome.get("exitCode"),
-                    "durationMs": outcome["durationMs"],
-                    "timedOut": outcome["timedOut"],
-                },
-            )
-            return {**last, "enabled": enabled, "process": process}
+            activity.record_for(uow, presenter.connector_action_ran(connector_id, outcome))
+            return {**last, "enabled": enabled, "process": process}  # type: ignore[typeddict-item]
 
         return await self.db.write(record)
-
-
-def _summary(outcome: dict[str, Any]) -> str:
-    if outcome.get("timedOut"):
-        return f"timed out after {outcome['durationMs']} ms"
-    code = outcome.get("exitCode")
-    return f"exit {code if code is not None else '-'} in {outcome['durationMs']} ms"
-
-
-def read_config_from_row(row: RowMapping) -> dict[str, Any]:
-    return mask(row["config"] or {}, (row["manifest"] or {}).get("configSchema"))
