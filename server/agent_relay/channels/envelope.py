@@ -10,10 +10,11 @@ function named in its docstring.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeGuard
 
 from agent_relay import addressing
 from agent_relay.channels.schemas import (
+    CHANNEL_SUMMARY_WIRE,
     BindChannel,
     ChannelEventInput,
     ChannelSession,
@@ -38,7 +39,7 @@ EPHEMERAL_ON_EVENTS = "ephemeral channel activity must use /api/channels/:id/act
 NOT_EPHEMERAL = "channel activity payload must include an ephemeral event type or activity object"
 
 
-def is_record(value: Any) -> bool:
+def is_record(value: Any) -> TypeGuard[dict[str, Any]]:
     return isinstance(value, dict)
 
 
@@ -369,15 +370,17 @@ def agent_to_channel(agent: Mapping[str, Any]) -> ChannelSummaryRecord:
     account_id = _meta_string(meta, "accountId") or (
         agent_id[len(type_) + 1 :] if agent_id.startswith(f"{type_}:") else agent_id
     )
-    return {
-        "id": _meta_string(meta, "channelId") or agent_id,
-        "name": agent["name"],
-        "type": type_,
-        "transport": _meta_string(meta, "transport") or type_,
-        "agentId": agent_id,
-        "accountId": account_id,
-        "status": agent["status"],
-        "ready": bool(agent["ready"]),
-        "direction": _meta_direction(meta),
-        "topicChannels": _meta_string_array(meta, "topicChannels"),
-    }
+    return CHANNEL_SUMMARY_WIRE.build(
+        {
+            "id": _meta_string(meta, "channelId") or agent_id,
+            "name": agent["name"],
+            "type": type_,
+            "transport": _meta_string(meta, "transport") or type_,
+            "agent_id": agent_id,
+            "account_id": account_id,
+            "status": agent["status"],
+            "ready": agent["ready"],
+            "direction": _meta_direction(meta),
+            "topic_channels": _meta_string_array(meta, "topicChannels"),
+        }
+    )

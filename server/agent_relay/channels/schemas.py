@@ -110,6 +110,10 @@ class ChannelSummaryRecord(TypedDict):
     topicChannels: list[str]
 
 
+# Built from the facts envelope.agent_to_channel reads off a channel agent's card.
+CHANNEL_SUMMARY_WIRE = WireShape(ChannelSummaryOut, ChannelSummaryRecord, convert={"ready": bool})
+
+
 class ChannelTargetRecord(TypedDict):
     type: str
     id: NotRequired[str]  # absent for broadcast

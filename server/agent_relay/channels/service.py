@@ -4,8 +4,6 @@ explanation), events fanned out as `channel.event` messages, ephemeral activitie
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
-from typing import Any
 
 from sqlalchemy.engine import Connection, RowMapping
 
@@ -133,11 +131,11 @@ def resolve_routes(conn: Connection, channel_id: str, conversation_id: str | Non
     return _choose(rows)
 
 
-def _tier_name(row: Mapping[str, Any]) -> str:
+def _tier_name(row: RowMapping) -> str:
     return "conversation" if row["conversation_key"] else "default"
 
 
-def _shadow_reason(row: Mapping[str, Any], winner: Mapping[str, Any]) -> str:
+def _shadow_reason(row: RowMapping, winner: RowMapping) -> str:
     if row["mode"] != "exclusive":
         return (
             f"{row['mode']} binding shadowed by exclusive binding {winner['id']} in the same tier: "

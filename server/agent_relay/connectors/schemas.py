@@ -102,11 +102,11 @@ class ConnectorRecord(TypedDict):
     updatedAt: int
 
 
-def _manifest(row: Mapping[str, Any]) -> dict[str, Any]:
+def _manifest(row: Mapping[Any, Any]) -> dict[str, Any]:
     return row["manifest"] or {}
 
 
-def masked_config(row: Mapping[str, Any]) -> dict[str, Any]:
+def masked_config(row: Mapping[Any, Any]) -> dict[str, Any]:
     """The stored config with the manifest's secret properties masked."""
     return mask(row["config"] or {}, _manifest(row).get("configSchema"))
 

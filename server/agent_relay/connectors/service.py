@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.engine import Connection, RowMapping
@@ -28,7 +29,6 @@ from agent_relay.connectors.schemas import (
     CONNECTOR_WIRE,
     ActionResultRecord,
     ConnectorRecord,
-    ProcessRecord,
     RegisterConnector,
     masked_config,
 )
@@ -38,7 +38,7 @@ from agent_relay.errors import BadRequest, Conflict, NotFound
 from agent_relay.settings import Settings
 
 
-def _record(row: RowMapping, process: ProcessRecord) -> ConnectorRecord:
+def _record(row: RowMapping, process: Mapping[str, Any]) -> ConnectorRecord:
     """The wire form: the row with its process status (read on the event loop)."""
     return CONNECTOR_WIRE.build({**row, "process": process})
 

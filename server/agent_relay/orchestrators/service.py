@@ -21,6 +21,7 @@ from agent_relay.agents.schemas import AgentRegister, Heartbeat
 from agent_relay.db import Database, UnitOfWork
 from agent_relay.errors import BadRequest, Conflict, NotFound
 from agent_relay.messages import service as messages
+from agent_relay.messages.schemas import MessageRecord
 from agent_relay.orchestrators import direct_spawn
 from agent_relay.orchestrators import repository as repo
 from agent_relay.orchestrators.schemas import (
@@ -214,7 +215,7 @@ def precheck_spawn(conn: Connection, orchestrator_id: str, pre: SpawnPrecheck) -
             _resolve_cwd(row, pre.cwd)
 
 
-def _send_spawn(uow: UnitOfWork, row: RowMapping, order: SpawnOrder) -> dict[str, Any]:
+def _send_spawn(uow: UnitOfWork, row: RowMapping, order: SpawnOrder) -> MessageRecord:
     label = f" ({order.label})" if order.label else ""
     return messages.control(
         uow,
@@ -225,7 +226,7 @@ def _send_spawn(uow: UnitOfWork, row: RowMapping, order: SpawnOrder) -> dict[str
     )
 
 
-def spawn(uow: UnitOfWork, orchestrator_id: str, inp: OrchestratorSpawnIn) -> dict[str, Any]:
+def spawn(uow: UnitOfWork, orchestrator_id: str, inp: OrchestratorSpawnIn) -> MessageRecord:
     """POST /api/orchestrators/{id}/spawn: checks in the seed's order, then an urgent
     control message to the orchestrator's inbox."""
     row = _require(uow.conn, orchestrator_id)
@@ -296,7 +297,7 @@ async def spawn_agent(db: Database, settings: Settings, inp: AgentSpawnIn) -> Sp
     return result
 
 
-def action(uow: UnitOfWork, orchestrator_id: str, inp: OrchestratorActionIn) -> dict[str, Any]:
+def action(uow: UnitOfWork, orchestrator_id: str, inp: OrchestratorActionIn) -> MessageRecord:
     row = _require(uow.conn, orchestrator_id)
     act, agent_id = inp.action, inp.agent_id
     message = messages.control(
