@@ -15,6 +15,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 
 from agent_relay import __version__
@@ -177,6 +178,12 @@ def _install_error_handlers(app: FastAPI) -> None:
         elif message == "There was an error parsing the body":  # FastAPI's json.loads gave up (too deep)
             message = "invalid JSON body"
         return json_response({"error": message}, exc.status_code, getattr(exc, "headers", None))
+
+    @app.exception_handler(ClientDisconnect)
+    async def client_gone(_request: Request, _exc: ClientDisconnect) -> Response:
+        # The client left, or the edge closed it mid-body (http_server.py: idle or too
+        # slow): nobody hears an answer, and it is no error of ours to log.
+        return Response(status_code=400)
 
     @app.exception_handler(DataError)
     async def data_error(_request: Request, exc: DataError) -> Response:

@@ -3,8 +3,12 @@ connection limits of contract §12, which neither uvicorn nor httptools has:
 
 - a request head (request line + headers) over `max_header_bytes` is answered 431 and the
   connection closed, and is never buffered whole (httptools would hold any size);
-- a connection whose request head is not complete `header_timeout_ms` after it opened, or
-  after that request began, is closed (uvicorn's keep-alive timer stops at the first byte);
+- a connection the client leaves silent for `header_timeout_ms` while the relay waits for
+  a request or reads one (head or body) is closed; a head must also be complete that long
+  after its first byte, and a body `body_timeout_ms` after its head (else 408 and closed),
+  so a trickle cannot hold a connection either. While the app answers a complete request
+  nothing is timed: an SSE stream or a long-poll hears nothing from its client. (uvicorn's
+  keep-alive timer stops at the first byte and never covers a body.)
 - past `max_connections` open connections (per process), a new connection's request is
   answered 503 with Retry-After and the connection closed, so the ones already open keep
   their service.
@@ -17,7 +21,9 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import enum
 import logging
+import math
 from functools import cache
 from typing import Any
 from urllib.parse import unquote_plus
@@ -43,14 +49,29 @@ class _Refused(Exception):
     """Raised from a parser callback to stop parsing a request that was already answered."""
 
 
+class _Phase(enum.Enum):
+    WAITING = "waiting for a request (a new connection, or the last response sent)"
+    HEAD = "reading a request head"
+    BODY = "reading a request body"
+    SERVING = "the request is complete; the app answers it (for as long as an SSE stream lasts)"
+
+
 class RelayHttpProtocol(HttpToolsProtocol):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         settings = _settings()
         self.max_head_bytes = settings.max_header_bytes
-        self.head_timeout_s = settings.header_timeout_ms / 1000
+        self.idle_timeout_s = settings.header_timeout_ms / 1000
+        self.body_timeout_s = settings.body_timeout_ms / 1000
         self.max_connections = settings.max_connections
-        self.head_timer: asyncio.TimerHandle | None = None  # set while a request head is awaited
+        self.phase = _Phase.WAITING
+        # One timer per connection, armed in every phase but SERVING. Bytes only move
+        # `last_read` (no timer churn per chunk); when the timer fires it closes the
+        # connection or re-arms itself for the time left.
+        self.read_timer: asyncio.TimerHandle | None = None
+        self.last_read = 0.0  # loop time of the last bytes of a request (or of waiting's start)
+        self.deadline = math.inf  # loop time by which the head or body being read must be complete
+        self.requests_begun = 0  # tells a head that began in this chunk from the one before
         self.head_bytes = 0  # bytes of an unfinished head fed so far
         self.over_capacity = False
 
@@ -59,16 +80,20 @@ class RelayHttpProtocol(HttpToolsProtocol):
         # Answered once its request head arrives: a response written before the client
         # sends could be lost to a reset when it then does.
         self.over_capacity = len(self.connections) > self.max_connections
-        self._arm_head_timer()
+        self._start_waiting()
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._cancel_head_timer()
+        self._cancel_read_timer()
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
-        # uvicorn's data_received, plus counting the bytes of a head still incomplete.
+        # uvicorn's data_received, plus the read timer and counting an incomplete head.
         self._unset_keepalive_if_required()
-        head = self.head_timer  # not None: this chunk starts inside a request head
+        phase, begun = self.phase, self.requests_begun
+        if phase is _Phase.HEAD or phase is _Phase.BODY:
+            # Only bytes of a request count as activity: a client dribbling CRLFs
+            # between requests does not keep an idle connection (on_message_begin does).
+            self.last_read = self.loop.time()
         try:
             self.parser.feed_data(data)
         except httptools.HttpParserUpgrade:
@@ -82,19 +107,24 @@ class RelayHttpProtocol(HttpToolsProtocol):
                 self.logger.warning("Invalid HTTP request received.")
                 self.send_400_response("Invalid HTTP request received.")
             return
-        if head is not None and self.head_timer is head:  # the same head, still incomplete
-            self.head_bytes += len(data)
+        if self.phase is _Phase.HEAD and phase is _Phase.HEAD and self.requests_begun == begun:
+            self.head_bytes += len(data)  # the same head, still incomplete
             if self.head_bytes > self.max_head_bytes:
                 self._refuse(431, "request header too large")
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        if self.head_timer is None:
-            self._arm_head_timer()
+        self.phase = _Phase.HEAD
+        self.requests_begun += 1
+        self.head_bytes = 0
+        self.last_read = now = self.loop.time()
+        self.deadline = now + self.idle_timeout_s  # a head trickling in is cut off too
+        if self.read_timer is None:  # a pipelined request while another is served
+            self._arm_read_timer(self.deadline)
 
     def on_headers_complete(self) -> None:
-        self._cancel_head_timer()
-        self.head_bytes = 0
+        self.phase = _Phase.BODY
+        self.deadline = self.loop.time() + self.body_timeout_s
         if self.over_capacity:
             self._refuse(503, "too many connections, retry later", retry_after=True)
             raise _Refused
@@ -104,22 +134,72 @@ class RelayHttpProtocol(HttpToolsProtocol):
             raise _Refused
         super().on_headers_complete()
 
-    def _arm_head_timer(self) -> None:
-        self.head_timer = self.loop.call_later(self.head_timeout_s, self._head_timed_out)
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        if self.cycle is None or self.cycle.response_complete:  # answered before its body was read
+            self._start_waiting()
+        else:
+            self.phase = _Phase.SERVING
+            self._cancel_read_timer()
 
-    def _cancel_head_timer(self) -> None:
-        if self.head_timer is not None:
-            self.head_timer.cancel()
-            self.head_timer = None
+    def on_response_complete(self) -> None:
+        super().on_response_complete()  # may start a pipelined request
+        if self.phase is _Phase.SERVING and self.cycle.response_complete and not self.transport.is_closing():
+            self._start_waiting()
 
-    def _head_timed_out(self) -> None:
-        self.head_timer = None
-        if not self.transport.is_closing():
-            self.transport.close()
+    def handle_websocket_upgrade(self) -> None:
+        self.phase = _Phase.SERVING  # the connection is the websocket protocol's from now on
+        self._cancel_read_timer()
+        super().handle_websocket_upgrade()
+
+    def _start_waiting(self) -> None:
+        self.phase = _Phase.WAITING
+        self.last_read = self.loop.time()
+        self.deadline = math.inf
+        self._cancel_read_timer()
+        self._arm_read_timer(self.last_read + self.idle_timeout_s)
+
+    def _arm_read_timer(self, when: float) -> None:
+        self.read_timer = self.loop.call_at(when, self._read_timer_fired)
+
+    def _cancel_read_timer(self) -> None:
+        if self.read_timer is not None:
+            self.read_timer.cancel()
+            self.read_timer = None
+
+    def _read_timer_fired(self) -> None:
+        self.read_timer = None
+        if self.phase is _Phase.SERVING or self.transport.is_closing():
+            return
+        now = self.loop.time()
+        if self.flow.read_paused:
+            # We stopped reading (a pipelined request waits its turn, or the app has not
+            # taken the body so far): the silence is ours, not the client's.
+            self.last_read = now
+            self.deadline = max(self.deadline, now + self.idle_timeout_s)
+            self._arm_read_timer(now + self.idle_timeout_s)
+            return
+        due = min(self.last_read + self.idle_timeout_s, self.deadline)
+        if now < due:
+            self._arm_read_timer(due)
+        elif self.phase is _Phase.BODY and self.deadline <= now and not self.cycle.response_started:
+            self._refuse(408, "request body not received in time")
+            self._abandon_request()
+        else:
+            self.transport.close()  # silent too long, or a head too slow: close without a word
+            self._abandon_request()
+
+    def _abandon_request(self) -> None:
+        """The app may be reading the body we gave up on: it gets a disconnect, and nothing
+        it then sends is written (uvicorn would otherwise write after our answer)."""
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_complete:
+            cycle.disconnected = True
+            cycle.message_event.set()
 
     def _refuse(self, status: int, message: str, *, retry_after: bool = False) -> None:
-        """Answer before the app sees the request, and close the connection."""
-        self._cancel_head_timer()
+        """Answer in the app's place, and close the connection."""
+        self._cancel_read_timer()
         if self.transport.is_closing():
             return
         body = orjson.dumps({"error": message})

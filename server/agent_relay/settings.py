@@ -65,7 +65,13 @@ class Settings(BaseSettings):
     cors_origins: str = ""
     allowed_hosts: str = ""
     max_header_bytes: int = Field(16 * 1024, ge=1024)  # request line + headers -> 431
-    header_timeout_ms: int = Field(10_000, ge=100)  # a request head not complete by then: closed
+    # A connection whose client sends nothing for header_timeout_ms while a request is awaited
+    # or read (head or body) is closed, as is one whose head takes longer than that; never
+    # while a response is being sent (SSE streams, long-polls).
+    header_timeout_ms: int = Field(10_000, ge=100)
+    # A request body not complete this long after its head: 408 and the connection closed
+    # (a body trickled a byte at a time). Raise it for big blob uploads over slow links.
+    body_timeout_ms: int = Field(60_000, ge=100)
     max_connections: int = Field(1000, ge=1)
     max_sse_streams: int = Field(400, ge=1)  # these two leave connections for other requests
     max_long_polls: int = Field(400, ge=1)  # inbox `wait=` requests waiting at once

@@ -16,7 +16,8 @@ import pytest
 from tests.support import ServerProcess, fresh_database
 
 MAX_CONNECTIONS = 8
-HEAD_TIMEOUT_S = 1.0
+HEAD_TIMEOUT_S = 1.0  # the idle timeout: no bytes for this long while a request is awaited or read
+BODY_TIMEOUT_S = 2.5  # a whole body, however steadily it trickles
 
 
 @pytest.fixture(scope="module")
@@ -26,6 +27,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     with fresh_database("sqlite", tmp) as url:
         env = {
             "AGENT_RELAY_HEADER_TIMEOUT_MS": str(int(HEAD_TIMEOUT_S * 1000)),
+            "AGENT_RELAY_BODY_TIMEOUT_MS": str(int(BODY_TIMEOUT_S * 1000)),
             "AGENT_RELAY_MAX_CONNECTIONS": str(MAX_CONNECTIONS),
         }
         process = ServerProcess(url, tmp / "home", env=env).start()
@@ -123,6 +125,107 @@ def test_unfinished_second_request_on_a_kept_alive_connection_is_closed(server: 
     sock.sendall(b"GET /api/health HTTP/1.1\r\nHost: 127.0")  # ... and then nothing
     assert read_until_closed(sock, HEAD_TIMEOUT_S + 4) == b""
     sock.close()
+
+
+STALLED_SEND = (
+    b"POST /api/messages HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    b"Content-Length: 100\r\n\r\n{"
+)
+
+
+def test_stalled_body_is_closed(server: ServerProcess) -> None:
+    """The head is complete, the body stops after one byte: closed after the idle timeout
+    (the head timer used to stop at the head, and such connections stayed open for good)."""
+    sock = connect(server)
+    started = time.monotonic()
+    sock.sendall(STALLED_SEND)
+    answer = read_until_closed(sock, HEAD_TIMEOUT_S + 4)
+    sock.close()
+    assert answer == b"", answer[:200]
+    assert HEAD_TIMEOUT_S * 0.9 <= time.monotonic() - started < HEAD_TIMEOUT_S + 2
+    assert healthy(server)
+
+
+def test_body_bytes_keep_a_connection_only_until_the_body_deadline(server: ServerProcess) -> None:
+    """Every byte comes within the idle timeout, yet the body may not take longer than
+    BODY_TIMEOUT_S: 408 and closed."""
+    sock = connect(server)
+    started = time.monotonic()
+    sock.sendall(STALLED_SEND)
+    answer = b""
+    sock.settimeout(HEAD_TIMEOUT_S / 2)
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+        while time.monotonic() - started < BODY_TIMEOUT_S + 4:
+            sock.sendall(b" ")
+            try:
+                chunk = sock.recv(65536)
+            except TimeoutError:
+                continue
+            answer += chunk
+            if not chunk:
+                break
+    elapsed = time.monotonic() - started
+    sock.close()
+    assert answer.startswith(b"HTTP/1.1 408 "), answer[:200]
+    assert answer.endswith(b'{"error":"request body not received in time"}')
+    assert BODY_TIMEOUT_S * 0.9 <= elapsed < BODY_TIMEOUT_S + 2
+    assert healthy(server)
+
+
+def test_a_stream_that_hears_nothing_from_its_client_stays_open(server: ServerProcess) -> None:
+    """SSE clients send nothing after their request: the idle timeout never applies while
+    a response is being sent (heartbeats keep arriving past it)."""
+    sock = connect(server)
+    sock.sendall(b"GET /api/events?agentId=dos-sse HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    sock.settimeout(1)
+    received = b""
+    deadline = time.monotonic() + HEAD_TIMEOUT_S * 3
+    while time.monotonic() < deadline:
+        chunk = sock.recv(65536)
+        assert chunk, f"the stream was closed: {received[-300:]!r}"
+        received += chunk
+    sock.close()
+    assert received.startswith(b"HTTP/1.1 200 ")
+    assert received.count(b"\r\n") > 6  # heartbeats kept coming after the timeout
+
+
+def test_a_kept_alive_connection_waiting_for_a_request_is_closed(server: ServerProcess) -> None:
+    """After a response, CRLFs between requests do not count as a request being sent."""
+    sock = connect(server)
+    sock.sendall(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+    assert read_response(sock).startswith(b"HTTP/1.1 200 ")
+    started = time.monotonic()
+    sock.settimeout(HEAD_TIMEOUT_S / 3)
+    closed = False
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+        while time.monotonic() - started < HEAD_TIMEOUT_S * 6:
+            sock.sendall(b"\r\n")
+            try:
+                if sock.recv(65536) == b"":
+                    closed = True
+                    break
+            except TimeoutError:
+                continue
+    sock.close()
+    assert closed, "CRLFs kept the connection open"
+
+
+def test_stalled_bodies_past_the_cap_do_not_lock_clients_out(server: ServerProcess) -> None:
+    """The reported attack, scaled to the cap: connections with stalled bodies fill it, and
+    once the idle timeout has closed them every client is served again."""
+    held = [connect(server) for _ in range(MAX_CONNECTIONS)]
+    for sock in held:
+        sock.sendall(STALLED_SEND)
+    try:
+        time.sleep(0.3)
+        assert httpx.get(f"{server.url}/api/health", timeout=5).status_code == 503
+        deadline = time.monotonic() + HEAD_TIMEOUT_S + 3
+        while (status := httpx.get(f"{server.url}/api/health", timeout=5).status_code) != 200:
+            assert time.monotonic() < deadline, f"health still answers {status}: stalled bodies hold the cap"
+            time.sleep(0.1)
+    finally:
+        for sock in held:
+            sock.close()
 
 
 def test_connections_past_the_cap_get_503_and_the_others_keep_working(server: ServerProcess) -> None:
