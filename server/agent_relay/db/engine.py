@@ -32,7 +32,13 @@ def make_engine(url: str, *, writer: bool = False) -> Engine:
             json_deserializer=orjson.loads,
         )
         _install_sqlite_pragmas(
-            engine, begin="BEGIN IMMEDIATE" if writer else "BEGIN", checkpoints=not writer
+            engine,
+            begin="BEGIN IMMEDIATE" if writer else "BEGIN",
+            checkpoints=not writer,
+            # The writer never waits inside SQLite for another process's write lock (on the
+            # event loop that wait froze every request): BEGIN IMMEDIATE fails at once with
+            # SQLITE_BUSY and the writer retries the batch later (db/writer.py).
+            busy_timeout_ms=0 if writer else 30_000,
         )
         return engine
     return sa.create_engine(
@@ -55,13 +61,15 @@ def enable_wal(engine: Engine) -> None:
         raw.close()
 
 
-def _install_sqlite_pragmas(engine: Engine, *, begin: str, checkpoints: bool = True) -> None:
+def _install_sqlite_pragmas(
+    engine: Engine, *, begin: str, checkpoints: bool = True, busy_timeout_ms: int = 30_000
+) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT; take it over as SQLAlchemy documents.
     @sa_event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cur.execute("PRAGMA synchronous=NORMAL")  # durable across app crashes; WAL keeps it consistent
         cur.execute("PRAGMA foreign_keys=ON")
         if not checkpoints:

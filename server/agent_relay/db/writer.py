@@ -6,7 +6,9 @@ UnitOfWork) queued to one thread that runs many jobs in one transaction, each in
 own SAVEPOINT so one job's error rolls back only that job. Whatever a job does (raise
 anything, emit an event that cannot be stored as JSON, break the connection) fails that job
 alone: a batch that cannot finish is retried job by job, and every job is settled, so the
-writer itself never stops (`problem()` tells /api/health if it stalls). Events the jobs emit
+writer itself never stops (`problem()` tells /api/health if it stalls). Another process
+holding SQLite's write lock never blocks the event loop: the batch's jobs wait, retried with
+a growing pause, and fail with a 503 only after LOCK_WAIT_LIMIT_S. Events the jobs emit
 go to the event sink (the event bus, events/bus.py): `append` stores them in the durable log
 in the same transaction, and `publish` hands them on only after the commit, so a rolled-back
 write never reaches an SSE client. On PostgreSQL the same writer runs in every process;
@@ -20,6 +22,7 @@ import asyncio
 import contextlib
 import logging
 import queue
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -33,7 +36,7 @@ from sqlalchemy.exc import OperationalError
 
 from agent_relay.clock import now_ms
 from agent_relay.db.engine import enable_wal, make_engine
-from agent_relay.errors import BadRequest, RelayError
+from agent_relay.errors import BadRequest, RelayError, ServiceUnavailable
 
 log = logging.getLogger("agent_relay.db")
 
@@ -47,6 +50,13 @@ WAL_REWIND_BYTES = 16 << 20  # past this the checkpointer rewinds the log (see _
 QUICK_PASS_S = 0.003  # a pass this short left little behind: the locked pass will be short too
 MAX_INLINE_BATCH = 64  # bounds how long one inline batch holds the event loop (~10 ms)
 LOCK_RETRY_S = 0.001  # the inline writer's wait while the checkpointer holds the write lock
+# Another process holds SQLite's write lock: batches are retried after a pause that doubles
+# from LOCK_RETRY_S up to LOCK_BACKOFF_MAX_S. A job that has waited LOCK_WAIT_LIMIT_S fails
+# with a 503: as long as SQLite's own busy timeout used to wait, past the stall threshold
+# (/api/health is 503 long before), within any client's read timeout (the SDK's is 90 s).
+LOCK_BACKOFF_MAX_S = 0.05
+LOCK_WAIT_LIMIT_S = 30.0
+LOCKED_ERROR = "database is locked by another process"
 
 
 _FIRST_SAVEPOINT = ("SAVEPOINT relay_job",)
@@ -103,6 +113,7 @@ class _Job:
     future: asyncio.Future[Any] | None
     sync_result: list[Any] | None = None
     done: threading.Event | None = None
+    locked_since: float = 0.0  # when it first met a lock held by another process (monotonic)
 
 
 Outcome = tuple[_Job, bool, Any, UnitOfWork | None]  # job, ok, result or error, its unit of work
@@ -151,6 +162,8 @@ class Database:
         self._busy_since: float | None = None  # thread: when the batch in hand was taken
         self._problem_logged = False
         self._flush_scheduled = False
+        self._locked_since: float | None = None  # since when another process holds SQLite's write lock
+        self._lock_backoff = 0.0  # inline: the pause before the next try while it does
         # Held while a batch runs; the checkpointer takes it to rewind the log (_checkpoint_loop).
         self._write_lock = threading.Lock()
         self._stopping = threading.Event()
@@ -182,10 +195,8 @@ class Database:
             self._queue.put(None)
             self._thread.join(timeout=10)
             self._thread = None
-        with self._write_lock:  # jobs queued on the loop after its last flush
-            while self._pending:
-                batch = self._take_batch()
-                self._run_batch(batch)
+        while self._pending:  # jobs queued on the loop after its last flush
+            self._run_batch_waiting(self._take_batch())
         self._close_connection()
         self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
@@ -212,8 +223,7 @@ class Database:
         job = _Job(fn, None, None, sync_result=[], done=threading.Event())
         if self.inline:
             assert self._started, "start() the database first"
-            with self._write_lock:
-                self._run_batch([job])
+            self._run_batch_waiting([job])
         else:
             self._queue.put(job)
         assert job.done is not None and job.sync_result is not None
@@ -223,8 +233,34 @@ class Database:
             raise value
         return value
 
-    async def read(self, fn: Callable[[Connection], T]) -> T:
-        return await asyncio.to_thread(self.read_sync, fn)
+    async def read(self, fn: Callable[[Connection], T], *, timeout_s: float | None = None) -> T:
+        """`timeout_s` bounds the read whatever the database does (a lock held elsewhere, an
+        exhausted pool): past it, TimeoutError. On PostgreSQL the statements are cancelled
+        too, so the worker thread is not left waiting on the lock."""
+        if timeout_s is None:
+            return await asyncio.to_thread(self.read_sync, fn)
+        return await self._read_bounded(fn, timeout_s)
+
+    async def _read_bounded(self, fn: Callable[[Connection], T], timeout_s: float) -> T:
+        timeout_ms = int(timeout_s * 1000)
+
+        def bounded(conn: Connection) -> T:
+            if not self.is_sqlite:
+                conn.exec_driver_sql(f"SET LOCAL statement_timeout = {timeout_ms}")
+            return fn(conn)
+
+        error = TimeoutError(f"the database did not answer within {timeout_ms} ms")
+        try:
+            # The grace lets PostgreSQL's own cancel arrive first; this bound is for waits
+            # before any statement runs (pool, worker threads) and for SQLite.
+            async with asyncio.timeout(timeout_s + 0.5):
+                return await asyncio.to_thread(self.read_sync, bounded)
+        except TimeoutError:
+            raise error from None
+        except sa.exc.OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) == "57014":  # query_canceled: statement_timeout
+                raise error from exc
+            raise
 
     def read_sync(self, fn: Callable[[Connection], T]) -> T:
         with self.read_engine.connect() as conn:
@@ -271,13 +307,25 @@ class Database:
             return
         try:
             batch = self._take_batch()
+            follow_up = None
             if self._pending:  # more than one batch's worth: let the loop breathe in between
-                loop.call_soon(self._flush)
+                follow_up = loop.call_soon(self._flush)
             else:
                 self._flush_scheduled = False
-            self._run_batch(batch)
-        finally:
+            waiting = self._run_batch(batch)
+            if waiting:
+                # Another process holds the write lock: the jobs wait, first in line, and the
+                # loop goes on serving reads, streams and /api/health meanwhile.
+                if follow_up is not None:
+                    follow_up.cancel()
+                self._pending[:0] = waiting
+                self._flush_scheduled = True
+                self._lock_backoff = min(2 * self._lock_backoff or LOCK_RETRY_S, LOCK_BACKOFF_MAX_S)
+                loop.call_later(self._lock_backoff, self._flush)
+                return
+            self._lock_backoff = 0.0
             self._pending_since = time.monotonic()  # a batch finished: whoever waits just got closer
+        finally:
             self._write_lock.release()
 
     # -- writer thread -----------------------------------------------------------------
@@ -288,8 +336,7 @@ class Database:
                 if batch:
                     self._busy_since = time.monotonic()
                     try:
-                        with self._write_lock:
-                            self._run_batch(batch)
+                        self._run_batch_waiting(batch)
                     except BaseException:  # settled by _run_batch; the writer must go on
                         log.critical("the writer survived a crash in a batch", exc_info=True)
                     finally:
@@ -318,10 +365,14 @@ class Database:
         return batch, False
 
     # -- batches (both writers) --------------------------------------------------------
-    def _run_batch(self, batch: list[_Job]) -> None:
-        """Run a batch and settle every job in it, whatever fails on the way."""
+    def _run_batch(self, batch: list[_Job]) -> list[_Job]:
+        """Run a batch and settle every job in it, whatever fails on the way, except the jobs
+        returned: they did not run because another process holds SQLite's write lock (the
+        caller retries them later). The caller holds the write lock."""
+        waiting: list[_Job] = []
         try:
-            self._deliver(self._attempt(batch))
+            outcomes, waiting = self._attempt(batch)
+            self._deliver(outcomes)
         except BaseException as exc:
             # Nothing above is meant to raise; if something does anyway, no job waits forever.
             log.critical("a write batch of %d crashed", len(batch), exc_info=True)
@@ -329,24 +380,68 @@ class Database:
             _settle_failed(batch, exc)
             if not isinstance(exc, Exception):
                 raise  # KeyboardInterrupt, SystemExit: the process is going down
+            return []
+        if waiting:
+            return self._wait_for_lock(waiting)
+        if self._locked_since is not None:
+            waited = (time.monotonic() - self._locked_since) * 1000
+            log.warning("the database lock was released; writes go on after %.0f ms", waited)
+            self._locked_since = None
+        return waiting
 
-    def _attempt(self, batch: list[_Job]) -> list[Outcome]:
+    def _run_batch_waiting(self, batch: list[_Job]) -> None:
+        """Run a batch off the event loop (writer thread, write_sync, stop), waiting out a lock
+        held by another process here (blocking is fine on these threads)."""
+        pause = LOCK_RETRY_S
+        while True:
+            with self._write_lock:
+                batch = self._run_batch(batch)
+            if not batch:
+                return
+            time.sleep(pause)
+            pause = min(2 * pause, LOCK_BACKOFF_MAX_S)
+
+    def _wait_for_lock(self, jobs: list[_Job]) -> list[_Job]:
+        """Jobs that met another process's write lock: those that have waited LOCK_WAIT_LIMIT_S
+        fail with a 503; the rest are returned to be tried again."""
+        now = time.monotonic()
+        if self._locked_since is None:
+            self._locked_since = now
+            log.warning("the database is locked by another process: %d writes wait for it", len(jobs))
+        waiting, expired = [], []
+        for job in jobs:
+            if not job.locked_since:
+                job.locked_since = now
+            (expired if now - job.locked_since > LOCK_WAIT_LIMIT_S else waiting).append(job)
+        if expired:
+            log.error("%d writes failed: %s for %g s", len(expired), LOCKED_ERROR, LOCK_WAIT_LIMIT_S)
+            _settle_failed(expired, ServiceUnavailable(LOCKED_ERROR))
+        if not waiting:
+            self._locked_since = None  # nobody waits: the next write finds out afresh
+        return waiting
+
+    def _attempt(self, batch: list[_Job]) -> tuple[list[Outcome], list[_Job]]:
+        """The batch's outcomes, and the jobs that did not run for another process's lock."""
         try:
-            return self._execute(self._connection(), batch)
+            return self._execute(self._connection(), batch), []
         except Exception as exc:
+            if _is_locked(exc):  # rolled back before committing anything; the connection is fine
+                return [], batch
             # The batch could not finish (a deadlock with another process, a lost connection,
             # a job that broke the transaction): run each job alone so none fails its neighbours.
             log.warning("batch of %d failed (%r); retrying jobs one by one", len(batch), exc)
             self._close_connection(invalidate=True)
         outcomes: list[Outcome] = []
-        for job in batch:
+        for i, job in enumerate(batch):
             try:
                 outcomes.extend(self._execute(self._connection(), [job]))
             except Exception as exc:
+                if _is_locked(exc):  # taken by another process meanwhile: the rest wait
+                    return outcomes, batch[i:]
                 log.error("write job failed on its own: %r", exc)
                 self._close_connection(invalidate=True)
                 outcomes.append((job, False, exc, None))
-        return outcomes
+        return outcomes, []
 
     def _connection(self) -> Connection:
         if self._conn is None:
@@ -447,12 +542,21 @@ class Database:
         elif self._pending and (now - self._pending_since) * 1000 > stall_ms:
             waited = (now - self._pending_since) * 1000
             problem = f"{len(self._pending)} writes have waited {waited:.0f} ms for the writer"
+        if problem and self._locked_since is not None:
+            problem = f"{LOCKED_ERROR}: {problem}"
         if problem and not self._problem_logged:
             log.error("the writer is stalled: %s", problem)
         elif not problem and self._problem_logged:
             log.warning("the writer is moving again")
         self._problem_logged = problem is not None
         return problem
+
+
+def _is_locked(exc: Exception) -> bool:
+    """SQLITE_BUSY: another connection holds SQLite's write lock (the writer does not wait
+    inside SQLite for it, see make_engine)."""
+    code = getattr(getattr(exc, "orig", None), "sqlite_errorcode", None)
+    return code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
 
 
 def _job_error(exc: BaseException) -> Exception:

@@ -19,6 +19,10 @@ if TYPE_CHECKING:  # services never import FastAPI (context.py does)
     from agent_relay.context import Relay
 
 
+# Health answers within ~2 s whatever the database does (the read's bound, plus a grace).
+HEALTH_READ_TIMEOUT_S = 1.5
+
+
 def counts(conn: Connection) -> dict[str, int]:
     """The health report's glance at the data."""
     return {
@@ -34,7 +38,9 @@ async def health(relay: Relay) -> tuple[dict[str, Any], bool]:
     db: dict[str, Any] = {"kind": "sqlite" if relay.db.is_sqlite else "postgresql", "ok": True}
     data_counts: dict[str, int] = {}
     try:
-        data_counts = await relay.db.read(counts)
+        data_counts = await relay.db.read(counts, timeout_s=HEALTH_READ_TIMEOUT_S)
+    except TimeoutError as exc:  # a lock held elsewhere, an exhausted pool: health still answers
+        db.update(ok=False, error=str(exc))
     except Exception as exc:
         db.update(ok=False, error=type(exc).__name__)
     writer_problem = relay.db.problem(relay.settings.writer_stall_ms)
