@@ -13,6 +13,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
+from agent_relay.settings import Settings
+
 
 def is_live(holder: str | None, expires_at: int | None, now: int) -> bool:
     """A held claim with no expiry never lapses (a task claimed without a lease)."""
@@ -39,3 +41,8 @@ def unheld(expires_at: sa.ColumnElement[Any], now: Any) -> ColumnElement[bool]:
     """SQL, for a lease marked by its expiry alone (a callback delivery's attempt, whose
     number is the lease token): none was taken, or it lapsed."""
     return sa.or_(expires_at.is_(None), lapsed(expires_at, now))
+
+
+def granted_ms(requested: int | None, settings: Settings) -> int:
+    """The lease a claim gets: the requested length (the default when none), at most the maximum."""
+    return min(requested or settings.default_lease_ms, settings.max_lease_ms)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, Query, Request
 
 from agent_relay.context import RelayDep, relay_of
 from agent_relay.json_body_route import JsonBodyRoute
+from agent_relay.leases import granted_ms
 from agent_relay.messages import service
 from agent_relay.messages.schemas import (
     AckOut,
@@ -96,8 +97,7 @@ async def claim_message(
     """Claim a claimable message for a lease. Exactly one concurrent claimer wins; the
     others get 409. Claiming again extends your own lease."""
     guard = headers_guard.or_body(body.instance_id, body.epoch)
-    settings = relay.settings
-    lease = min(body.lease_ms or settings.default_lease_ms, settings.max_lease_ms)
+    lease = granted_ms(body.lease_ms, relay.settings)
     message = await relay.db.write(lambda uow: service.claim(uow, message_id, body.agent_id, lease, guard))
     return json_response(message)
 

@@ -17,7 +17,7 @@ from agent_relay.activity import service as activity
 from agent_relay.agents.service import validate_session
 from agent_relay.db import UnitOfWork
 from agent_relay.errors import BadRequest, Conflict, NotFound, RelayError
-from agent_relay.leases import row_is_live
+from agent_relay.leases import granted_ms, row_is_live
 from agent_relay.messages import service as messages
 from agent_relay.messages.schemas import NewMessage
 from agent_relay.session import NO_GUARD, SessionGuard
@@ -105,11 +105,6 @@ def check_callback_url(url: str | None) -> None:
     lowered = url.lower()
     if not lowered.startswith(("http://", "https://")) or len(url.split("://", 1)[1]) == 0 or " " in url:
         raise BadRequest("callbackUrl must be an http or https URL")
-
-
-def lease_ms(requested: int | None, settings: Settings) -> int:
-    """The lease a claim gets: the requested one (default from settings), at most the maximum."""
-    return min(requested or settings.default_lease_ms, settings.max_lease_ms)
 
 
 # -- changes ---------------------------------------------------------------------------------
@@ -273,7 +268,7 @@ def claim(
 ) -> TaskRecord:
     """Exactly one of any number of concurrent claimers wins; claiming again renews."""
     validate_session(uow.conn, cmd.agent_id, guard)
-    return _claim(uow, task_id, cmd.agent_id, lease_ms(cmd.lease_ms, settings))
+    return _claim(uow, task_id, cmd.agent_id, granted_ms(cmd.lease_ms, settings))
 
 
 def _claim(uow: UnitOfWork, task_id: int, agent_id: str, lease: int) -> TaskRecord:
@@ -296,7 +291,7 @@ def set_status(
 ) -> TaskRecord:
     """Move a task through the state machine; an illegal move is a 409 naming both states."""
     status, agent_id, note = cmd.status, cmd.agent_id, cmd.note
-    lease = lease_ms(cmd.lease_ms, settings)
+    lease = granted_ms(cmd.lease_ms, settings)
     if agent_id is not None:
         validate_session(uow.conn, agent_id, guard)
     if status == "claimed":
