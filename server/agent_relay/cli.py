@@ -84,9 +84,12 @@ def cmd_serve(args: argparse.Namespace) -> None:
         port=settings.port,
         workers=workers,
         http=http_server.PROTOCOL,  # header size and time limits, connection cap (§12)
-        log_config=http_server.log_config(),  # the access log never shows ?token=
-        log_level=args.log_level,
+        log_config=http_server.log_config(args.log_level, args.access_log),  # no credentials in it
+        # The levels are set by log_config; uvicorn's own would hide the access log. Only
+        # trace needs uvicorn to know (it then logs every ASGI message).
+        log_level="trace" if args.log_level == "trace" else None,
         access_log=args.access_log,
+        ws="none",  # the relay serves no websockets: an upgrade request is a plain request
         lifespan="on",
         timeout_graceful_shutdown=3,
     )
@@ -144,8 +147,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="bind address (AGENT_RELAY_HOST, default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (AGENT_RELAY_PORT, default 4850)")
     serve.add_argument("--workers", type=int, default=1, help="worker processes (PostgreSQL only for > 1)")
-    serve.add_argument("--log-level", default="warning")
-    serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve.add_argument(
+        "--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug", "trace"]
+    )
+    serve.add_argument(
+        "--access-log", action="store_true", help="log every request (whatever the --log-level)"
+    )
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("migrate", help="migrate the database to head").set_defaults(func=cmd_migrate)
     sub.add_parser("openapi", help="print the OpenAPI spec").set_defaults(func=cmd_openapi)

@@ -14,7 +14,7 @@ connection limits of contract §12, which neither uvicorn nor httptools has:
   their service.
 
 `agent-relay serve` passes it to uvicorn as `http=`; every worker process builds its own.
-The access log filter that keeps `?token=` out of logs lives here too.
+So do the access log's config and the filter that keeps credentials out of it.
 """
 
 from __future__ import annotations
@@ -24,13 +24,15 @@ import copy
 import enum
 import logging
 import math
+import re
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
-from urllib.parse import unquote_plus
+from urllib.parse import unquote, unquote_plus
 
 import httptools
 import orjson
-from uvicorn.config import LOGGING_CONFIG
+from uvicorn.config import LOG_LEVELS, LOGGING_CONFIG
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
 from agent_relay.settings import Settings
@@ -215,31 +217,75 @@ class RelayHttpProtocol(HttpToolsProtocol):
 
 
 class RedactTokens(logging.Filter):
-    """The SSE route accepts `?token=` (EventSource cannot set headers); uvicorn's access
-    log prints the query string. Replace the value before any handler sees it."""
+    """Keeps credentials out of the access log (uvicorn prints each request's target):
+    the value of any query parameter named like a token (`token=`, `access_token=`, however
+    spelled or separated), and the relay's own secrets (AGENT_RELAY_TOKEN, integration
+    tokens and secrets) wherever they appear in a line, percent-encoded or not."""
+
+    def __init__(self, secrets: Iterable[str] | None = None) -> None:
+        super().__init__()
+        if secrets is None:
+            secrets = _configured_secrets(_settings())
+        self.secrets = sorted({s for s in secrets if s}, key=len, reverse=True)  # longest first
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple) and any(isinstance(a, str) and "?" in a for a in record.args):
-            record.args = tuple(_redact_query(a) if isinstance(a, str) else a for a in record.args)
+        if isinstance(record.args, tuple):
+            record.args = tuple(self.redact(a) if isinstance(a, str) else a for a in record.args)
         return True
+
+    def redact(self, text: str) -> str:
+        if "?" in text:
+            text = _redact_query(text)
+        for secret in self.secrets:
+            text = text.replace(secret, "***")
+        if self.secrets and ("%" in text or "+" in text) and self._holds_secret(text):
+            # Encoded (`%73%33cret`): redact each piece that decodes to one, and the whole
+            # text if a secret still shows (one spelled across separators).
+            text = _PIECE.sub(lambda m: "***" if self._holds_secret(m[0]) else m[0], text)
+            if self._holds_secret(text):
+                return "***"
+        return text
+
+    def _holds_secret(self, text: str) -> bool:
+        decoded = (unquote(text), unquote_plus(text))
+        return any(secret in form for secret in self.secrets for form in decoded)
+
+
+_PIECE = re.compile(r"[^?&;=/\s]+")
+
+
+def _configured_secrets(settings: Settings) -> list[str]:
+    return [
+        *([settings.token] if settings.token else []),
+        *settings.integration_token_map,
+        *settings.integration_secret_map.values(),
+    ]
 
 
 def _redact_query(target: str) -> str:
     """`/api/events?token=abc&x=1` -> `/api/events?token=***&x=1`. Names are compared
-    decoded (`%74oken` is `token` to the query parser too)."""
+    decoded (`%74oken` is `token` to the query parser too); `;` separates pairs as well."""
     path, sep, query = target.partition("?")
     if not sep:
         return target
-    pairs = []
-    for pair in query.split("&"):
-        name, eq, _value = pair.partition("=")
-        pairs.append(f"{name}=***" if eq and unquote_plus(name).lower() == "token" else pair)
-    return f"{path}?{'&'.join(pairs)}"
+    parts = []
+    for part in re.split(r"([&;])", query):
+        name, eq, _value = part.partition("=")
+        parts.append(f"{name}=***" if eq and "token" in unquote_plus(name).lower() else part)
+    return f"{path}?{''.join(parts)}"
 
 
-def log_config() -> dict[str, Any]:
-    """uvicorn's logging config with the access log redacted (applied in every worker)."""
+def log_config(level: str, access_log: bool) -> dict[str, Any]:
+    """uvicorn's logging config at `level`, with the access log redacted and, when asked
+    for, shown whatever the level (its lines are INFO: `--log-level warning` would drop
+    them all). Applied in every worker; uvicorn must then be given no log_level of its
+    own, which would set the access logger's level too."""
     config = copy.deepcopy(LOGGING_CONFIG)
     config["filters"] = {"redact_tokens": {"()": f"{__name__}.RedactTokens"}}
-    config["loggers"]["uvicorn.access"]["filters"] = ["redact_tokens"]
+    number = LOG_LEVELS[level]
+    loggers = config["loggers"]
+    loggers["uvicorn"]["level"] = loggers["uvicorn.error"]["level"] = number
+    loggers["uvicorn.asgi"] = {"level": number}
+    loggers["uvicorn.access"]["level"] = min(number, logging.INFO) if access_log else number
+    loggers["uvicorn.access"]["filters"] = ["redact_tokens"]
     return config

@@ -283,3 +283,34 @@ def test_token_in_the_query_never_reaches_the_access_log(tmp_path: Path) -> None
     assert "%74oken=***" in log
     for secret in ("s3cret-token", "wrong-token", "encoded-token"):
         assert secret not in log
+
+
+def test_access_log_flag_shows_requests_at_the_default_level_without_secrets(tmp_path: Path) -> None:
+    """`--access-log` alone (level warning) used to print nothing; and the relay's token and
+    integration tokens are redacted wherever a client puts them in the target."""
+    targets = [
+        "/api/events?x=1;token=s3cret-token",
+        "/api/events?token%3Ds3cret-token",
+        "/api/events%3Ftoken=s3cret-token",
+        "/api/events?access_token=s3cret-token",
+        "/api/health?from=integ-tok-9",
+        "/api/health?q=%73%33cret-token",
+    ]
+    with fresh_database("sqlite", tmp_path) as url:
+        env = {"AGENT_RELAY_TOKEN": "s3cret-token", "AGENT_RELAY_INTEGRATION_TOKENS": "ci=integ-tok-9"}
+        process = ServerProcess(url, tmp_path / "home", env=env, args=["--access-log"]).start()
+        try:
+            for target in targets:
+                sock = connect(process)
+                sock.sendall(
+                    f"GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+                )
+                assert read_until_closed(sock, 5).startswith(b"HTTP/1.1 ")
+                sock.close()
+        finally:
+            process.stop()
+        log = process.log_path.read_text()
+    access_lines = [line for line in log.splitlines() if '"GET /api/' in line]
+    assert len(access_lines) >= len(targets), log[-2000:]
+    for secret in ("s3cret-token", "integ-tok-9", "s3cret"):
+        assert secret not in log, log[-2000:]
