@@ -28,14 +28,32 @@ CONFIG_FILE = ".relay-config.json"
 PYTHON_PLACEHOLDER = "{python}"
 # The server's own environment may hold credentials (database URL, integration tokens,
 # cloud keys): a connector gets what it needs through its config, not through these. A name
-# rule, not a list of names: SOME_DB_PASS, GH_PAT_TOKEN, AWS_ACCESS_KEY_ID, NPM_AUTH all go
-# (AUTH but not AUTHOR: GIT_AUTHOR_NAME is not a secret).
+# rule, not a list of names: SOME_DB_PASS, GH_PAT_TOKEN, AWS_ACCESS_KEY_ID, NPM_AUTH,
+# HTTP_AUTHORIZATION, CI_JOB_JWT, MY_CREDS, SESSION_ID, SIGNING_CERT all go. Short words
+# (PAT, JWT, SID, CERT, CRED) only as whole words, so PATH or CREDIT stay; AUTH but not
+# AUTHOR (GIT_AUTHOR_NAME is not a secret; AUTHORIZATION is).
 _SECRET_ENV_NAME = re.compile(
-    r"TOKEN|SECRET|PASS|PWD|KEY|CREDENTIAL|AUTH(?!OR)|PRIVATE|COOKIE|SIGNATURE|DSN|DATABASE_URL",
+    r"TOKEN|SECRET|PASS|PWD|KEY|CREDENTIAL|AUTH(?!ORS?(?:_|$))|PRIVATE|COOKIE|SIGNATURE|DSN"
+    r"|DATABASE_URL|SESSION|BEARER|CONN(?:ECTION)?_?STR"
+    r"|(?:^|_)(?:PAT|JWT|SID|CERTS?|CREDS?|SALT|OTP|PIN)(?:_|$)",
     re.IGNORECASE,
 )
-# ...and a value rule: a URL with credentials in it (https://user:pw@host, https://tok@host)
-_SECRET_ENV_VALUE = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s@]+@", re.IGNORECASE)
+# Not secrets although the rule above says so: the working directory and where to find CA
+# certificates (a connector behind a corporate proxy needs them for HTTPS).
+_PUBLIC_ENV_NAMES = frozenset(("PWD", "OLDPWD", "SSL_CERT_FILE", "SSL_CERT_DIR", "NODE_EXTRA_CA_CERTS"))
+# ...and value rules: a connection string with a key or password in it (Azure's
+# AccountKey=, SQL Server's Password=/Pwd=, SharedAccessSignature=), a JWT, a PEM private key,
+# and the well-known token formats (GitHub, GitLab, Slack, OpenAI/Anthropic-style, AWS).
+_SECRET_ENV_VALUE = re.compile(
+    r"(?:^|[;\s])(?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd|ClientSecret)\s*="
+    r"|\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\."
+    r"|-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----"
+    r"|\b(?:gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,}|glpat-[\w-]{20,}|xox[abpors]-[\w-]{10,}"
+    r"|sk-[\w-]{20,}|AKIA[0-9A-Z]{16})",
+    re.IGNORECASE,
+)
+# A URL's scheme and what follows it up to the next blank.
+_URL = re.compile(r"[a-z][a-z0-9+.-]*://(\S*)", re.IGNORECASE)
 # Every process a command starts inherits this variable, even one that escapes the process
 # group (setsid, a double fork): that is how a timeout finds and kills it.
 TAG_ENV = "AGENT_RELAY_PROCESS_TAG"
@@ -78,8 +96,27 @@ def write_config_file(directory: Path, config: dict[str, Any]) -> Path:
     return path
 
 
+def _url_has_userinfo(value: str) -> bool:
+    """A URL with credentials: https://user:pw@host, https://token@host, and also
+    postgres://u:p/w@h/db (a `/` left unescaped in the password, which urlsplit would read
+    as the start of the path). `host:8080/a@b` (a port, then an @ in the path) is not."""
+    for match in _URL.finditer(value):
+        before_at, at, _ = match.group(1).partition("@")
+        if not at:
+            continue
+        authority = re.split(r"[/?#]", before_at, maxsplit=1)[0]
+        if authority == before_at:  # nothing but userinfo before the @
+            return True
+        _host, colon, port = authority.partition(":")
+        if colon and not port.isdigit():  # user:pass where the pass goes on past a / ? #
+            return True
+    return False
+
+
 def is_secret_env(name: str, value: str) -> bool:
-    return bool(_SECRET_ENV_NAME.search(name) or _SECRET_ENV_VALUE.search(value))
+    if name.upper() in _PUBLIC_ENV_NAMES:
+        return False
+    return bool(_SECRET_ENV_NAME.search(name) or _SECRET_ENV_VALUE.search(value) or _url_has_userinfo(value))
 
 
 def build_env(settings: Settings, connector_id: str, directory: Path, config_path: Path) -> dict[str, str]:
