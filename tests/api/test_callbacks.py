@@ -4,6 +4,7 @@ import asyncio
 import hashlib
 import hmac
 import json
+import socket
 import socketserver
 import threading
 import time
@@ -338,3 +339,56 @@ async def test_timeout_covers_the_whole_exchange(db_url: str, tmp_path: Path) ->
     assert delivery["status"] == "dead", delivery
     assert attempt["error"] == "timeout after 1000 ms" and attempt["statusCode"] is None, attempt
     assert attempt["durationMs"] < 2500, attempt
+
+
+@contextmanager
+def hanging_listeners(n: int) -> Iterator[list[str]]:
+    """n local ports that accept connections (the kernel's backlog completes the handshake)
+    and never answer: every attempt to them runs into the callback timeout."""
+    socks = [socket.create_server(("127.0.0.1", 0), backlog=64) for _ in range(n)]
+    try:
+        yield [f"http://127.0.0.1:{s.getsockname()[1]}/hook" for s in socks]
+    finally:
+        for s in socks:
+            s.close()
+
+
+async def test_hanging_receivers_on_many_ports_delay_only_themselves(db_url: str, tmp_path: Path) -> None:
+    """The outside attack scaled down: 5 hanging receivers (different ports) x 10 tasks, then
+    one healthy callback. Before: each receiver had a quarter of the slots, 5 of them took
+    every slot, and the healthy one waited behind ~50 first attempts (~6 s here). Now a
+    receiver not yet heard from, or one that timed out, has one attempt in flight; the
+    others' deliveries wait for its retry schedule instead of queuing for slots."""
+    settings = {
+        **FAST,
+        "callback_timeout_ms": 1000,
+        "callback_concurrency": 8,
+        "callback_backoff_base_ms": 20_000,  # the hanging ones are not probed again in this test
+    }
+    with hanging_listeners(5) as slow_urls, receiver() as healthy:
+        async with relay_client(db_url, tmp_path / "h", **settings) as client:
+            slow_tasks = [
+                await post_event(client, url, external_id=f"slow-{port}-{i}")
+                for port, url in enumerate(slow_urls)
+                for i in range(10)
+            ]
+            await asyncio.sleep(0.3)  # the first attempts hang
+            started = time.monotonic()
+            task = await post_event(client, healthy.url, external_id="healthy")
+            [delivery] = await wait_for(client, task["id"], settled(), timeout=15)
+            elapsed = time.monotonic() - started
+            assert delivery["status"] == "delivered", delivery
+            assert elapsed < 1.5, f"the healthy callback waited {elapsed:.1f} s behind hanging receivers"
+
+            await asyncio.sleep(1.2)  # the first attempts have timed out
+            slow = [(await client.get(f"/api/tasks/{t['id']}/deliveries")).json()[0] for t in slow_tasks]
+    # one attempt per hanging receiver, not a burst of its queued deliveries; the rest wait
+    # (durably, in their rows) for the receiver's next probe, per the backoff schedule
+    tried = [d for d in slow if d["attemptCount"]]
+    assert len(tried) == 5, [(d["url"], d["attemptCount"]) for d in tried]
+    assert {d["url"] for d in tried} == set(slow_urls)
+    assert all(d["attempts"][0]["error"] == "timeout after 1000 ms" for d in tried), tried
+    waiting = [d for d in slow if not d["attemptCount"]]
+    assert all(d["status"] == "pending" and d["nextAttemptAt"] > d["createdAt"] + 5_000 for d in waiting), (
+        waiting
+    )

@@ -10,9 +10,21 @@ process killed mid-attempt leaves a lease that runs out; the next worker takes a
 A slow receiver delays only itself: each attempt has one deadline for the whole exchange
 (`callback_timeout_ms`: connect, send, response head; httpx's own timeouts are per read, so
 a receiver trickling bytes would never hit them), attempts run as independent tasks (a
-free slot is refilled at once, nobody waits for the slowest of a batch), at most
-`callback_concurrency` are in flight, and one receiver (scheme, host, port) gets at most a
-quarter of those slots, so receivers that hang cannot take every slot from the healthy ones.
+free slot is refilled at once, nobody waits for the slowest of a batch), and at most
+`callback_concurrency` are in flight. Each receiver (scheme, host, port) has a circuit,
+kept in memory: one that answered its last attempt in time may use a quarter of the slots;
+one not heard from yet, or whose last attempt timed out or could not connect ("held"),
+has ONE attempt in flight. A held receiver is probed again only when its backoff (the
+retry schedule, counted in its consecutive failures) has passed; its other due deliveries
+are deferred in their rows to that time (durable, visible in /deliveries, shared with
+other workers) instead of waiting in line for a slot, and probes start only after the
+ordinary deliveries found in the same scan, at most half the slots together. So hanging
+receivers cost one slot each for one timeout, then next to nothing, whatever their age.
+
+Why not group by host: legitimate setups run several receivers on one host (every local
+integration is 127.0.0.1:<port>), and a dead one must not hold the others back; host names
+cost an attacker nothing (wildcard DNS), so a host share would not bound them either. The
+bound on many receivers is that a receiver the relay has not heard from gets one slot.
 """
 
 from __future__ import annotations
@@ -26,6 +38,7 @@ import logging
 import random
 import time
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -48,7 +61,10 @@ DELIVERY_HEADER = "X-Agent-Relay-Delivery"
 ATTEMPT_HEADER = "X-Agent-Relay-Attempt"
 EVENT_HEADER = "X-Agent-Relay-Event"
 LEASE_MARGIN_MS = 10_000
-ORIGIN_SHARE = 4  # one receiver may use 1/ORIGIN_SHARE of the slots (at least one)
+ORIGIN_SHARE = 4  # a receiver that answers in time may use 1/ORIGIN_SHARE of the slots (at least one)
+PROBE_SHARE = 2  # probes of held receivers together use at most 1/PROBE_SHARE of the slots
+MAX_CIRCUITS = 10_000  # receivers remembered (least recently heard from forgotten first)
+SCAN_PAGES = 8  # due-row pages one dispatch looks through for a startable delivery
 
 
 def receiver_of(url: str) -> tuple[str, str]:
@@ -61,6 +77,23 @@ def receiver_of(url: str) -> tuple[str, str]:
         port = None
     origin = f"{parts.scheme.lower()}://{(parts.hostname or '').lower()}:{port}"
     return origin, f"{parts.scheme}://{parts.netloc}/"
+
+
+@dataclass(slots=True)
+class Circuit:
+    """What a receiver's last finished attempt said: `failures` consecutive timeouts or
+    connection failures (0: it answered in time), and no probe before `held_until` (ms)."""
+
+    failures: int = 0
+    held_until: int = 0
+
+
+@dataclass(slots=True)
+class _Plan:
+    start: list[tuple[int, tuple[str, str]]]  # (delivery id, receiver_of(url))
+    deferred: dict[int, list[int]]  # until (ms) -> delivery ids
+    waiting: bool  # due deliveries left for a later slot
+    more: bool  # the scan stopped at SCAN_PAGES: rows may be left unseen
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -89,6 +122,11 @@ def _lease(uow: UnitOfWork, delivery_id: int, lease_ms: int, max_attempts: int) 
     except IntegrityError:
         return None
     return dict(row)
+
+
+def _defer(uow: UnitOfWork, deferred: dict[int, list[int]]) -> None:
+    for until, delivery_ids in deferred.items():
+        repo.defer_deliveries(uow.conn, delivery_ids, uow.now, until)
 
 
 def _finish(
@@ -139,6 +177,31 @@ class CallbackWorker:
         self._in_flight: dict[int, tuple[str, str]] = {}  # delivery id -> receiver_of(url)
         self._attempts: set[asyncio.Task[None]] = set()
         self._freed = asyncio.Event()
+        self._circuits: dict[str, Circuit] = {}  # origin -> circuit; insertion order = LRU
+
+    def limit(self, origin: str) -> int:
+        """Attempts a receiver may have in flight: its share once it answered in time, one
+        while it is unknown or held."""
+        circuit = self._circuits.get(origin)
+        return self.origin_limit if circuit is not None and not circuit.failures else 1
+
+    def held(self, origin: str) -> Circuit | None:
+        circuit = self._circuits.get(origin)
+        return circuit if circuit is not None and circuit.failures else None
+
+    def record(self, origin: str, answered: bool) -> None:
+        """An attempt ended: an answer in time (any status) closes the circuit; a timeout or
+        a failed connection holds it for the next step of the backoff schedule."""
+        circuit = self._circuits.pop(origin, None) or Circuit()
+        self._circuits[origin] = circuit  # most recently heard from last
+        if len(self._circuits) > MAX_CIRCUITS:
+            del self._circuits[next(iter(self._circuits))]
+        now = now_ms()
+        if answered:
+            circuit.failures, circuit.held_until = 0, 0
+        elif not (circuit.failures and now < circuit.held_until):  # not one started before the hold
+            circuit.failures += 1
+            circuit.held_until = now + backoff_ms(circuit.failures, self.settings)
 
     @property
     def origin_limit(self) -> int:
@@ -209,34 +272,67 @@ class CallbackWorker:
         """Start attempts for due deliveries while slots are free. Returns True when due
         deliveries are left waiting for a slot (all slots, or their receiver's share, busy)."""
         self._freed.clear()
-        slots, per_origin = self.settings.callback_concurrency, self.origin_limit
         while not self._stopping:
-            free = slots - len(self._in_flight)
+            free = self.settings.callback_concurrency - len(self._in_flight)
             if free <= 0:
                 return True
-            busy = Counter(origin for origin, _ in self._in_flight.values())
-            full = {p for origin, p in self._in_flight.values() if busy[origin] >= per_origin}
-            query = functools.partial(
-                repo.due_deliveries, now=now_ms(), limit=max(4 * free, 32), skip_prefixes=sorted(full)
-            )
-            due = await self.relay.db.read(query)
-            started = 0
-            for delivery_id, url in due:
-                origin, prefix = receiver_of(url)
-                if delivery_id in self._in_flight or busy[origin] >= per_origin:
-                    continue
-                if started == free:
-                    break
-                busy[origin] += 1
-                started += 1
-                self._begin(delivery_id, (origin, prefix))
-            if not started:
-                return bool(due)
+            plan = await self._plan(free)
+            if plan.deferred:
+                await self.relay.db.write(functools.partial(_defer, deferred=plan.deferred))
+            for delivery_id, receiver in plan.start:
+                self._begin(delivery_id, receiver)
+            if not (plan.more and (plan.start or plan.deferred)):
+                return plan.waiting
         return False
+
+    async def _plan(self, free: int) -> _Plan:
+        """Look through due deliveries, oldest first, for up to `free` to start: deliveries of
+        receivers that are not held first, then probes of held ones. A held receiver's other
+        due deliveries are deferred to its next probe instead of being looked at again."""
+        now, slots = now_ms(), self.settings.callback_concurrency
+        busy = Counter(origin for origin, _ in self._in_flight.values())
+        full = {p for origin, p in self._in_flight.values() if busy[origin] >= self.limit(origin)}
+        probes_left = max(1, slots // PROBE_SHARE) - sum(n for o, n in busy.items() if self.held(o))
+        probe_deadline = now + self.settings.callback_timeout_ms  # any probe in flight is over by then
+        start: list[tuple[int, tuple[str, str]]] = []
+        probes: list[tuple[int, tuple[str, str]]] = []
+        deferred: dict[int, list[int]] = {}
+        waiting, more, after, page = bool(full), False, None, max(4 * free, 32)
+        for _ in range(SCAN_PAGES):
+            query = functools.partial(
+                repo.due_deliveries, now=now, limit=page, skip_prefixes=sorted(full), after=after
+            )
+            rows = await self.relay.db.read(query)
+            for _due_at, delivery_id, url in rows:
+                if delivery_id in self._in_flight:
+                    continue
+                receiver = receiver_of(url)
+                origin = receiver[0]
+                if (circuit := self.held(origin)) is not None:
+                    if circuit.held_until <= now and not busy[origin] and probes_left > 0:
+                        busy[origin] += 1
+                        probes_left -= 1
+                        probes.append((delivery_id, receiver))
+                    else:
+                        until = circuit.held_until if circuit.held_until > now else probe_deadline
+                        deferred.setdefault(until, []).append(delivery_id)
+                elif busy[origin] < self.limit(origin) and len(start) < free:
+                    busy[origin] += 1
+                    start.append((delivery_id, receiver))
+                else:
+                    waiting = True
+            if len(rows) < page or len(start) >= free:
+                break
+            after = rows[-1][:2]
+        else:
+            more = waiting = True
+        room = free - len(start)
+        waiting = waiting or len(probes) > room
+        return _Plan(start + probes[:room], deferred, waiting, more)
 
     def _begin(self, delivery_id: int, receiver: tuple[str, str]) -> None:
         self._in_flight[delivery_id] = receiver
-        attempt = asyncio.create_task(self._attempt(delivery_id), name=f"callback-{delivery_id}")
+        attempt = asyncio.create_task(self._attempt(delivery_id, receiver[0]), name=f"callback-{delivery_id}")
         self._attempts.add(attempt)
 
         def done(task: asyncio.Task[None]) -> None:
@@ -248,7 +344,7 @@ class CallbackWorker:
 
         attempt.add_done_callback(done)
 
-    async def _attempt(self, delivery_id: int) -> None:
+    async def _attempt(self, delivery_id: int, origin: str) -> None:
         settings = self.settings
         max_attempts = settings.callback_max_attempts
         lease_ms = settings.callback_timeout_ms + LEASE_MARGIN_MS
@@ -284,6 +380,7 @@ class CallbackWorker:
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"[:1000]
         duration_ms = int((time.perf_counter() - started) * 1000)
+        self.record(origin, answered=status_code is not None)
         await self.relay.db.write(
             lambda uow: _finish(
                 uow, delivery, attempt, status_code, error, duration_ms, max_attempts, settings

@@ -159,19 +159,42 @@ def attempts_by_delivery(conn: Connection, delivery_ids: list[int]) -> dict[int,
 
 
 def due_deliveries(
-    conn: Connection, now: int, limit: int, skip_prefixes: Iterable[str] = ()
-) -> list[tuple[int, str]]:
-    """(id, url) of deliveries due now, oldest due first, leaving out URLs that start with
-    one of `skip_prefixes` (receivers that already have their share of attempts in flight)."""
-    query = sa.select(deliveries.c.id, deliveries.c.url).where(
-        deliveries.c.status == "pending",
-        deliveries.c.next_attempt_at <= now,
-        unheld(deliveries.c.lease_expires_at, now),
+    conn: Connection,
+    now: int,
+    limit: int,
+    skip_prefixes: Iterable[str] = (),
+    after: tuple[int, int] | None = None,
+) -> list[tuple[int, int, str]]:
+    """(next_attempt_at, id, url) of deliveries due now, oldest due first, after the keyset
+    `after` when given, leaving out URLs that start with one of `skip_prefixes` (receivers
+    that already have their share of attempts in flight)."""
+    due_at = deliveries.c.next_attempt_at
+    query = sa.select(due_at, deliveries.c.id, deliveries.c.url).where(
+        deliveries.c.status == "pending", due_at <= now, unheld(deliveries.c.lease_expires_at, now)
     )
+    if after is not None:
+        query = query.where(
+            sa.or_(due_at > after[0], sa.and_(due_at == after[0], deliveries.c.id > after[1]))
+        )
     for prefix in skip_prefixes:
         query = query.where(sa.not_(deliveries.c.url.startswith(prefix, autoescape=True)))
-    rows = conn.execute(query.order_by(deliveries.c.next_attempt_at, deliveries.c.id).limit(limit))
-    return [(row.id, row.url) for row in rows]
+    rows = conn.execute(query.order_by(due_at, deliveries.c.id).limit(limit))
+    return [(row.next_attempt_at, row.id, row.url) for row in rows]
+
+
+def defer_deliveries(conn: Connection, delivery_ids: list[int], now: int, until: int) -> int:
+    """Move due, unleased deliveries' next attempt to `until` (their receiver is failing).
+    Rows leased or finished meanwhile are left alone."""
+    return conn.execute(
+        sa.update(deliveries)
+        .where(
+            deliveries.c.id.in_(delivery_ids),
+            deliveries.c.status == "pending",
+            deliveries.c.next_attempt_at <= now,
+            unheld(deliveries.c.lease_expires_at, now),
+        )
+        .values(next_attempt_at=until, updated_at=now)
+    ).rowcount
 
 
 def next_due_at(conn: Connection) -> int | None:
