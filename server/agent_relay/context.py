@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -25,7 +26,7 @@ class Relay:
     def __post_init__(self) -> None:
         self.hub = self.bus.hub
 
-    async def publish_ephemeral(self, name: str, data: dict[str, Any]) -> None:
+    async def publish_ephemeral(self, name: str, data: Mapping[str, Any]) -> None:
         """An event that is never stored (typing, read receipts) to every SSE subscriber, in
         every process (see the bus's publish_ephemeral)."""
         await self.bus.publish_ephemeral(name, data)

@@ -25,7 +25,7 @@ import queue
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
@@ -86,7 +86,7 @@ class PendingEvent:
     """An event emitted inside a job; gets its id from the durable log at commit."""
 
     name: str
-    data: dict[str, Any]
+    data: Mapping[str, Any]
     id: int = 0
     created_at: int = 0
     frame: bytes = b""  # the SSE frame, rendered once and shared by every subscriber
@@ -102,7 +102,7 @@ class UnitOfWork:
     events: list[PendingEvent] = field(default_factory=list)
     after_commit: list[Callable[[], None]] = field(default_factory=list)
 
-    def emit(self, name: str, data: dict[str, Any]) -> None:
+    def emit(self, name: str, data: Mapping[str, Any]) -> None:
         self.events.append(PendingEvent(name, data))
 
 

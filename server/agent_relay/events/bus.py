@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -61,7 +61,7 @@ class EventBus(Protocol):
         at the log's latest id (`Subscription.last_id`)."""
         ...
 
-    async def publish_ephemeral(self, name: str, data: dict[str, Any]) -> None:
+    async def publish_ephemeral(self, name: str, data: Mapping[str, Any]) -> None:
         """An event that is never stored or replayed, to every subscriber in every process."""
         ...
 
@@ -157,7 +157,7 @@ class LocalBus(LogBus):
     def publish(self, events: list[PendingEvent]) -> None:
         self.hub.publish_threadsafe(events)
 
-    async def publish_ephemeral(self, name: str, data: dict[str, Any]) -> None:
+    async def publish_ephemeral(self, name: str, data: Mapping[str, Any]) -> None:
         self.hub.publish_ephemeral(name, data)
 
     async def start(self) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import orjson
 
@@ -143,7 +144,7 @@ class EventHub:
                 continue
             sub.push(ev)
 
-    def publish_ephemeral(self, name: str, data: dict) -> PendingEvent:
+    def publish_ephemeral(self, name: str, data: Mapping[str, Any]) -> PendingEvent:
         """Deliver an event that is never stored (typing indicators, read receipts): it has
         no id (id 0), its frame carries no `id:` line so a client's Last-Event-ID is left
         alone, it bypasses the id ordering, and it is not replayed. Across processes, see

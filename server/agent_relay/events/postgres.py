@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -92,7 +93,7 @@ class LogFollower:
             if len(page) < PAGE:
                 return
 
-    async def notify_ephemeral(self, name: str, data: dict[str, Any]) -> bool:
+    async def notify_ephemeral(self, name: str, data: Mapping[str, Any]) -> bool:
         """Send a never-stored event to every process (this one included, via its own
         LISTEN). False when it is too large for NOTIFY: the caller delivers it locally."""
         payload = orjson.dumps({"name": name, "data": data}).decode()
@@ -158,7 +159,7 @@ class PostgresBus(LogBus):
     def publish(self, events: list[PendingEvent]) -> None:
         self.follower.poke_threadsafe(events)  # our own commit landed: read the log
 
-    async def publish_ephemeral(self, name: str, data: dict[str, Any]) -> None:
+    async def publish_ephemeral(self, name: str, data: Mapping[str, Any]) -> None:
         if not await self.follower.notify_ephemeral(name, data):
             self.hub.publish_ephemeral(name, data)  # too large for NOTIFY: this process only
 
