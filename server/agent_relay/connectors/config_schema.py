@@ -7,13 +7,22 @@ to freeze the process or reach out of it:
   matches in linear time. Python's `re` backtracks (`^(a+)+$` against 40 characters runs for
   hours) and holds the GIL while it does, so no thread or timeout could save the loop.
   A pattern RE2 cannot compile (lookaround, backreferences) is refused at registration.
-- No reference leaves the schema: `$ref` must point inside it (`#...`), and the registry's
-  retrieve refuses anything else, so validation never fetches an http:// or file:// URL.
+- Only the drafts whose keywords are known here: 4, 6, 7, 2019-09 and 2020-12 (`$schema` at
+  the root only; none means 2020-12). Draft 3 (`extends`, schemas inside `type`) and unknown
+  dialects are refused, and so is a nested `$schema`: jsonschema would switch to that draft's
+  stock validator for the subschema, with Python `re` and no budget.
+- No reference leaves the schema: `$ref` must point inside it (`#...`), checked in every
+  subschema (every keyword's value is searched, unknown keywords included: a `$ref` JSON
+  pointer can reach them), and the registry's retrieve refuses anything else, so validation
+  never fetches an http:// or file:// URL.
 - `uniqueItems` and `enum` compare by hashing (jsonschema falls back to pairwise comparison:
   3,000 objects took 9 s), and `unevaluatedProperties`/`unevaluatedItems` are refused
   (jsonschema evaluates them with Python `re` and re-validates subschemas).
 - Every validation has a time budget, checked before each keyword is evaluated, so a large
-  schema applied to a large config ends in a 400 instead of holding a thread.
+  schema applied to a large config ends in a 400 instead of holding a thread; anything else
+  jsonschema or referencing raises on a hostile schema is a SchemaRefused (a 400), never a 500.
+- The checks run on their own small thread pool (`POOL`), never the default executor the
+  database reads use, so hostile schemas can only queue behind each other.
 
 jsonschema stays the engine (the drafts, `$ref`, formats); only the keywords above are
 replaced, through `jsonschema.validators.extend`.
@@ -21,31 +30,52 @@ replaced, through `jsonschema.validators.extend`.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import functools
+import math
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import re2
 import referencing
 import referencing.exceptions
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from jsonschema import (
+    Draft4Validator,
+    Draft6Validator,
+    Draft7Validator,
+    Draft201909Validator,
+    Draft202012Validator,
+    FormatChecker,
+    ValidationError,
+)
 from jsonschema.exceptions import SchemaError, best_match
 from jsonschema.protocols import Validator
-from jsonschema.validators import extend, validator_for
+from jsonschema.validators import extend
+
+from agent_relay.errors import ServiceUnavailable
+
+T = TypeVar("T")
 
 MAX_PATTERN_CHARS = 4096
 # A real config validates in well under a millisecond; this only stops hostile combinations.
 BUDGET_S = 1.0
-# The schema keywords whose values are schemas (so the walk below knows where keywords are).
-_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
-_SCHEMA_ONE = (
-    "additionalProperties", "propertyNames", "additionalItems", "contains", "not", "if", "then",
-    "else", "contentSchema", "unevaluatedItems", "unevaluatedProperties",
-)  # fmt: skip
-_SCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+# The dialects the relay checks (`$schema` without its scheme and trailing "#").
+DRAFTS: dict[str, type[Validator]] = {
+    "json-schema.org/draft-04/schema": Draft4Validator,
+    "json-schema.org/draft-06/schema": Draft6Validator,
+    "json-schema.org/draft-07/schema": Draft7Validator,
+    "json-schema.org/draft/2019-09/schema": Draft201909Validator,
+    "json-schema.org/draft/2020-12/schema": Draft202012Validator,
+}
+# Keywords whose values are names → schemas (a name there is not a keyword), and keywords
+# whose values are data, never schemas. Every other value may hold a schema.
+NAME_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependencies")
+DATA_KEYWORDS = ("enum", "const", "default", "examples")
 _REF_KEYWORDS = ("$ref", "$dynamicRef", "$recursiveRef")
 UNSUPPORTED = ("unevaluatedProperties", "unevaluatedItems")
 
@@ -248,28 +278,26 @@ REGISTRY: referencing.Registry[Any] = referencing.Registry(retrieve=_refuse_retr
 # -- the schema itself ---------------------------------------------------------------------
 
 
-def _walk(schema: Any, where: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
-    """Every (path, subschema) in schema positions; data (enum, const, default) is skipped."""
+def walk(schema: Any, where: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
+    """Every (path, subschema) that can be evaluated as a schema, in any accepted draft.
+
+    Over-approximates on purpose: every keyword's value is searched (`items` as a schema or
+    a list, `dependencies` values, unknown keywords a `$ref` pointer could reach), except
+    data (`enum`, `const`, `default`, `examples`)."""
     if not isinstance(schema, dict):
         return
     yield where, schema
-    for key in _SCHEMA_MAPS:
-        members = schema.get(key)
-        if isinstance(members, dict):
-            for name, sub in members.items():
-                yield from _walk(sub, (*where, key, name))
-    for key in _SCHEMA_ONE:
-        yield from _walk(schema.get(key), (*where, key))
-    for key in (*_SCHEMA_LISTS, "items", "dependencies"):
-        members = schema.get(key)
-        if isinstance(members, list) and key != "dependencies":
-            for i, sub in enumerate(members):
-                yield from _walk(sub, (*where, key, str(i)))
-        elif isinstance(members, dict) and key == "dependencies":
-            for name, sub in members.items():
-                yield from _walk(sub, (*where, key, name))
-        elif key == "items":
-            yield from _walk(members, (*where, key))
+    for key, value in schema.items():
+        if key in DATA_KEYWORDS:
+            continue
+        if key in NAME_MAPS and isinstance(value, dict):
+            for name, sub in value.items():
+                yield from walk(sub, (*where, key, name))
+        elif isinstance(value, dict):
+            yield from walk(value, (*where, key))
+        elif isinstance(value, list):
+            for i, sub in enumerate(value):
+                yield from walk(sub, (*where, key, str(i)))
 
 
 def _dotted(path: tuple[str, ...]) -> str:
@@ -277,7 +305,9 @@ def _dotted(path: tuple[str, ...]) -> str:
 
 
 def _refuse_unsafe_parts(schema: dict[str, Any]) -> None:
-    for where, sub in _walk(schema, ()):
+    for where, sub in walk(schema):
+        if where and "$schema" in sub:
+            raise SchemaRefused(_dotted((*where, "$schema")), "is only allowed at the root of configSchema")
         for keyword in _REF_KEYWORDS:
             ref = sub.get(keyword)
             if isinstance(ref, str) and not ref.startswith("#"):
@@ -299,10 +329,36 @@ def _refuse_unsafe_parts(schema: dict[str, Any]) -> None:
 
 
 def _validator_class(schema: dict[str, Any]) -> type[Validator]:
-    if not isinstance(schema.get("$schema", ""), str):
-        raise SchemaRefused("$schema", "must be a string")
-    # An unknown $schema is read as the latest draft (jsonschema would only warn).
-    return safe_validator(validator_for(schema, default=Draft202012Validator))
+    dialect = schema.get("$schema")
+    if dialect is None:
+        return safe_validator(Draft202012Validator)
+    known = None
+    if isinstance(dialect, str):
+        known = DRAFTS.get(dialect.removeprefix("https://").removeprefix("http://").removesuffix("#"))
+    if known is None:
+        raise SchemaRefused(
+            "$schema",
+            "must be one of the drafts the relay checks: draft-04, draft-06, draft-07, 2019-09, 2020-12",
+        )
+    return safe_validator(known)
+
+
+def _contained(fn: Callable[[], T]) -> Callable[[], T]:
+    """`fn` with whatever jsonschema/referencing raise on a schema they cannot evaluate
+    turned into a SchemaRefused (a 400 naming configSchema), never a 500. Only the
+    exception's type is named: its message could quote the config."""
+
+    def run() -> T:
+        try:
+            return fn()
+        except (SchemaRefused, TooExpensive, SchemaError, RecursionError):
+            raise
+        except referencing.exceptions.Unresolvable as exc:
+            raise SchemaRefused("$ref", "has a $ref that does not resolve inside the schema") from exc
+        except Exception as exc:
+            raise SchemaRefused("", f"cannot be evaluated ({type(exc).__name__})") from exc
+
+    return run
 
 
 def check_schema(schema: dict[str, Any], budget_s: float = BUDGET_S) -> None:
@@ -317,7 +373,7 @@ def check_schema(schema: dict[str, Any], budget_s: float = BUDGET_S) -> None:
         if error is not None:
             raise SchemaError.create_from(error)
 
-    _run_with_budget(check, budget_s)
+    _run_with_budget(_contained(check), budget_s)
 
 
 def first_error(config: Any, schema: dict[str, Any], budget_s: float = BUDGET_S) -> ValidationError | None:
@@ -327,9 +383,49 @@ def first_error(config: Any, schema: dict[str, Any], budget_s: float = BUDGET_S)
     validator = cls(schema, registry=REGISTRY, format_checker=cls.FORMAT_CHECKER)
 
     def validate() -> ValidationError | None:
-        try:
-            return best_match(validator.iter_errors(config))
-        except referencing.exceptions.Unresolvable as exc:
-            raise SchemaRefused("$ref", "has a $ref that does not resolve inside the schema") from exc
+        _refuse_unsafe_parts(schema)  # again: the schema may have been stored before a rule
+        return best_match(validator.iter_errors(config))
 
-    return _run_with_budget(validate, budget_s)
+    return _run_with_budget(_contained(validate), budget_s)
+
+
+# -- where the checks run ------------------------------------------------------------------
+
+
+class CheckPool:
+    """A few threads of its own for schema checks and config validation.
+
+    They are CPU work of up to BUDGET_S each; on the default executor (which Database.read
+    shares) a dozen hostile requests made every read wait. Past `workers` running and
+    `queued` waiting, callers get a 503 with Retry-After instead of a growing queue: the
+    wait stays bounded (about (workers + queued) / workers budgets) and so does memory."""
+
+    def __init__(self, workers: int, queued: int) -> None:
+        self.workers = workers
+        self.limit = workers + queued
+        self._pending = 0
+        self._lock = threading.Lock()
+        self._executor = ThreadPoolExecutor(workers, thread_name_prefix="config-schema")
+
+    def _release(self, _future: Future[Any]) -> None:
+        with self._lock:
+            self._pending -= 1
+
+    async def run(self, fn: Callable[..., T], /, *args: Any) -> T:
+        with self._lock:
+            if self._pending >= self.limit:
+                retry = math.ceil(self._pending / self.workers * BUDGET_S)
+                raise ServiceUnavailable("config validation is busy, retry later", retry_after_s=retry)
+            self._pending += 1
+        try:
+            future = self._executor.submit(fn, *args)
+        except BaseException:
+            self._release(Future())
+            raise
+        # released when the work ends, not when the caller stops waiting (a cancelled
+        # caller's running check still holds its thread)
+        future.add_done_callback(self._release)
+        return await asyncio.wrap_future(future)
+
+
+POOL = CheckPool(workers=2, queued=8)

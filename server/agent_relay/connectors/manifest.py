@@ -3,9 +3,7 @@ the config), secret masking, and 400 messages that name the field."""
 
 from __future__ import annotations
 
-import copy
 import re
-from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from jsonschema import ValidationError as SchemaValidationError
@@ -13,7 +11,7 @@ from jsonschema.exceptions import SchemaError
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
-from agent_relay.connectors import config_schema
+from agent_relay.connectors import config_schema, secrets
 from agent_relay.errors import BadRequest
 from agent_relay.validation import describe
 
@@ -28,7 +26,6 @@ SEMVER = re.compile(
     r"(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?"
     r"(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$"
 )
-MASK = "********"
 MAX_ARGV = 256
 MAX_ARG_CHARS = 8192
 MAX_ERROR_CHARS = 500
@@ -118,11 +115,17 @@ def parse_manifest(raw: Any, prefix: str) -> Manifest:
     return manifest
 
 
+def _refused(field: str, exc: config_schema.SchemaRefused) -> BadRequest:
+    where = f"{field}.{exc.where}" if exc.where else field
+    return BadRequest(f"{where} {exc.message}"[:MAX_ERROR_CHARS])
+
+
 def _check_config_schema(schema: dict[str, Any], field: str) -> None:
     try:
         config_schema.check_schema(schema)
+        secrets.check(schema)
     except config_schema.SchemaRefused as exc:
-        raise BadRequest(f"{field}.{exc.where} {exc.message}"[:MAX_ERROR_CHARS]) from None
+        raise _refused(field, exc) from None
     except config_schema.TooExpensive:
         raise BadRequest(f"{field} is too large or complex to check") from None
     except SchemaError as exc:
@@ -134,83 +137,6 @@ def _check_config_schema(schema: dict[str, Any], field: str) -> None:
 
 
 # -- config --------------------------------------------------------------------------------
-
-
-def secret_paths(schema: dict[str, Any] | None, base: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
-    """Paths of properties marked `"secret": true` (nested object properties included)."""
-    if not isinstance(schema, dict):
-        return
-    properties = schema.get("properties")
-    if not isinstance(properties, dict):
-        return
-    for name, sub in properties.items():
-        if not isinstance(sub, dict):
-            continue
-        if sub.get("secret") is True:
-            yield (*base, name)
-        else:
-            yield from secret_paths(sub, (*base, name))
-
-
-def _lookup(obj: Any, path: tuple[str, ...]) -> tuple[bool, Any]:
-    for part in path:
-        if not isinstance(obj, dict) or part not in obj:
-            return False, None
-        obj = obj[part]
-    return True, obj
-
-
-def mask(config: dict[str, Any], schema: dict[str, Any] | None) -> dict[str, Any]:
-    """The config as clients see it: every present secret replaced by the mask."""
-    out = copy.deepcopy(config)
-    for path in secret_paths(schema):
-        found, value = _lookup(out, path)
-        if found and value is not None:
-            parent = out
-            for part in path[:-1]:
-                parent = parent[part]
-            parent[path[-1]] = MASK
-    return out
-
-
-def unmask(new: dict[str, Any], stored: dict[str, Any], schema: dict[str, Any] | None) -> dict[str, Any]:
-    """A PUT that sends the mask back keeps the stored secret (or drops it if none is stored)."""
-    out = copy.deepcopy(new)
-    for path in secret_paths(schema):
-        found, value = _lookup(out, path)
-        if not found or value != MASK:
-            continue
-        parent = out
-        for part in path[:-1]:
-            parent = parent[part]
-        had, old = _lookup(stored, path)
-        if had:
-            parent[path[-1]] = old
-        else:
-            del parent[path[-1]]
-    return out
-
-
-def forget_unmarked_secrets(
-    config: dict[str, Any], old_schema: dict[str, Any] | None, new_schema: dict[str, Any] | None
-) -> dict[str, Any]:
-    """Drop every stored value the old schema marked secret and the new one no longer masks.
-
-    Otherwise re-registering the manifest without `"secret": true` would read the secret back.
-    Dropping (not keeping it masked) needs no memory of old schemas and fails closed: no later
-    schema can reveal the value; the owner enters it again."""
-    new = list(secret_paths(new_schema))
-    out = copy.deepcopy(config)
-    for path in secret_paths(old_schema):
-        if any(path[: len(p)] == p for p in new):  # still masked (itself or a parent)
-            continue
-        found, _ = _lookup(out, path)
-        if found:
-            parent = out
-            for part in path[:-1]:
-                parent = parent[part]
-            del parent[path[-1]]
-    return out
 
 
 _BOUNDS = {
@@ -227,6 +153,9 @@ def _describe_config_error(error: SchemaValidationError, schema: dict[str, Any])
     path = tuple(str(p) for p in error.absolute_path)
     field = "config" + "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in path)
     kind, expected, instance = error.validator, error.validator_value, error.instance
+    if kind in secrets.VALUE_KEYWORDS and secrets.covered(path, list(secrets.secret_paths(schema))):
+        # refused at registration; a schema stored before that must not say which value failed
+        return f"{field} is invalid"
     if kind == "required" and isinstance(instance, dict) and isinstance(expected, list):
         missing = next((p for p in expected if p not in instance), None)
         if missing is not None:
@@ -268,7 +197,7 @@ def validate_config(config: dict[str, Any], schema: dict[str, Any] | None) -> No
     try:
         error = config_schema.first_error(config, schema)
     except config_schema.SchemaRefused as exc:
-        raise BadRequest(f"configSchema.{exc.where} {exc.message}"[:MAX_ERROR_CHARS]) from None
+        raise _refused("configSchema", exc) from None
     except config_schema.TooExpensive:
         raise BadRequest("config is too large or complex to validate against configSchema") from None
     if error is not None:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Request
@@ -12,7 +11,6 @@ from agent_relay.connectors.schemas import (
     ActionResultOut,
     ConnectorActionIn,
     ConnectorOut,
-    RegisterConnector,
 )
 from agent_relay.connectors.supervisor import Supervisor
 from agent_relay.context import RelayDep
@@ -46,8 +44,7 @@ async def register_connector(
 ):
     """Register a connector: `{manifest, config?, state?}` or a bare manifest. Registering a
     known id again updates its manifest (and config/state when given)."""
-    # checking a large configSchema is CPU work: off the event loop
-    cmd = await asyncio.to_thread(RegisterConnector.parse, body)
+    cmd = await service.parse_registration(body)
     return json_response(await service.register(relay.db, relay.settings, supervisor, cmd), 201)
 
 

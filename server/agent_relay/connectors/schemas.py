@@ -6,7 +6,8 @@ from typing import Any, TypedDict
 
 from pydantic import Field
 
-from agent_relay.connectors.manifest import ConnectorAction, Manifest, mask, parse_manifest
+from agent_relay.connectors.manifest import ConnectorAction, Manifest, parse_manifest
+from agent_relay.connectors.secrets import mask
 from agent_relay.errors import BadRequest
 from agent_relay.wire import OutModel, WireModel, WireShape, empty_dict
 
@@ -142,7 +143,7 @@ class RegisterConnector:
         """Seed rules. Checking a large configSchema is CPU work: call it off the event loop."""
         if not isinstance(body, dict):
             raise BadRequest("JSON object body required")
-        wrapped = isinstance(body.get("manifest"), dict)
+        wrapped = "manifest" in body  # then it is the wrapped form, whatever its value
         manifest = parse_manifest(body["manifest"] if wrapped else body, "manifest" if wrapped else "")
         config = body.get("config") if wrapped and isinstance(body.get("config"), dict) else None
         state = body.get("state") if wrapped and isinstance(body.get("state"), dict) else None

@@ -6,7 +6,6 @@ action, the enabled flag, an activity event)."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -16,8 +15,9 @@ from sqlalchemy.exc import IntegrityError
 
 from agent_relay.activity import presenter
 from agent_relay.activity import service as activity
+from agent_relay.connectors import config_schema
 from agent_relay.connectors import repository as repo
-from agent_relay.connectors.manifest import Manifest, forget_unmarked_secrets, unmask, validate_config
+from agent_relay.connectors.manifest import Manifest, validate_config
 from agent_relay.connectors.runner import (
     build_env,
     connector_dir,
@@ -32,6 +32,7 @@ from agent_relay.connectors.schemas import (
     RegisterConnector,
     masked_config,
 )
+from agent_relay.connectors.secrets import forget_unmarked_secrets, unmask
 from agent_relay.connectors.supervisor import SpawnFailed, Supervisor, log_tail
 from agent_relay.db import Database, UnitOfWork
 from agent_relay.errors import BadRequest, Conflict, NotFound
@@ -70,10 +71,16 @@ class _ChangedMeanwhile(Conflict):
 
 
 async def _validated(schema: dict[str, Any] | None, merged: dict[str, Any]) -> None:
-    """Schema validation is CPU work (bounded by its budget): a worker thread, neither the
-    event loop nor the writer."""
+    """Schema validation is CPU work (bounded by its budget): the schema checks' own threads,
+    neither the event loop, the writer nor the executor database reads use."""
     if schema:
-        await asyncio.to_thread(validate_config, merged, schema)
+        await config_schema.POOL.run(validate_config, merged, schema)
+
+
+async def parse_registration(body: Any) -> RegisterConnector:
+    """POST /api/connectors' body, checked on the schema checks' threads (a large
+    configSchema is CPU work)."""
+    return await config_schema.POOL.run(RegisterConnector.parse, body)
 
 
 async def register(
