@@ -15,6 +15,7 @@ to freeze the process or reach out of it:
   subschema (every keyword's value is searched, unknown keywords included: a `$ref` JSON
   pointer can reach them), and the registry's retrieve refuses anything else, so validation
   never fetches an http:// or file:// URL.
+- `anyOf`/`oneOf` keep a bounded number of sub-errors (see `_kept`).
 - `uniqueItems` and `enum` compare by hashing (jsonschema falls back to pairwise comparison:
   3,000 objects took 9 s), and `unevaluatedProperties`/`unevaluatedItems` are refused
   (jsonschema evaluates them with Python `re` and re-validates subschemas).
@@ -64,6 +65,7 @@ T = TypeVar("T")
 MAX_PATTERN_CHARS = 4096
 # A real config validates in well under a millisecond; this only stops hostile combinations.
 BUDGET_S = 1.0
+MAX_CONTEXT_ERRORS = 1000
 # The dialects the relay checks (`$schema` without its scheme and trailing "#").
 DRAFTS: dict[str, type[Validator]] = {
     "json-schema.org/draft-04/schema": Draft4Validator,
@@ -131,6 +133,7 @@ def search(pattern: str, text: str) -> bool:
 class _Budget:
     deadline: float
     enums: dict[int, tuple[Any, frozenset[Any]]] = field(default_factory=dict)
+    context_errors: int = 0  # sub-errors kept under anyOf/oneOf errors so far
 
     def tick(self) -> None:
         if time.monotonic() > self.deadline:
@@ -228,6 +231,45 @@ def _enum(validator: Any, enums: Any, instance: Any, schema: Any) -> Iterator[Va
         yield ValidationError("is not one of the allowed values")
 
 
+def _kept(errors: list[ValidationError]) -> list[ValidationError]:
+    """The sub-errors an anyOf/oneOf error keeps (for best_match), up to MAX_CONTEXT_ERRORS
+    per validation. jsonschema keeps them all, each linked back to its parent (a cycle): an
+    exponential schema then fills the heap with millions of them within the budget, and the
+    cyclic garbage collector, holding the GIL, stalled the event loop for over a second."""
+    budget = _BUDGET.get()
+    if budget is None:
+        return errors
+    if budget.context_errors + len(errors) > MAX_CONTEXT_ERRORS:
+        return []
+    budget.context_errors += len(errors)
+    return errors
+
+
+def _any_of(validator: Any, any_of: list[Any], instance: Any, schema: Any) -> Iterator[ValidationError]:
+    errors: list[ValidationError] = []
+    for index, subschema in enumerate(any_of):
+        found = list(validator.descend(instance, subschema, schema_path=index))
+        if not found:
+            return
+        errors.extend(found)
+    yield ValidationError("is not valid under any of the given schemas", context=_kept(errors))
+
+
+def _one_of(validator: Any, one_of: list[Any], instance: Any, schema: Any) -> Iterator[ValidationError]:
+    subschemas = enumerate(one_of)
+    errors: list[ValidationError] = []
+    for index, subschema in subschemas:
+        found = list(validator.descend(instance, subschema, schema_path=index))
+        if not found:
+            break
+        errors.extend(found)
+    else:
+        yield ValidationError("is not valid under any of the given schemas", context=_kept(errors))
+        return
+    if any(validator.evolve(schema=each).is_valid(instance) for _, each in subschemas):
+        yield ValidationError("is valid under more than one of the given schemas")
+
+
 def _unsupported(keyword: str) -> Callable[..., Iterator[ValidationError]]:
     def refuse(validator: Any, value: Any, instance: Any, schema: Any) -> Iterator[ValidationError]:
         raise SchemaRefused(keyword, f"{keyword} is not supported")
@@ -259,6 +301,8 @@ def safe_validator(base: type[Validator]) -> type[Validator]:
         "additionalProperties": _additional_properties,
         "uniqueItems": _unique_items,
         "enum": _enum,
+        "anyOf": _any_of,
+        "oneOf": _one_of,
         **{keyword: _unsupported(keyword) for keyword in UNSUPPORTED},
     }
     keywords = {k: _metered(replaced.get(k, fn)) for k, fn in base.VALIDATORS.items()}
