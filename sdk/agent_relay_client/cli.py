@@ -12,7 +12,7 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from agent_relay_client.client import RelayClient
+from agent_relay_client.client import VERSION, RelayClient
 from agent_relay_client.errors import RelayConnectionError, RelayError
 from agent_relay_client.events import RelayEvent
 from agent_relay_client.orchestrator.cli import add_subcommand as add_orchestrator_subcommand
@@ -172,6 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--url", help="relay base URL (default: $AGENT_RELAY_URL or http://127.0.0.1:4850)")
     parser.add_argument("--token", help="relay token (default: $AGENT_RELAY_TOKEN)")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--json", action="store_true", help="print JSON (one document per line for tail)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
