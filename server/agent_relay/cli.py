@@ -10,6 +10,7 @@ import sys
 
 from pydantic import ValidationError
 
+from agent_relay import __version__
 from agent_relay.settings import LOOPBACK_HOSTS, Settings
 
 log = logging.getLogger("agent_relay")
@@ -142,6 +143,7 @@ def cmd_reap(_args: argparse.Namespace) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="agent-relay", description="The agent relay server.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="migrate the database to head, then serve HTTP")
     serve.add_argument("--host", help="bind address (AGENT_RELAY_HOST, default 127.0.0.1)")

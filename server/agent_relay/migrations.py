@@ -8,14 +8,30 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 
-ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = Path(__file__).resolve().parent
 MIGRATION_LOCK = 0x52454C4D49  # 'RELMI': serializes migrations of relays starting together
 
 
+def alembic_home() -> Path:
+    """The directory holding alembic.ini and alembic/: agent_relay/_alembic/ in an installed
+    wheel (pyproject.toml maps the top-level ones there), the top of the repository in an
+    editable checkout."""
+    candidates = (PACKAGE / "_alembic", PACKAGE.parents[1])
+    for home in candidates:
+        if (home / "alembic.ini").is_file() and (home / "alembic" / "env.py").is_file():
+            return home
+    raise FileNotFoundError(
+        "no alembic.ini with alembic/env.py in " + " or ".join(str(c) for c in candidates)
+    )
+
+
 def alembic_config(database_url: str) -> Config:
-    ini = ROOT / "alembic.ini"
-    cfg = Config(str(ini)) if ini.exists() else Config()
-    cfg.set_main_option("script_location", str(ROOT / "alembic"))
+    home = alembic_home()
+    cfg = Config(str(home / "alembic.ini"))
+    cfg.set_main_option("script_location", str(home / "alembic"))
+    # alembic.ini's prepend_sys_path (for the alembic command in a checkout) would put the
+    # working directory on the relay's sys.path; agent_relay is importable already.
+    cfg.set_main_option("prepend_sys_path", "")
     cfg.attributes["database_url"] = database_url
     return cfg
 
