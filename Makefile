@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-fast lint format bench fuzz sdk sdk-check clean
+.PHONY: install run test test-fast lint format bench fuzz sdk sdk-check spec-check clean
 
 $(STAMP): pyproject.toml $(wildcard sdk/pyproject.toml)
 	@test -n "$(PYTHON)" || { echo "Python 3.11+ is required (python3.11 or newer on PATH)"; exit 1; }
@@ -50,6 +50,11 @@ sdk: install
 ## Fail if the committed SDK differs from what the server's spec generates.
 sdk-check: install
 	BIN=$(BIN) scripts/gen_sdk.sh --check
+
+## The spec as other tools see it: Redocly lint (0 problems), openapi-typescript types and a
+## TypeScript client type-checked with tsc. Needs Node.js 20.19+ with npm (installs its tools).
+spec-check: install
+	BIN=$(BIN) scripts/check_spec.sh
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
+from fastapi_offline import FastAPIOffline
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
@@ -48,6 +49,11 @@ from agent_relay.validation import first_message
 from agent_relay.wire import json_response
 
 log = logging.getLogger("agent_relay")
+DOCS_ASSETS_URL = "/docs/assets"  # Swagger UI's and ReDoc's scripts, styles and icon
+SWAGGER_UI_PARAMETERS = {  # on top of FastAPI's defaults
+    "validatorUrl": None,  # no badge fetched from the public validator
+    "persistAuthorization": True,  # the token entered under Authorize survives a reload
+}
 GC_GEN0_THRESHOLD = 20_000
 
 # Routes are matched router by router, in this order: the hot paths (send, inbox) first.
@@ -109,7 +115,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await bus.stop()
             await asyncio.to_thread(db.stop)
 
-    app = FastAPI(
+    # /docs (Swagger UI) and /redoc load their scripts from the relay (fastapi-offline ships
+    # them), not from a CDN: they work where the relay cannot reach the internet.
+    app = FastAPIOffline(
+        static_url=DOCS_ASSETS_URL,
+        swagger_ui_parameters=SWAGGER_UI_PARAMETERS,
         title="Agent Relay",
         version=__version__,
         description=(

@@ -67,9 +67,10 @@ def cmd_serve(args: argparse.Namespace) -> None:
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     auth = "token required" if settings.token else "OPEN (no AGENT_RELAY_TOKEN): loopback only"
     log.info(
-        "agent-relay on http://%s:%s, database %s, auth %s",
+        "agent-relay on http://%s:%s, API docs %s/docs, database %s, auth %s",
         settings.host,
         settings.port,
+        settings.relay_url,
         _redact(settings.resolved_database_url),
         auth,
     )

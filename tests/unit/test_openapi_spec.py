@@ -149,3 +149,142 @@ def test_sdk_does_not_need_the_server() -> None:
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT / "sdk")
+
+
+# -- what other tools need (server/agent_relay/spec.py) ----------------------------------------
+
+SERVER = ROOT / "server" / "agent_relay"
+HEADER_SCHEMES = [{"relayToken": []}, {"bearerToken": []}]
+
+
+def test_security_schemes_and_where_they_apply(spec: dict[str, Any]) -> None:
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["relayToken"] == {**schemes["relayToken"], "type": "apiKey", "in": "header"}
+    assert schemes["relayToken"]["name"] == "X-Agent-Relay-Token"
+    assert (schemes["bearerToken"]["type"], schemes["bearerToken"]["scheme"]) == ("http", "bearer")
+    assert (schemes["sseToken"]["type"], schemes["sseToken"]["in"], schemes["sseToken"]["name"]) == (
+        "apiKey",
+        "query",
+        "token",
+    )
+    assert spec["security"] == HEADER_SCHEMES  # every operation, unless it says otherwise
+    for path, method, op in operations(spec):
+        effective = op.get("security", spec["security"])
+        if path in OPEN_PATHS:
+            assert effective == [], f"{path} needs no token"
+        elif path == "/api/events":
+            assert effective == [*HEADER_SCHEMES, {"sseToken": []}]
+        else:  # the integration intake included: an integration token comes the same two ways
+            assert effective == HEADER_SCHEMES, f"{method.upper()} {path}"
+
+
+def test_servers_license_and_a_description_for_every_tag(spec: dict[str, Any]) -> None:
+    assert spec["servers"] and spec["servers"][0]["url"] == "/"
+    assert spec["info"]["license"]["identifier"] == "MIT"
+    used = {op["tags"][0] for _, _, op in operations(spec)}
+    described = {tag["name"]: tag.get("description", "") for tag in spec["tags"]}
+    assert set(described) == used
+    assert all(len(text) > 20 for text in described.values()), described
+
+
+def _error_texts(op: dict[str, Any], code: str) -> list[str]:
+    media = op["responses"][code]["content"]["application/json"]
+    if "example" in media:
+        return [media["example"]["error"]]
+    return [example["value"]["error"] for example in media.get("examples", {}).values()]
+
+
+def _in_server_source(text: str) -> bool:
+    source = "\n".join(p.read_text() for p in SERVER.rglob("*.py"))
+    literals = re.findall(r'f?"((?:[^"\\]|\\.)*)"', source)
+    for literal in literals:
+        if len(re.sub(r"\{[^}]*\}", "", literal)) < 8:
+            continue  # too little fixed text to tell anything apart
+        pattern = re.escape(literal)
+        pattern = re.sub(r"\\\{[^}]*\\\}", ".+", pattern)  # an f-string's {...} matches a value
+        if re.fullmatch(pattern, text):
+            return True
+    return False
+
+
+def test_error_examples_are_the_texts_sent_for_that_status(spec: dict[str, Any]) -> None:
+    seen: set[str] = set()
+    for path, method, op in operations(spec):
+        for code, response in op["responses"].items():
+            schema = response.get("content", {}).get("application/json", {}).get("schema")
+            if not code.startswith(("4", "5")) or schema != {"$ref": ERROR_REF}:
+                continue
+            texts = _error_texts(op, code)
+            label = f"{method.upper()} {path} {code}"
+            assert texts, f"{label} has no example"
+            if code != "400":
+                assert not any(t.startswith("kind must be one of") for t in texts), label
+            expected = {
+                "401": "unauthorized",
+                "415": "content type must be application/json",
+                "421": "host not allowed",
+                "431": "request header too large",
+            }.get(code)
+            if expected:
+                assert texts == [expected], label
+            if code == "403":
+                assert "origin not allowed" in texts, label
+            if code == "404":
+                assert all(t.endswith("not found") for t in texts), label
+            seen.update(texts)
+    assert len(seen) > 40
+    unknown = sorted(t for t in seen if not _in_server_source(t))
+    assert unknown == [], "error examples the server never sends"
+
+
+def test_the_source_check_refuses_an_invented_text() -> None:
+    assert _in_server_source("message already claimed by agent-b")
+    assert not _in_server_source("message was eaten by a grue")
+
+
+def _emitted_event_names() -> set[str]:
+    names: set[str] = set()
+    for file in SERVER.rglob("*.py"):
+        source = file.read_text()
+        names |= set(re.findall(r'(?:emit|publish_ephemeral)\(\s*"([a-z_]+\.[a-z_]+)"', source))
+        names |= set(re.findall(r'_changed\([^)]*"([a-z_]+\.[a-z_]+)"', source))  # tasks/service.py
+    return names
+
+
+def test_every_sse_event_has_a_schema_in_the_stream_union(spec: dict[str, Any]) -> None:
+    names = _emitted_event_names()
+    assert {
+        "message.new",
+        "task.created",
+        "task.updated",
+        "channel.activity",
+        "orchestrator.removed",
+    } <= names
+    schemas = spec["components"]["schemas"]
+    union = schemas["RelayEvent"]
+    assert set(union["discriminator"]["mapping"]) == names
+    assert sorted(o["$ref"] for o in union["oneOf"]) == sorted(union["discriminator"]["mapping"].values())
+    for name, ref in union["discriminator"]["mapping"].items():
+        event = schemas[ref.rsplit("/", 1)[1]]
+        assert event["properties"]["event"]["const"] == name
+        assert {"event", "data"} <= set(event["required"])
+        for target in re.findall(r'"\$ref": "#/components/schemas/(\w+)"', json.dumps(event)):
+            assert target in schemas, (name, target)
+    assert "id" not in schemas["ChannelActivityEvent"]["properties"]  # ephemeral: no event id
+    assert schemas["MessageNewEvent"]["properties"]["data"]["$ref"].endswith("/MessageOut")
+    stream = spec["paths"]["/api/events"]["get"]["responses"]["200"]
+    assert stream["content"]["text/event-stream"]["schema"] == {"$ref": "#/components/schemas/RelayEvent"}
+    assert "RelayEvent" in stream["description"]
+
+
+def test_request_fields_with_a_server_default_are_optional_without_default(spec: dict[str, Any]) -> None:
+    # openapi-typescript reads `default` in a component schema as "always present", which
+    # made SendMessage.kind required in TypeScript; the default is documented in words.
+    kind = spec["components"]["schemas"]["SendMessage"]["properties"]["kind"]
+    assert "default" not in kind and '"chat"' in kind["description"]
+    assert "kind" not in spec["components"]["schemas"]["SendMessage"]["required"]
+    for name in ("SendMessage", "DraftIn", "AgentSpawnIn", "OrchestratorSpawnIn", "ManagedAgentIn"):
+        props = spec["components"]["schemas"][name]["properties"]
+        assert not [p for p, s in props.items() if "default" in s], name
+    # responses keep theirs: a field with a default is always present in an answer
+    assert spec["components"]["schemas"]["OkBody"]["properties"]["ok"]["default"] is True

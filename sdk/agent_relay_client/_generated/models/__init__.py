@@ -5,6 +5,7 @@ from .action_result_out import ActionResultOut
 from .action_result_out_action import ActionResultOutAction
 from .activity_in import ActivityIn
 from .activity_in_metadata_type_0 import ActivityInMetadataType0
+from .activity_new_event import ActivityNewEvent
 from .activity_out import ActivityOut
 from .activity_out_metadata_type_0 import ActivityOutMetadataType0
 from .agent_action_in import AgentActionIn
@@ -25,6 +26,8 @@ from .agent_spawn_in_provider import AgentSpawnInProvider
 from .agent_spawn_out import AgentSpawnOut
 from .agent_spawn_out_mode_type_0 import AgentSpawnOutModeType0
 from .agent_spawn_out_provider import AgentSpawnOutProvider
+from .agent_status_event import AgentStatusEvent
+from .agent_status_event_data import AgentStatusEventData
 from .bind_channel_body import BindChannelBody
 from .bind_channel_body_mode import BindChannelBodyMode
 from .bind_channel_body_target_type_1 import BindChannelBodyTargetType1
@@ -35,6 +38,7 @@ from .callback_attempt_out import CallbackAttemptOut
 from .callback_delivery_out import CallbackDeliveryOut
 from .callback_delivery_out_status import CallbackDeliveryOutStatus
 from .channel_activity import ChannelActivity
+from .channel_activity_event import ChannelActivityEvent
 from .channel_activity_out import ChannelActivityOut
 from .channel_activity_payload import ChannelActivityPayload
 from .channel_binding_out import ChannelBindingOut
@@ -85,6 +89,11 @@ from .managed_agent_in_approvalmode import ManagedAgentInApprovalmode
 from .managed_agent_in_provider import ManagedAgentInProvider
 from .managed_agent_provider import ManagedAgentProvider
 from .managed_agents_in import ManagedAgentsIn
+from .message_claim_released_event import MessageClaimReleasedEvent
+from .message_claimed_event import MessageClaimedEvent
+from .message_deleted_event import MessageDeletedEvent
+from .message_deleted_event_data import MessageDeletedEventData
+from .message_new_event import MessageNewEvent
 from .message_out import MessageOut
 from .message_out_kind import MessageOutKind
 from .message_out_meta_type_0 import MessageOutMetaType0
@@ -99,10 +108,13 @@ from .orchestrator_out_providers_item import OrchestratorOutProvidersItem
 from .orchestrator_out_status import OrchestratorOutStatus
 from .orchestrator_register import OrchestratorRegister
 from .orchestrator_register_meta_type_0 import OrchestratorRegisterMetaType0
+from .orchestrator_removed_event import OrchestratorRemovedEvent
+from .orchestrator_removed_event_data import OrchestratorRemovedEventData
 from .orchestrator_spawn_in import OrchestratorSpawnIn
 from .orchestrator_spawn_in_approvalmode import OrchestratorSpawnInApprovalmode
 from .orchestrator_spawn_in_provider import OrchestratorSpawnInProvider
 from .orchestrator_spawn_out import OrchestratorSpawnOut
+from .orchestrator_status_event import OrchestratorStatusEvent
 from .pair_action_in import PairActionIn
 from .pair_action_in_action import PairActionInAction
 from .pair_create import PairCreate
@@ -111,6 +123,7 @@ from .pair_message_in_meta_type_0 import PairMessageInMetaType0
 from .pair_message_in_payload_type_0 import PairMessageInPayloadType0
 from .pair_out import PairOut
 from .pair_out_status import PairOutStatus
+from .pair_updated_event import PairUpdatedEvent
 from .post_channel_activity_body import PostChannelActivityBody
 from .post_channel_activity_body_payload import PostChannelActivityBodyPayload
 from .post_channel_event_body import PostChannelEventBody
@@ -128,12 +141,14 @@ from .send_message_meta_type_0 import SendMessageMetaType0
 from .send_message_payload_type_0 import SendMessagePayloadType0
 from .spawn_command import SpawnCommand
 from .task_claim_in import TaskClaimIn
+from .task_created_event import TaskCreatedEvent
 from .task_out import TaskOut
 from .task_out_meta_type_0 import TaskOutMetaType0
 from .task_out_severity import TaskOutSeverity
 from .task_out_status import TaskOutStatus
 from .task_status_in import TaskStatusIn
 from .task_status_in_status import TaskStatusInStatus
+from .task_updated_event import TaskUpdatedEvent
 from .unreachable_binding_out import UnreachableBindingOut
 from .unreachable_binding_out_tier import UnreachableBindingOutTier
 from .writer_health import WriterHealth
@@ -144,6 +159,7 @@ __all__ = (
     "ActionResultOutAction",
     "ActivityIn",
     "ActivityInMetadataType0",
+    "ActivityNewEvent",
     "ActivityOut",
     "ActivityOutMetadataType0",
     "AgentActionIn",
@@ -164,6 +180,8 @@ __all__ = (
     "AgentSpawnOut",
     "AgentSpawnOutModeType0",
     "AgentSpawnOutProvider",
+    "AgentStatusEvent",
+    "AgentStatusEventData",
     "BindChannelBody",
     "BindChannelBodyMode",
     "BindChannelBodyTargetType1",
@@ -174,6 +192,7 @@ __all__ = (
     "CallbackDeliveryOut",
     "CallbackDeliveryOutStatus",
     "ChannelActivity",
+    "ChannelActivityEvent",
     "ChannelActivityOut",
     "ChannelActivityPayload",
     "ChannelBindingOut",
@@ -224,6 +243,11 @@ __all__ = (
     "ManagedAgentInProvider",
     "ManagedAgentProvider",
     "ManagedAgentsIn",
+    "MessageClaimedEvent",
+    "MessageClaimReleasedEvent",
+    "MessageDeletedEvent",
+    "MessageDeletedEventData",
+    "MessageNewEvent",
     "MessageOut",
     "MessageOutKind",
     "MessageOutMetaType0",
@@ -238,10 +262,13 @@ __all__ = (
     "OrchestratorOutStatus",
     "OrchestratorRegister",
     "OrchestratorRegisterMetaType0",
+    "OrchestratorRemovedEvent",
+    "OrchestratorRemovedEventData",
     "OrchestratorSpawnIn",
     "OrchestratorSpawnInApprovalmode",
     "OrchestratorSpawnInProvider",
     "OrchestratorSpawnOut",
+    "OrchestratorStatusEvent",
     "PairActionIn",
     "PairActionInAction",
     "PairCreate",
@@ -250,6 +277,7 @@ __all__ = (
     "PairMessageInPayloadType0",
     "PairOut",
     "PairOutStatus",
+    "PairUpdatedEvent",
     "PostChannelActivityBody",
     "PostChannelActivityBodyPayload",
     "PostChannelEventBody",
@@ -267,12 +295,14 @@ __all__ = (
     "SendMessagePayloadType0",
     "SpawnCommand",
     "TaskClaimIn",
+    "TaskCreatedEvent",
     "TaskOut",
     "TaskOutMetaType0",
     "TaskOutSeverity",
     "TaskOutStatus",
     "TaskStatusIn",
     "TaskStatusInStatus",
+    "TaskUpdatedEvent",
     "UnreachableBindingOut",
     "UnreachableBindingOutTier",
     "WriterHealth",

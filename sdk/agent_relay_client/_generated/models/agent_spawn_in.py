@@ -29,7 +29,8 @@ class AgentSpawnIn:
     
 
     provider: AgentSpawnInProvider
-    approval_mode: AgentSpawnInApprovalmode | Unset = 'guarded'
+    approval_mode: AgentSpawnInApprovalmode | Unset = UNSET
+    """ Default: `"guarded"`. """
     cwd: None | str | Unset = UNSET
     label: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)

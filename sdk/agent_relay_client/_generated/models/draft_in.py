@@ -26,7 +26,8 @@ T = TypeVar("T", bound="DraftIn")
 class DraftIn:
     
 
-    body: str | Unset = ''
+    body: str | Unset = UNSET
+    """ Default: `""`. """
     kind: None | str | Unset = UNSET
     meta: DraftInMetaType0 | None | Unset = UNSET
     subject: None | str | Unset = UNSET

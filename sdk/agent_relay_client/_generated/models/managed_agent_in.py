@@ -31,8 +31,10 @@ class ManagedAgentIn:
     cwd: str
     provider: ManagedAgentInProvider
     tmux_session: str
-    agent_id: str | Unset = ''
-    approval_mode: ManagedAgentInApprovalmode | Unset = 'guarded'
+    agent_id: str | Unset = UNSET
+    """ Default: `""`. """
+    approval_mode: ManagedAgentInApprovalmode | Unset = UNSET
+    """ Default: `"guarded"`. """
     label: None | str | Unset = UNSET
     pid: int | None | Unset = UNSET
     started_at: int | None | Unset = UNSET

@@ -29,7 +29,8 @@ class OrchestratorSpawnIn:
     
 
     provider: OrchestratorSpawnInProvider
-    approval_mode: OrchestratorSpawnInApprovalmode | Unset = 'guarded'
+    approval_mode: OrchestratorSpawnInApprovalmode | Unset = UNSET
+    """ Default: `"guarded"`. """
     cwd: None | str | Unset = UNSET
     label: None | str | Unset = UNSET
     prompt: None | str | Unset = UNSET

@@ -38,7 +38,8 @@ class SendMessage:
     epoch: int | None | Unset = UNSET
     idempotency_key: None | str | Unset = UNSET
     instance_id: None | str | Unset = UNSET
-    kind: SendMessageKind | Unset = 'chat'
+    kind: SendMessageKind | Unset = UNSET
+    """ Default: `"chat"`. """
     meta: None | SendMessageMetaType0 | Unset = UNSET
     payload: None | SendMessagePayloadType0 | Unset = UNSET
     reply_to: int | None | Unset = UNSET

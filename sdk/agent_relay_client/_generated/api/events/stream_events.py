@@ -8,7 +8,19 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.activity_new_event import ActivityNewEvent
+from ...models.agent_status_event import AgentStatusEvent
+from ...models.channel_activity_event import ChannelActivityEvent
 from ...models.error_body import ErrorBody
+from ...models.message_claim_released_event import MessageClaimReleasedEvent
+from ...models.message_claimed_event import MessageClaimedEvent
+from ...models.message_deleted_event import MessageDeletedEvent
+from ...models.message_new_event import MessageNewEvent
+from ...models.orchestrator_removed_event import OrchestratorRemovedEvent
+from ...models.orchestrator_status_event import OrchestratorStatusEvent
+from ...models.pair_updated_event import PairUpdatedEvent
+from ...models.task_created_event import TaskCreatedEvent
+from ...models.task_updated_event import TaskUpdatedEvent
 from ...types import UNSET, Unset
 from typing import cast
 
@@ -69,9 +81,129 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | ErrorBody | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageDeletedEvent | MessageNewEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody | None:
     if response.status_code == 200:
-        response_200 = cast(Any, None)
+        def _parse_response_200(data: object) -> ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageDeletedEvent | MessageNewEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent:
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_relay_event_type_0 = MessageNewEvent.from_dict(data)
+
+
+
+                return componentsschemas_relay_event_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_relay_event_type_1 = MessageClaimedEvent.from_dict(data)
+
+
+
+                return componentsschemas_relay_event_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_relay_event_type_2 = MessageClaimReleasedEvent.from_dict(data)
+
+
+
+                return componentsschemas_relay_event_type_2
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_relay_event_type_3 = MessageDeletedEvent.from_dict(data)
+
+
+
+                return componentsschemas_relay_event_type_3
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_relay_event_type_4 = AgentStatusEvent.from_dict(data)
+
+
+
+                return componentsschemas_relay_event_type_4
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_relay_event_type_5 = TaskCreatedEvent.from_dict(data)
+
+
+
+                return componentsschemas_relay_event_type_5
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_relay_event_type_6 = TaskUpdatedEvent.from_dict(data)
+
+
+
+                return componentsschemas_relay_event_type_6
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_relay_event_type_7 = PairUpdatedEvent.from_dict(data)
+
+
+
+                return componentsschemas_relay_event_type_7
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_relay_event_type_8 = OrchestratorStatusEvent.from_dict(data)
+
+
+
+                return componentsschemas_relay_event_type_8
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_relay_event_type_9 = OrchestratorRemovedEvent.from_dict(data)
+
+
+
+                return componentsschemas_relay_event_type_9
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_relay_event_type_10 = ActivityNewEvent.from_dict(data)
+
+
+
+                return componentsschemas_relay_event_type_10
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            if not isinstance(data, dict):
+                raise TypeError()
+            componentsschemas_relay_event_type_11 = ChannelActivityEvent.from_dict(data)
+
+
+
+            return componentsschemas_relay_event_type_11
+
+        response_200 = _parse_response_200(response.text)
+
         return response_200
 
     if response.status_code == 400:
@@ -115,7 +247,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | ErrorBody]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageDeletedEvent | MessageNewEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -126,13 +258,13 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def sync_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     agent_id: None | str | Unset = UNSET,
     after: int | None | Unset = UNSET,
     token: None | str | Unset = UNSET,
     last_event_id: None | str | Unset = UNSET,
 
-) -> Response[Any | ErrorBody]:
+) -> Response[ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageDeletedEvent | MessageNewEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody]:
     """ Stream Events
 
      Live events (`message.new`, `agent.status`, `task.updated`, …). Reconnect with
@@ -150,7 +282,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody]
+        Response[ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageDeletedEvent | MessageNewEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody]
      """
 
 
@@ -170,13 +302,13 @@ last_event_id=last_event_id,
 
 def sync(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     agent_id: None | str | Unset = UNSET,
     after: int | None | Unset = UNSET,
     token: None | str | Unset = UNSET,
     last_event_id: None | str | Unset = UNSET,
 
-) -> Any | ErrorBody | None:
+) -> ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageDeletedEvent | MessageNewEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody | None:
     """ Stream Events
 
      Live events (`message.new`, `agent.status`, `task.updated`, …). Reconnect with
@@ -194,7 +326,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody
+        ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageDeletedEvent | MessageNewEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody
      """
 
 
@@ -209,13 +341,13 @@ last_event_id=last_event_id,
 
 async def asyncio_detailed(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     agent_id: None | str | Unset = UNSET,
     after: int | None | Unset = UNSET,
     token: None | str | Unset = UNSET,
     last_event_id: None | str | Unset = UNSET,
 
-) -> Response[Any | ErrorBody]:
+) -> Response[ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageDeletedEvent | MessageNewEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody]:
     """ Stream Events
 
      Live events (`message.new`, `agent.status`, `task.updated`, …). Reconnect with
@@ -233,7 +365,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorBody]
+        Response[ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageDeletedEvent | MessageNewEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody]
      """
 
 
@@ -253,13 +385,13 @@ last_event_id=last_event_id,
 
 async def asyncio(
     *,
-    client: AuthenticatedClient | Client,
+    client: AuthenticatedClient,
     agent_id: None | str | Unset = UNSET,
     after: int | None | Unset = UNSET,
     token: None | str | Unset = UNSET,
     last_event_id: None | str | Unset = UNSET,
 
-) -> Any | ErrorBody | None:
+) -> ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageDeletedEvent | MessageNewEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody | None:
     """ Stream Events
 
      Live events (`message.new`, `agent.status`, `task.updated`, …). Reconnect with
@@ -277,7 +409,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorBody
+        ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageDeletedEvent | MessageNewEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody
      """
 
 
