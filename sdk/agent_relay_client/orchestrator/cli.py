@@ -59,7 +59,7 @@ def run(args: argparse.Namespace, url: str | None = None, token: str | None = No
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)  # not a line per poll
     if not args.orchestrator_id:
-        print("relay orchestrator: --id is required", file=sys.stderr)
+        print("relay orchestrator: --id is required (or $AGENT_RELAY_ORCHESTRATOR_ID)", file=sys.stderr)
         return 2
     try:
         config = load_config(args.config)
@@ -98,28 +98,11 @@ def run(args: argparse.Namespace, url: str | None = None, token: str | None = No
     return 0
 
 
-def cmd_orchestrator(client: Any, args: argparse.Namespace) -> None:
-    """Entry from the `relay` CLI (which already holds --url/--token in `client`)."""
-    code = run(args, client.url, client.token)
-    if code:
-        raise SystemExit(code)
-
-
-def add_subcommand(sub: Any) -> None:
-    p = sub.add_parser(
-        "orchestrator",
-        help="run an orchestrator daemon (agents in tmux)",
-        description=DESCRIPTION,
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    add_arguments(p)
-    p.set_defaults(func=cmd_orchestrator)
-
-
-def main(argv: Sequence[str] | None = None) -> None:
+def main(argv: Sequence[str] | None = None, prog: str = "relay-orchestrator") -> None:
+    """`relay-orchestrator …`; `relay orchestrator …` calls it with prog="relay orchestrator"
+    (and the --url/--token given before the subcommand, in front of the rest)."""
     parser = argparse.ArgumentParser(
-        prog="relay-orchestrator",
+        prog=prog,
         description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
