@@ -116,8 +116,9 @@ def test_echo_example(shared_server: ServerProcess, relay: RelayClient) -> None:
         proc.wait(timeout=10)
 
 
-def test_readme_shows_the_tested_example() -> None:
+def test_the_sdk_page_shows_the_tested_example() -> None:
     example = (ROOT / "sdk" / "examples" / "echo_agent.py").read_text()
     code = example.split('"""', 2)[2].strip()
-    assert code in (ROOT / "README.md").read_text(), "README example drifted from sdk/examples/echo_agent.py"
+    page = ROOT / "docs" / "sdk.md"
+    assert code in page.read_text(), "docs/sdk.md's example drifted from sdk/examples/echo_agent.py"
     assert len(code.splitlines()) <= 10
