@@ -67,9 +67,10 @@ class RelayHttpProtocol(HttpToolsProtocol):
         self.body_timeout_s = settings.body_timeout_ms / 1000
         self.max_connections = settings.max_connections
         self.phase = _Phase.WAITING
-        # One timer per connection, armed in every phase but SERVING. Bytes only move
-        # `last_read` (no timer churn per chunk); when the timer fires it closes the
-        # connection or re-arms itself for the time left.
+        # One timer per connection, always armed, never re-armed per request or per chunk
+        # (a TimerHandle per request showed in the send profile): bytes and phases only move
+        # `last_read` and `deadline`; when the timer fires it closes the connection or
+        # re-arms itself for the time left (while SERVING, for another idle period).
         self.read_timer: asyncio.TimerHandle | None = None
         self.last_read = 0.0  # loop time of the last bytes of a request (or of waiting's start)
         self.deadline = math.inf  # loop time by which the head or body being read must be complete
@@ -127,6 +128,10 @@ class RelayHttpProtocol(HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self.phase = _Phase.BODY
         self.deadline = self.loop.time() + self.body_timeout_s
+        timer = self.read_timer
+        if timer is None or timer.when() > self.deadline:  # the body's limit comes first
+            self._cancel_read_timer()
+            self._arm_read_timer(self.deadline)
         if self.over_capacity:
             self._refuse(503, "too many connections, retry later", retry_after=True)
             raise _Refused
@@ -142,7 +147,6 @@ class RelayHttpProtocol(HttpToolsProtocol):
             self._start_waiting()
         else:
             self.phase = _Phase.SERVING
-            self._cancel_read_timer()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()  # may start a pipelined request
@@ -158,8 +162,8 @@ class RelayHttpProtocol(HttpToolsProtocol):
         self.phase = _Phase.WAITING
         self.last_read = self.loop.time()
         self.deadline = math.inf
-        self._cancel_read_timer()
-        self._arm_read_timer(self.last_read + self.idle_timeout_s)
+        if self.read_timer is None:  # else it fires early and re-arms for the time left
+            self._arm_read_timer(self.last_read + self.idle_timeout_s)
 
     def _arm_read_timer(self, when: float) -> None:
         self.read_timer = self.loop.call_at(when, self._read_timer_fired)
@@ -171,9 +175,12 @@ class RelayHttpProtocol(HttpToolsProtocol):
 
     def _read_timer_fired(self) -> None:
         self.read_timer = None
-        if self.phase is _Phase.SERVING or self.transport.is_closing():
+        if self.transport.is_closing():
             return
         now = self.loop.time()
+        if self.phase is _Phase.SERVING:  # the app's turn: nothing to time until it answers
+            self._arm_read_timer(now + self.idle_timeout_s)
+            return
         if self.flow.read_paused:
             # We stopped reading (a pipelined request waits its turn, or the app has not
             # taken the body so far): the silence is ours, not the client's.

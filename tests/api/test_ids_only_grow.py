@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import httpx
 import sqlalchemy as sa
-from agent_relay.events.log import events_table
+from agent_relay.events.log import events_table, prune_events
 
 from tests.api.test_messages import send
 
@@ -31,20 +31,22 @@ async def test_sends_go_on_after_the_newest_message_is_deleted(client: httpx.Asy
     assert len({row["clientId"] for row in activity}) == len(activity)
 
 
-async def test_event_ids_go_on_after_the_newest_event_is_gone(client: httpx.AsyncClient, app) -> None:
-    """A Last-Event-ID cursor must never see an id again, whatever row went away."""
+async def test_event_ids_go_on_after_every_old_event_is_pruned(client: httpx.AsyncClient, app) -> None:
+    """A Last-Event-ID cursor must never see an id again. The log has no AUTOINCREMENT on
+    SQLite (migration 0007): that holds because pruning always keeps the newest row."""
     db = app.state.relay.db
 
     def event_ids(conn: sa.Connection) -> set[int]:
         return set(conn.execute(sa.select(events_table.c.id)).scalars())
 
     await send(client, body="one")
-    before = await db.read(event_ids)
-    newest = max(before)
-    await db.write(lambda uow: uow.conn.execute(sa.delete(events_table).where(events_table.c.id == newest)))
     await send(client, body="two")
-    new = await db.read(event_ids) - (before - {newest})
-    assert new and min(new) > newest
+    newest = max(await db.read(event_ids))
+    far_future = 2**62
+    await db.write(lambda uow: prune_events(uow.conn, far_future))  # everything is "old"
+    assert await db.read(event_ids) == {newest}
+    await send(client, body="three")
+    assert min(await db.read(event_ids) - {newest}) > newest
 
 
 async def test_a_client_cannot_take_the_name_of_a_future_send_s_activity(client: httpx.AsyncClient) -> None:

@@ -36,15 +36,17 @@ def test_every_table_is_migrated(database: str) -> None:
 
 
 # Tables whose ids are cursors or referenced elsewhere: never handed out twice (contract §12).
+# Rows may be deleted from these, so SQLite needs AUTOINCREMENT.
 GROWING_IDS = {
     "messages",
-    "events",
-    "activity_events",
     "tasks",
     "callback_deliveries",
     "channel_bindings",
     "pairs",
 }
+# These never lose their newest row (the log is pruned below it, the feed never deleted), so
+# plain max(id) + 1 only grows and AUTOINCREMENT's per-insert sqlite_sequence write is waste.
+NEWEST_ROW_KEPT = {"events", "activity_events"}
 
 
 def _growing_id_tables() -> set[str]:
@@ -59,9 +61,11 @@ def _growing_id_tables() -> set[str]:
 
 
 def test_every_database_assigned_id_only_grows_in_the_models() -> None:
-    assert _growing_id_tables() == GROWING_IDS
+    assert _growing_id_tables() == GROWING_IDS | NEWEST_ROW_KEPT
     for name in GROWING_IDS:
         assert metadata.tables[name].dialect_options["sqlite"]["autoincrement"] is True, name
+    for name in NEWEST_ROW_KEPT:
+        assert metadata.tables[name].dialect_options["sqlite"]["autoincrement"] is False, name
 
 
 def _sqlite_schema(url: str) -> dict[str, str]:
@@ -86,6 +90,8 @@ def test_migrated_ids_only_grow(database: str, tmp_path: Path) -> None:
         assert migrated == _sqlite_schema(fresh)  # tables and every index, partial ones too
         for name in GROWING_IDS:
             assert "PRIMARY KEY AUTOINCREMENT" in migrated[name], name
+        for name in NEWEST_ROW_KEPT:
+            assert "AUTOINCREMENT" not in migrated[name], name
         return
     # PostgreSQL: ids come from sequences (BIGSERIAL), which never hand a value out twice,
     # rolled back or deleted.

@@ -14,6 +14,10 @@ BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 # Last-Event-ID) and are referenced elsewhere (an activity row per message), so one must
 # never come back. PostgreSQL's sequences only grow anyway.
 IDS_ONLY_GROW: dict[str, Any] = {"sqlite_autoincrement": True}
+# ... except tables that never lose their newest row (the event log, pruned only below its
+# newest id; the activity feed, never deleted): there max(id) + 1 only grows already, and
+# AUTOINCREMENT would cost a sqlite_sequence write on every insert of the send path.
+NEWEST_ROW_KEPT: dict[str, Any] = {"sqlite_autoincrement": False}
 
 
 def id_field() -> Any:

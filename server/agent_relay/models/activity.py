@@ -3,12 +3,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from agent_relay.models._types import IDS_ONLY_GROW, id_field, json_field, ms_field
+from agent_relay.models._types import NEWEST_ROW_KEPT, id_field, json_field, ms_field
 
 
 class ActivityEvent(SQLModel, table=True):
     __tablename__ = "activity_events"
-    __table_args__ = IDS_ONLY_GROW
+    __table_args__ = NEWEST_ROW_KEPT
     # Few indexes on purpose: every message send writes a row here. Filters by kind or view
     # walk the primary key newest-first and stop at `limit`.
 
