@@ -6,6 +6,7 @@ sees the label's queue)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 BROADCAST = "broadcast"
@@ -64,3 +65,29 @@ def reaches(message: Mapping[str, Any], agent_id: str, addresses: set[str] | fro
     if to == agent_id:
         return True
     return to in addresses and message.get("from") != agent_id
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """What an agent token may see (§14): messages it sent, holds, or that reach it; work
+    addressed to it. Built from its card by agents.service.viewer (None for the admin)."""
+
+    agent_id: str
+    addresses: frozenset[str]
+
+    def reached_by(self, address: str | None) -> bool:
+        return address is not None and address in self.addresses
+
+    def may_work_on(self, target: str | None, claimed_by: str | None) -> bool:
+        """A task: one without a target is open to every agent; otherwise its target must
+        reach this agent, or the agent holds it."""
+        return target is None or target in self.addresses or claimed_by == self.agent_id
+
+    def sees_message(self, message: Mapping[str, Any]) -> bool:
+        """A message as a wire dict."""
+        agent = self.agent_id
+        return (
+            message.get("from") == agent
+            or message.get("claimedBy") == agent
+            or message.get("to") in self.addresses
+        )

@@ -26,7 +26,7 @@ from urllib.parse import parse_qs
 
 from fastapi import Depends, Request
 
-from agent_relay.errors import Forbidden
+from agent_relay.errors import BadRequest, Forbidden
 from agent_relay.settings import Settings
 
 Role = Literal["admin", "agent", "integration", "open", "anonymous"]
@@ -63,6 +63,24 @@ class Principal:
         """An agent token acts as its own agent only (403 `token is for agent <id>`)."""
         if not self.may_act_as(agent_id):
             self._refuse()
+
+    def narrow(self, agent_id: str | None) -> str | None:
+        """A list's or stream's agent filter: an agent token's own agent, whether or not
+        it names it; another agent's is a 403. The admin's filter stays as asked."""
+        if self.role != "agent":
+            return agent_id
+        if agent_id:
+            self.act_as(agent_id)
+        return self.agent_id
+
+    def sender(self, from_: str | None) -> str:
+        """A send's `from`: an agent token's own agent when omitted, and no other (§14)."""
+        if from_ is None:
+            if self.role == "agent" and self.agent_id is not None:
+                return self.agent_id
+            raise BadRequest("from required")
+        self.act_as(from_)
+        return from_
 
     def require_admin(self) -> None:
         if not self.is_admin:
@@ -211,3 +229,12 @@ async def get_principal(request: Request) -> Principal:
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+async def _admin_only(request: Request) -> None:
+    principal_of(request.scope).require_admin()
+
+
+# `dependencies=[ADMIN_ONLY]` on a route or router: 403 `admin token required` for anyone
+# else, before the body is read (§14).
+ADMIN_ONLY = Depends(_admin_only)

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from agent_relay.agents import service, tokens
+from agent_relay.agents import service
 from agent_relay.agents.schemas import (
     AgentActionIn,
     AgentCard,
@@ -15,11 +15,12 @@ from agent_relay.agents.schemas import (
     Heartbeat,
     HeartbeatOut,
     IssuedTokenOut,
+    RegisteredAgentOut,
     TokenCreate,
 )
 from agent_relay.context import RelayDep
 from agent_relay.messages.schemas import MessageOut
-from agent_relay.principal import PrincipalDep
+from agent_relay.principal import ADMIN_ONLY, PrincipalDep
 from agent_relay.session import SessionGuardDep
 from agent_relay.wire import MAX_INT, OkBody, OutModel, error_responses, json_response
 
@@ -37,14 +38,18 @@ class AgentActionOut(OutModel):
 
 @router.post(
     "",
-    response_model=AgentCard,
+    response_model=RegisteredAgentOut,
     status_code=201,
-    responses={200: {"model": AgentCard, "description": "Updated"}, **error_responses(400, 409)},
+    responses={
+        200: {"model": RegisteredAgentOut, "description": "Updated"},
+        **error_responses(400, 403, 409),
+    },
 )
-async def register_agent(body: AgentRegister, relay: RelayDep):
+async def register_agent(body: AgentRegister, principal: PrincipalDep, relay: RelayDep):
     """Register or update an agent (upsert by id). Pass `instanceId` and a rising `epoch`
-    to fence off older processes of the same agent."""
-    card, created = await relay.db.write(lambda uow: service.register(uow, body))
+    to fence off older processes of the same agent. An agent token registers its own id
+    only; `issueToken: true` (admin) also mints a token, answered as `token`."""
+    card, created = await relay.db.write(lambda uow: service.register_as(uow, principal, body))
     return json_response(card, 201 if created else 200)
 
 
@@ -67,27 +72,38 @@ async def get_agent(agent_id: AgentId, relay: RelayDep):
 
 @router.post("/{id}/heartbeat", response_model=HeartbeatOut, responses=error_responses(400, 404, 409))
 async def heartbeat_agent(
-    agent_id: AgentId, headers_guard: SessionGuardDep, relay: RelayDep, body: Heartbeat | None = None
+    agent_id: AgentId,
+    headers_guard: SessionGuardDep,
+    principal: PrincipalDep,
+    relay: RelayDep,
+    body: Heartbeat | None = None,
 ):
     """Refresh `lastSeen`; optionally set `status` / `ready`. Fenced by the session guard."""
     inp = body or Heartbeat()
     guard = headers_guard.or_body(inp.instance_id, inp.epoch)
-    result = await relay.db.write(lambda uow: service.heartbeat(uow, agent_id, inp, guard))
+    result = await relay.db.write(lambda uow: service.heartbeat(uow, agent_id, inp, guard, principal))
     return json_response(result)
 
 
 @router.post(
-    "/{id}/actions", response_model=AgentActionOut, status_code=202, responses=error_responses(400, 404)
+    "/{id}/actions",
+    response_model=AgentActionOut,
+    status_code=202,
+    responses=error_responses(400, 404),
+    dependencies=[ADMIN_ONLY],
 )
 async def request_agent_action(agent_id: AgentId, body: AgentActionIn, relay: RelayDep):
-    """Ask an agent to restart or shut down: an urgent `control` message from `system`."""
+    """Ask an agent to restart or shut down: an urgent `control` message from `system`.
+    Admin only."""
     result = await relay.db.write(lambda uow: service.request_action(uow, agent_id, body.action))
     return json_response(result, 202)
 
 
 @router.delete("/{id}", response_model=OkBody, responses=error_responses(400, 404))
-async def delete_agent(agent_id: AgentId, relay: RelayDep):
-    await relay.db.write(lambda uow: service.delete(uow, agent_id))
+async def delete_agent(agent_id: AgentId, principal: PrincipalDep, relay: RelayDep):
+    """Remove the agent and revoke its tokens. An agent token may delete only its own agent
+    (an orchestrator's: the agents it manages)."""
+    await relay.db.write(lambda uow: service.delete(uow, agent_id, principal))
     return json_response({"ok": True})
 
 
@@ -107,13 +123,11 @@ async def create_agent_token(
 @router.get("/{id}/tokens", response_model=list[AgentTokenOut], responses=error_responses(400, 403))
 async def list_agent_tokens(agent_id: AgentId, principal: PrincipalDep, relay: RelayDep):
     """The agent's tokens, newest first, without their secrets."""
-    principal.act_as(agent_id)
-    return json_response(await relay.db.read(lambda conn: tokens.list_tokens(conn, agent_id)))
+    return json_response(await relay.db.read(lambda conn: service.list_tokens(conn, principal, agent_id)))
 
 
 @router.delete("/{id}/tokens/{tokenId}", response_model=OkBody, responses=error_responses(400, 403, 404))
 async def revoke_agent_token(agent_id: AgentId, token_id: TokenId, principal: PrincipalDep, relay: RelayDep):
     """Revoke a token: it gets 401 from now on."""
-    principal.act_as(agent_id)
-    await relay.db.write(lambda uow: tokens.revoke(uow, agent_id, token_id))
+    await relay.db.write(lambda uow: service.revoke_token(uow, principal, agent_id, token_id))
     return json_response({"ok": True})

@@ -34,6 +34,9 @@ class AgentRegister(SessionFields):
     tags: TagList | None = None
     capabilities: TagList | None = None
     meta: dict[str, Any] | None = None
+    issue_token: bool | None = Field(
+        default=None, description="Admin only: also mint a token for this agent (the answer's `token`)"
+    )
 
     model_config = {
         "json_schema_extra": {
@@ -86,6 +89,12 @@ class AgentCard(OutModel):
     epoch: int | None = None
 
 
+class RegisteredAgentOut(AgentCard):
+    """The card; with `issueToken`, also the minted token's secret (shown only here)."""
+
+    token: str | None = None
+
+
 class HeartbeatOut(OutModel):
     ok: bool
     agent: AgentCard
@@ -110,6 +119,17 @@ class AgentRecord(TypedDict):
 AGENT_WIRE = WireShape(
     AgentCard,
     AgentRecord,
+    convert={"ready": bool, "tags": empty_list, "capabilities": empty_list, "meta": empty_dict},
+)
+
+
+class RegisteredAgentRecord(AgentRecord, total=False):
+    token: str
+
+
+REGISTERED_AGENT_WIRE = WireShape(
+    RegisteredAgentOut,
+    RegisteredAgentRecord,
     convert={"ready": bool, "tags": empty_list, "capabilities": empty_list, "meta": empty_dict},
 )
 

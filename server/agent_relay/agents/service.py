@@ -9,20 +9,24 @@ from sqlalchemy.engine import Connection, RowMapping
 
 from agent_relay.activity import presenter
 from agent_relay.activity import service as activity
+from agent_relay.addressing import Viewer, addresses_for
 from agent_relay.agents import repository as repo
 from agent_relay.agents import tokens
 from agent_relay.agents.schemas import (
     AGENT_WIRE,
+    REGISTERED_AGENT_WIRE,
     AgentActionRecord,
     AgentRecord,
     AgentRegister,
+    AgentTokenRecord,
     Heartbeat,
     HeartbeatRecord,
+    RegisteredAgentRecord,
 )
 from agent_relay.db import UnitOfWork
 from agent_relay.errors import NotFound
 from agent_relay.messages import service as messages
-from agent_relay.principal import Principal
+from agent_relay.principal import ADMIN, Principal
 from agent_relay.session import SessionGuard
 
 _build = AGENT_WIRE.build
@@ -63,6 +67,25 @@ def get_card(conn: Connection, agent_id: str) -> AgentRecord | None:
     """The agent's card (label, tags, capabilities: what addressing matches), or None."""
     row = repo.get(conn, agent_id)
     return None if row is None else _build(row)
+
+
+def act_for(conn: Connection, principal: Principal, agent_id: str) -> None:
+    """§14 for calls on an agent's behalf: the admin, the agent itself, or the agent token of
+    an orchestrator that manages it (its managed-agent list); else 403."""
+    if principal.may_act_as(agent_id):
+        return
+    from agent_relay.orchestrators import service as orchestrators  # it imports this module
+
+    if not orchestrators.manages(conn, principal, agent_id):
+        principal.act_as(agent_id)  # raises
+
+
+def viewer(conn: Connection, principal: Principal) -> Viewer | None:
+    """What an agent token may see (its addresses, from its card); None for the admin."""
+    agent_id = principal.own_agent
+    if agent_id is None:
+        return None
+    return Viewer(agent_id, frozenset(addresses_for(agent_id, get_card(conn, agent_id))))
 
 
 def list_agents(
@@ -110,7 +133,25 @@ def register(uow: UnitOfWork, inp: AgentRegister) -> tuple[AgentRecord, bool]:
     return card, created
 
 
-def heartbeat(uow: UnitOfWork, agent_id: str, inp: Heartbeat, guard: SessionGuard) -> HeartbeatRecord:
+def register_as(
+    uow: UnitOfWork, principal: Principal, inp: AgentRegister
+) -> tuple[AgentRecord | RegisteredAgentRecord, bool]:
+    """POST /api/agents: an agent token registers its own id (or, an orchestrator's, an agent
+    it manages); `issueToken` is admin only."""
+    act_for(uow.conn, principal, inp.id)
+    if inp.issue_token:
+        principal.require_admin()
+    card, created = register(uow, inp)
+    if not inp.issue_token:
+        return card, created
+    issued = tokens.issue_token(uow, inp.id, "registration")
+    return REGISTERED_AGENT_WIRE.build({**_require(uow.conn, inp.id), "token": issued.token}), created
+
+
+def heartbeat(
+    uow: UnitOfWork, agent_id: str, inp: Heartbeat, guard: SessionGuard, principal: Principal = ADMIN
+) -> HeartbeatRecord:
+    act_for(uow.conn, principal, agent_id)
     row = repo.get_for_update(uow.conn, agent_id)
     if row is None:
         raise NotFound("agent not found")
@@ -144,17 +185,29 @@ def request_action(uow: UnitOfWork, agent_id: str, action: str) -> AgentActionRe
     return {"ok": True, "action": action, "message": message}
 
 
-def delete(uow: UnitOfWork, agent_id: str) -> None:
+def delete(uow: UnitOfWork, agent_id: str, principal: Principal = ADMIN) -> None:
+    """Remove the agent and revoke its tokens: the admin, the agent itself, or its orchestrator."""
     row = _require(uow.conn, agent_id)
+    act_for(uow.conn, principal, agent_id)
     repo.delete(uow.conn, agent_id)
     tokens.revoke_all(uow, agent_id)  # a deleted agent's tokens stop working with it
     uow.emit("agent.status", {**_build(row), "status": "offline", "deleted": True})
 
 
 def mint_token(uow: UnitOfWork, principal: Principal, agent_id: str, label: str | None) -> tokens.IssuedToken:
-    """A token for `agent_id`, minted for the admin or the agent itself (§14)."""
-    principal.act_as(agent_id)
+    """A token for `agent_id`: for the admin, the agent itself, or its orchestrator (§14)."""
+    act_for(uow.conn, principal, agent_id)
     return tokens.issue_token(uow, agent_id, label)
+
+
+def list_tokens(conn: Connection, principal: Principal, agent_id: str) -> list[AgentTokenRecord]:
+    act_for(conn, principal, agent_id)
+    return tokens.list_tokens(conn, agent_id)
+
+
+def revoke_token(uow: UnitOfWork, principal: Principal, agent_id: str, token_id: int) -> None:
+    act_for(uow.conn, principal, agent_id)
+    tokens.revoke(uow, agent_id, token_id)
 
 
 def reap_stale(uow: UnitOfWork, stale_after_ms: int) -> list[str]:

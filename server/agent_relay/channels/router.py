@@ -18,6 +18,7 @@ from agent_relay.channels.schemas import (
 )
 from agent_relay.context import RelayDep
 from agent_relay.json_body_route import read_json_body
+from agent_relay.principal import PrincipalDep
 from agent_relay.session import SessionGuardDep
 from agent_relay.wire import MAX_INT, LimitQuery, error_responses, json_response
 
@@ -58,14 +59,14 @@ async def explain_channel_routes(
     openapi_extra=json_body(CHANNEL_EVENT_IN_SCHEMA),
 )
 async def post_channel_event(
-    channel_id: ChannelId, request: Request, guard: SessionGuardDep, relay: RelayDep
+    channel_id: ChannelId, request: Request, guard: SessionGuardDep, principal: PrincipalDep, relay: RelayDep
 ):
     """A conversation event from the chat platform: one `channel.event` message per chosen
     binding (claimable for claimable bindings); the idempotency key (or `payload.dedupe.key`)
     is scoped per binding. Requires the channel agent's session guard."""
     max_bytes = relay.settings.max_body_bytes
     cmd = envelope.parse_channel_event(channel_id, await read_json_body(request), guard, max_bytes)
-    result, created = await relay.db.write(lambda uow: service.post_event(uow, cmd, max_bytes))
+    result, created = await relay.db.write(lambda uow: service.post_event(uow, cmd, max_bytes, principal))
     return json_response(result, 201 if created else 200)
 
 
@@ -77,13 +78,13 @@ async def post_channel_event(
     openapi_extra=json_body(CHANNEL_EVENT_IN_SCHEMA),
 )
 async def post_channel_activity(
-    channel_id: ChannelId, request: Request, guard: SessionGuardDep, relay: RelayDep
+    channel_id: ChannelId, request: Request, guard: SessionGuardDep, principal: PrincipalDep, relay: RelayDep
 ):
     """Ephemeral activity (typing, read receipts, presence, or an `activity` object):
     never stored, pushed to SSE subscribers as `channel.activity`."""
     max_bytes = relay.settings.max_body_bytes
     cmd = envelope.parse_channel_event(channel_id, await read_json_body(request), guard, max_bytes)
-    activity = await relay.db.read(lambda conn: service.check_activity(conn, cmd))
+    activity = await relay.db.read(lambda conn: service.check_activity(conn, cmd, principal))
     await relay.publish_ephemeral("channel.activity", activity)
     return json_response({"ok": True, "activity": activity}, 202)
 
@@ -107,19 +108,21 @@ async def list_channel_bindings(
     responses=error_responses(400, 404, 409),
     openapi_extra=json_body(BINDING_IN_SCHEMA),
 )
-async def bind_channel(request: Request, guard: SessionGuardDep, relay: RelayDep):
+async def bind_channel(request: Request, guard: SessionGuardDep, principal: PrincipalDep, relay: RelayDep):
     """Create or update (by channel, conversation and target) a binding. Requires the
     channel agent's session guard. Answers 201 either way, as the original relay does."""
     cmd = envelope.normalize_channel_binding_input(await read_json_body(request), guard)
-    binding, _created = await relay.db.write(lambda uow: service.upsert_binding(uow, cmd))
+    binding, _created = await relay.db.write(lambda uow: service.upsert_binding(uow, cmd, principal))
     return json_response(binding, 201)
 
 
 @router.delete(
     "/api/channel-bindings/{id}", response_model=ChannelBindingOut, responses=error_responses(400, 404, 409)
 )
-async def unbind_channel(binding_id: BindingId, guard: SessionGuardDep, relay: RelayDep):
+async def unbind_channel(
+    binding_id: BindingId, guard: SessionGuardDep, principal: PrincipalDep, relay: RelayDep
+):
     """Remove a binding. Requires the channel agent's session guard (headers)."""
     session = ChannelSession(guard)
-    binding = await relay.db.write(lambda uow: service.delete_binding(uow, binding_id, session))
+    binding = await relay.db.write(lambda uow: service.delete_binding(uow, binding_id, session, principal))
     return json_response(binding)

@@ -29,6 +29,7 @@ from agent_relay.db import UnitOfWork
 from agent_relay.errors import BadRequest, Conflict, NotFound
 from agent_relay.messages import service as messages
 from agent_relay.messages.schemas import NewMessage
+from agent_relay.principal import ADMIN, Principal
 
 _build = BINDING_WIRE.build
 
@@ -64,8 +65,12 @@ def require_channel(conn: Connection, channel_id: str) -> ChannelSummaryRecord:
     return channel
 
 
-def require_channel_session(conn: Connection, channel: ChannelSummaryRecord, session: ChannelSession) -> None:
-    """Seed: requireChannelSession. 400 without a guard; 409 for a superseded session."""
+def require_channel_session(
+    conn: Connection, channel: ChannelSummaryRecord, session: ChannelSession, principal: Principal
+) -> None:
+    """Seed: requireChannelSession. 400 without a guard; 409 for a superseded session. And
+    §14: an agent token acts only for its own channel (403)."""
+    principal.act_as(channel["agentId"])
     agents.validate_session(conn, channel["agentId"], session.required())
 
 
@@ -77,11 +82,13 @@ def list_bindings(conn: Connection, channel_id: str | None, limit: int) -> list[
     return [_build(row) for row in repo.list_for(conn, channel_id, limit)]
 
 
-def upsert_binding(uow: UnitOfWork, cmd: BindChannel) -> tuple[ChannelBindingRecord, bool]:
+def upsert_binding(
+    uow: UnitOfWork, cmd: BindChannel, principal: Principal = ADMIN
+) -> tuple[ChannelBindingRecord, bool]:
     """Seed: postChannelBinding — (validated by the router) find the channel, check its
     session, upsert."""
     channel = require_channel(uow.conn, cmd.channel_id)
-    require_channel_session(uow.conn, channel, cmd.session)
+    require_channel_session(uow.conn, channel, cmd.session, principal)
     values = {
         "channel_id": channel["id"],
         "conversation_key": cmd.conversation_id or "",
@@ -94,13 +101,17 @@ def upsert_binding(uow: UnitOfWork, cmd: BindChannel) -> tuple[ChannelBindingRec
     return _build(row), created
 
 
-def delete_binding(uow: UnitOfWork, binding_id: int, session: ChannelSession) -> ChannelBindingRecord:
+def delete_binding(
+    uow: UnitOfWork, binding_id: int, session: ChannelSession, principal: Principal = ADMIN
+) -> ChannelBindingRecord:
     row = repo.get(uow.conn, binding_id)
     if row is None:
         raise NotFound("channel binding not found")
     channel = find_channel(uow.conn, row["channel_id"])
-    if channel is not None:  # a binding whose channel agent is gone can be cleaned up by anyone
-        require_channel_session(uow.conn, channel, session)
+    if channel is not None:
+        require_channel_session(uow.conn, channel, session, principal)
+    else:  # a binding whose channel agent is gone: any admin may clean it up
+        principal.require_admin()
     repo.delete(uow.conn, binding_id)
     return _build(row)
 
@@ -251,13 +262,13 @@ def scoped_idempotency_key(key: str | None, binding_id: int) -> str | None:
 
 
 def post_event(
-    uow: UnitOfWork, cmd: PostChannelEvent, max_body_bytes: int
+    uow: UnitOfWork, cmd: PostChannelEvent, max_body_bytes: int, principal: Principal = ADMIN
 ) -> tuple[ChannelEventRecord, bool]:
     """Seed: postChannelEvent — checks in its order, then one `channel.event` message per
     chosen binding, idempotent per binding."""
     conn = uow.conn
     channel = require_channel(conn, cmd.channel_id)
-    require_channel_session(conn, channel, cmd.session)
+    require_channel_session(conn, channel, cmd.session, principal)
     inp = cmd.event()
     env.validate_channel_envelope(inp.payload, channel)
     env.validate_channel_payload_content(inp.payload, False)
@@ -293,11 +304,13 @@ def post_event(
     }, created
 
 
-def check_activity(conn: Connection, cmd: PostChannelEvent) -> ChannelActivityRecord:
+def check_activity(
+    conn: Connection, cmd: PostChannelEvent, principal: Principal = ADMIN
+) -> ChannelActivityRecord:
     """Seed: postChannelActivity — the same checks as an event, but only ephemeral event
     types or an `activity` object; returns the activity to publish (nothing is stored)."""
     channel = require_channel(conn, cmd.channel_id)
-    require_channel_session(conn, channel, cmd.session)
+    require_channel_session(conn, channel, cmd.session, principal)
     inp = cmd.event()
     env.validate_channel_envelope(inp.payload, channel)
     env.validate_channel_payload_content(inp.payload, True)

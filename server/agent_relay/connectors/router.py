@@ -14,9 +14,11 @@ from agent_relay.connectors.schemas import (
 )
 from agent_relay.connectors.supervisor import Supervisor
 from agent_relay.context import RelayDep
+from agent_relay.principal import ADMIN_ONLY
 from agent_relay.wire import JsonBody, LimitQuery, error_responses, json_response
 
-router = APIRouter(prefix="/api/connectors", tags=["connectors"])
+# Connectors run programs on the relay's host: every route is admin only (§14).
+router = APIRouter(prefix="/api/connectors", tags=["connectors"], dependencies=[ADMIN_ONLY])
 
 ConnectorId = Annotated[
     str, Path(alias="id", min_length=1, max_length=64, description=f"Connector id ({ID_PATTERN})")

@@ -8,6 +8,7 @@ from agent_relay.context import RelayDep
 from agent_relay.inbox import service
 from agent_relay.inbox.schemas import DraftIn, DraftOut
 from agent_relay.messages.schemas import MessageOut
+from agent_relay.principal import PrincipalDep, principal_of
 from agent_relay.session import guard_from_headers
 from agent_relay.wire import MAX_INT, LimitQuery, OkBody, error_responses, json_response
 
@@ -28,6 +29,7 @@ async def list_inbox(
 ):
     """What this agent should see, oldest first: messages to its id, `broadcast`, and its
     label, tags and capabilities. Claimable messages claimed by another agent are left out."""
+    principal_of(request.scope).act_as(agent_id)  # §14: an agent token reads its own inbox only
     guard = guard_from_headers(request.headers.raw)  # a hot path: not one more dependency
     items = await service.read_inbox(
         relay, agent_id, guard, after=after, unread=unread, limit=limit, wait_s=wait
@@ -36,19 +38,22 @@ async def list_inbox(
 
 
 @router.get("/{agentId}/draft", response_model=DraftOut, responses=error_responses(400, 404))
-async def get_inbox_draft(agent_id: AgentId, relay: RelayDep):
+async def get_inbox_draft(agent_id: AgentId, principal: PrincipalDep, relay: RelayDep):
+    principal.act_as(agent_id)
     draft = await relay.db.read(lambda conn: service.get_draft(conn, agent_id))
     return json_response(draft)
 
 
 @router.put("/{agentId}/draft", response_model=DraftOut, responses=error_responses(400))
-async def set_inbox_draft(agent_id: AgentId, body: DraftIn, relay: RelayDep):
+async def set_inbox_draft(agent_id: AgentId, body: DraftIn, principal: PrincipalDep, relay: RelayDep):
     """One saved compose-draft per inbox (replaced on every save)."""
+    principal.act_as(agent_id)
     draft = await relay.db.write(lambda uow: service.save_draft(uow, agent_id, body))
     return json_response(draft)
 
 
 @router.delete("/{agentId}/draft", response_model=OkBody, responses=error_responses(400, 404))
-async def delete_inbox_draft(agent_id: AgentId, relay: RelayDep):
+async def delete_inbox_draft(agent_id: AgentId, principal: PrincipalDep, relay: RelayDep):
+    principal.act_as(agent_id)
     await relay.db.write(lambda uow: service.delete_draft(uow, agent_id))
     return json_response({"ok": True})

@@ -8,7 +8,7 @@ from agent_relay.context import RelayDep
 from agent_relay.integrations import service
 from agent_relay.integrations.schemas import IntegrationEventIn, IntegrationSummary
 from agent_relay.integrations.service import Caller
-from agent_relay.principal import PrincipalDep
+from agent_relay.principal import ADMIN_ONLY, PrincipalDep
 from agent_relay.tasks.schemas import TaskOut
 from agent_relay.wire import error_responses, json_response
 
@@ -47,8 +47,9 @@ async def post_integration_event(caller: CallerDep, body: IntegrationEventIn, re
     return json_response(task, 201 if created else 200)
 
 
-@router.get("", response_model=list[IntegrationSummary])
+@router.get("", response_model=list[IntegrationSummary], dependencies=[ADMIN_ONLY])
 async def list_integrations(relay: RelayDep):
-    """Each integration (configured or seen) with its task counts by status and last event."""
+    """Each integration (configured or seen) with its task counts by status and last event.
+    Admin only."""
     settings = relay.settings
     return json_response(await relay.db.read(lambda conn: service.summaries(conn, settings)))

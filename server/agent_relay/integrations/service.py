@@ -42,6 +42,8 @@ def authenticate(principal: Principal, settings: Settings) -> Caller:
         return Caller(principal.integration, principal.rate_key)
     if principal.role == "admin":
         return Caller(None)
+    if principal.role == "agent":  # §14: an agent token creates no tasks
+        principal.require_admin()
     if principal.role == "open" and not settings.integration_token_map:
         return Caller(None, open_relay=True)
     raise Unauthorized("unauthorized")

@@ -7,6 +7,7 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from agent_relay.addressing import Viewer
 from agent_relay.db import Prepared, dumps_json
 from agent_relay.leases import free_for, lapsed
 from agent_relay.listing import newest_first
@@ -54,9 +55,17 @@ def list_filtered(
     after: int | None,
     before: int | None,
     limit: int,
+    viewer: Viewer | None = None,
 ) -> list[RowMapping]:
     equals = {"from_agent": sender, "to_addr": to, "kind": kind, "channel": channel}
-    return newest_first(conn, messages, equals=equals, before=before, after=after, limit=limit)
+    where = None
+    if viewer is not None:  # an agent token: only what it sent, holds or what reaches it
+        where = sa.or_(
+            messages.c.from_agent == viewer.agent_id,
+            messages.c.claimed_by == viewer.agent_id,
+            messages.c.to_addr.in_(sorted(viewer.addresses)),
+        )
+    return newest_first(conn, messages, equals=equals, before=before, after=after, limit=limit, where=where)
 
 
 def inbox(

@@ -17,6 +17,7 @@ from agent_relay.messages.schemas import (
     MessageOut,
     SendMessage,
 )
+from agent_relay.principal import ADMIN_ONLY, PrincipalDep, principal_of
 from agent_relay.session import SessionGuardDep, guard_from_headers
 from agent_relay.wire import MAX_INT, CursorQuery, LimitQuery, error_responses, json_response
 
@@ -28,6 +29,7 @@ MessageId = Annotated[int, Path(alias="id", ge=1, le=MAX_INT, description="Messa
 async def send_message(body: SendMessage, request: Request):
     """Send a message to an agent id, `label:X`, `tag:X`, `cap:X` or `broadcast`."""
     relay = relay_of(request)  # the hottest route: no dependencies (see JsonBodyRoute)
+    body.from_ = principal_of(request.scope).sender(body.from_)  # §14: an agent token sends as itself
     guard = guard_from_headers(request.headers.raw).or_body(body.instance_id, body.epoch)
     max_bytes = relay.settings.max_body_bytes
     message, created = await relay.db.write(
@@ -53,6 +55,7 @@ router.add_api_route(
 @router.get("", response_model=list[MessageOut], responses=error_responses(400))
 async def list_messages(
     relay: RelayDep,
+    principal: PrincipalDep,
     from_: Annotated[str | None, Query(alias="from", max_length=200)] = None,
     to: Annotated[str | None, Query(max_length=200)] = None,
     kind: MessageKind | None = None,
@@ -61,51 +64,82 @@ async def list_messages(
     before: CursorQuery = None,
     limit: LimitQuery = 100,
 ):
-    """Messages, newest first."""
+    """Messages, newest first. An agent token sees only messages it sent, holds or that
+    reach it."""
     items = await relay.db.read(
         lambda conn: service.list_messages(
-            conn, sender=from_, to=to, kind=kind, channel=channel, after=after, before=before, limit=limit
+            conn,
+            sender=from_,
+            to=to,
+            kind=kind,
+            channel=channel,
+            after=after,
+            before=before,
+            limit=limit,
+            principal=principal,
         )
     )
     return json_response(items)
 
 
 @router.get("/{id}", response_model=MessageOut, responses=error_responses(400, 404))
-async def get_message(message_id: MessageId, relay: RelayDep):
-    message = await relay.db.read(lambda conn: service.get(conn, message_id))
+async def get_message(message_id: MessageId, principal: PrincipalDep, relay: RelayDep):
+    """One message; 404 for an agent token it does not concern."""
+    message = await relay.db.read(lambda conn: service.get_visible(conn, message_id, principal))
     return json_response(message)
 
 
-@router.delete("/{id}", response_model=DeletedOut, responses=error_responses(400, 404))
+@router.delete(
+    "/{id}", response_model=DeletedOut, responses=error_responses(400, 404), dependencies=[ADMIN_ONLY]
+)
 async def delete_message(message_id: MessageId, relay: RelayDep):
+    """Admin only."""
     result = await relay.db.write(lambda uow: service.delete(uow, message_id))
     return json_response(result)
 
 
 @router.post("/{id}/ack", response_model=AckOut, responses=error_responses(400, 404, 409))
-async def ack_message(message_id: MessageId, body: AgentRef, headers_guard: SessionGuardDep, relay: RelayDep):
+async def ack_message(
+    message_id: MessageId,
+    body: AgentRef,
+    headers_guard: SessionGuardDep,
+    principal: PrincipalDep,
+    relay: RelayDep,
+):
     """Read receipt for one agent (per agent for group messages)."""
     guard = headers_guard.or_body(body.instance_id, body.epoch)
-    result = await relay.db.write(lambda uow: service.ack(uow, message_id, body.agent_id, guard))
+    result = await relay.db.write(lambda uow: service.ack(uow, message_id, body.agent_id, guard, principal))
     return json_response(result)
 
 
 @router.post("/{id}/claim", response_model=MessageOut, responses=error_responses(400, 404, 409))
 async def claim_message(
-    message_id: MessageId, body: ClaimIn, headers_guard: SessionGuardDep, relay: RelayDep
+    message_id: MessageId,
+    body: ClaimIn,
+    headers_guard: SessionGuardDep,
+    principal: PrincipalDep,
+    relay: RelayDep,
 ):
     """Claim a claimable message for a lease. Exactly one concurrent claimer wins; the
     others get 409. Claiming again extends your own lease."""
     guard = headers_guard.or_body(body.instance_id, body.epoch)
     lease = granted_ms(body.lease_ms, relay.settings)
-    message = await relay.db.write(lambda uow: service.claim(uow, message_id, body.agent_id, lease, guard))
+    message = await relay.db.write(
+        lambda uow: service.claim(uow, message_id, body.agent_id, lease, guard, principal)
+    )
     return json_response(message)
 
 
 @router.post("/{id}/release", response_model=MessageOut, responses=error_responses(400, 404, 409))
 async def release_message(
-    message_id: MessageId, body: AgentRef, headers_guard: SessionGuardDep, relay: RelayDep
+    message_id: MessageId,
+    body: AgentRef,
+    headers_guard: SessionGuardDep,
+    principal: PrincipalDep,
+    relay: RelayDep,
 ):
     guard = headers_guard.or_body(body.instance_id, body.epoch)
-    message = await relay.db.write(lambda uow: service.release(uow, message_id, body.agent_id, guard))
+    message = await relay.db.write(
+        lambda uow: service.release(uow, message_id, body.agent_id, guard, principal)
+    )
     return json_response(message)

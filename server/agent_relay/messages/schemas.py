@@ -13,7 +13,11 @@ MESSAGE_KINDS: tuple[str, ...] = MessageKind.__args__  # type: ignore[attr-defin
 
 
 class SendMessage(SessionFields):
-    from_: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(alias="from")
+    from_: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
+        default=None,
+        alias="from",
+        description="Required, except with an agent token: its own agent by default",
+    )
     to: Annotated[str, StringConstraints(min_length=1, max_length=200)] = Field(
         description="An agent id, `label:X`, `tag:X`, `cap:X`, or `broadcast`"
     )

@@ -23,6 +23,7 @@ from agent_relay.messages.schemas import (
     NewMessage,
     SendMessage,
 )
+from agent_relay.principal import ADMIN, Principal
 from agent_relay.session import NO_GUARD, SessionGuard
 
 _build = MESSAGE_WIRE.build
@@ -41,6 +42,8 @@ def send(
     the sender's session when the sender is a registered agent."""
     conn = uow.conn
     sender, body, idempotency_key = cmd.from_, cmd.body, cmd.idempotency_key
+    if sender is None:  # the router fills it in from the token (principal.sender)
+        raise BadRequest("from required")
     if max_body_bytes is not None and len(body) > max_body_bytes // 4 and len(body.encode()) > max_body_bytes:
         raise BadRequest(f"body must be at most {max_body_bytes} bytes")
     if guard.given:  # only registered senders have a session to fence
@@ -108,6 +111,21 @@ def get(conn: Connection, message_id: int) -> MessageRecord:
     return _build(_row(conn, message_id))
 
 
+def get_visible(conn: Connection, message_id: int, principal: Principal) -> MessageRecord:
+    """The message, if the caller may see it (§14: an agent token sees what it sent, holds
+    or what reaches it; anything else is a 404, as if it did not exist)."""
+    message = get(conn, message_id)
+    viewer = agents.viewer(conn, principal)
+    if viewer is not None and not viewer.sees_message(message):
+        raise NotFound("message not found")
+    return message
+
+
+def _check_visible(conn: Connection, message_id: int, principal: Principal) -> None:
+    if principal.own_agent is not None:  # the admin sees everything: no read for it
+        get_visible(conn, message_id, principal)
+
+
 def list_messages(
     conn: Connection,
     *,
@@ -118,10 +136,20 @@ def list_messages(
     after: int | None,
     before: int | None,
     limit: int,
+    principal: Principal = ADMIN,
 ) -> list[MessageRecord]:
-    """Newest first; a None filter is no filter."""
+    """Newest first; a None filter is no filter. An agent token sees only its own messages."""
+    viewer = agents.viewer(conn, principal)
     rows = repo.list_filtered(
-        conn, sender=sender, to=to, kind=kind, channel=channel, after=after, before=before, limit=limit
+        conn,
+        sender=sender,
+        to=to,
+        kind=kind,
+        channel=channel,
+        after=after,
+        before=before,
+        limit=limit,
+        viewer=viewer,
     )
     return [_build(r) for r in rows]
 
@@ -140,8 +168,15 @@ def count(conn: Connection) -> int:
 
 
 def claim(
-    uow: UnitOfWork, message_id: int, agent_id: str, lease_ms: int, guard: SessionGuard
+    uow: UnitOfWork,
+    message_id: int,
+    agent_id: str,
+    lease_ms: int,
+    guard: SessionGuard,
+    principal: Principal = ADMIN,
 ) -> MessageRecord:
+    principal.act_as(agent_id)
+    _check_visible(uow.conn, message_id, principal)
     agents.validate_session(uow.conn, agent_id, guard)
     if repo.claim(uow.conn, message_id, agent_id, uow.now + lease_ms, uow.now):
         message = get(uow.conn, message_id)
@@ -153,7 +188,10 @@ def claim(
     raise Conflict(f"message already claimed by {row['claimed_by']}")
 
 
-def release(uow: UnitOfWork, message_id: int, agent_id: str, guard: SessionGuard) -> MessageRecord:
+def release(
+    uow: UnitOfWork, message_id: int, agent_id: str, guard: SessionGuard, principal: Principal = ADMIN
+) -> MessageRecord:
+    principal.act_as(agent_id)
     agents.validate_session(uow.conn, agent_id, guard)
     if not repo.release(uow.conn, message_id, agent_id):
         _row(uow.conn, message_id)
@@ -163,7 +201,11 @@ def release(uow: UnitOfWork, message_id: int, agent_id: str, guard: SessionGuard
     return message
 
 
-def ack(uow: UnitOfWork, message_id: int, agent_id: str, guard: SessionGuard) -> AckRecord:
+def ack(
+    uow: UnitOfWork, message_id: int, agent_id: str, guard: SessionGuard, principal: Principal = ADMIN
+) -> AckRecord:
+    principal.act_as(agent_id)
+    _check_visible(uow.conn, message_id, principal)
     agents.validate_session(uow.conn, agent_id, guard)
     _row(uow.conn, message_id)
     acked_at = repo.ack(uow.conn, message_id, agent_id, uow.now)

@@ -16,6 +16,7 @@ from agent_relay.orchestrators.schemas import (
     OrchestratorSpawnOut,
     SpawnPrecheck,
 )
+from agent_relay.principal import ADMIN_ONLY, PrincipalDep
 from agent_relay.wire import OkBody, error_responses, json_response
 
 router = APIRouter(prefix="/api/orchestrators", tags=["orchestrators"])
@@ -43,10 +44,11 @@ async def _spawnable(orchestrator_id: OrchestratorId, request: Request, relay: R
 
 
 @router.post("", response_model=OrchestratorOut, status_code=201, responses=error_responses(400))
-async def register_orchestrator(body: OrchestratorRegister, relay: RelayDep):
+async def register_orchestrator(body: OrchestratorRegister, principal: PrincipalDep, relay: RelayDep):
     """Register or update an orchestrator (upsert by id, always 201). Also registers its
-    inbox agent `orchestrator:<id>` (kind `orchestrator`), where control messages arrive."""
-    orch = await relay.db.write(lambda uow: service.register(uow, body))
+    inbox agent `orchestrator:<id>` (kind `orchestrator`), where control messages arrive.
+    Admin, or the agent token of `orchestrator:<id>`."""
+    orch = await relay.db.write(lambda uow: service.register(uow, body, principal))
     return json_response(orch, 201)
 
 
@@ -62,9 +64,9 @@ async def get_orchestrator(orchestrator_id: OrchestratorId, relay: RelayDep):
 
 
 @router.post("/{id}/heartbeat", response_model=OkBody, responses=error_responses(404))
-async def heartbeat_orchestrator(orchestrator_id: OrchestratorId, relay: RelayDep):
+async def heartbeat_orchestrator(orchestrator_id: OrchestratorId, principal: PrincipalDep, relay: RelayDep):
     """Refresh `lastHeartbeat`, set `online`, and refresh the inbox agent's `lastSeen`."""
-    await relay.db.write(lambda uow: service.heartbeat(uow, orchestrator_id))
+    await relay.db.write(lambda uow: service.heartbeat(uow, orchestrator_id, principal))
     return json_response({"ok": True})
 
 
@@ -73,10 +75,13 @@ async def set_orchestrator_agents(
     orchestrator_id: OrchestratorId,
     _found: Annotated[None, Depends(_existing)],
     body: ManagedAgentsIn,
+    principal: PrincipalDep,
     relay: RelayDep,
 ):
     """Replace the orchestrator's managed-agent list (the daemon sends it after every change)."""
-    orch = await relay.db.write(lambda uow: service.set_managed_agents(uow, orchestrator_id, body.agents))
+    orch = await relay.db.write(
+        lambda uow: service.set_managed_agents(uow, orchestrator_id, body.agents, principal)
+    )
     return json_response(orch)
 
 
@@ -85,6 +90,7 @@ async def set_orchestrator_agents(
     response_model=OrchestratorSpawnOut,
     status_code=202,
     responses=error_responses(400, 404, 409),
+    dependencies=[ADMIN_ONLY],
 )
 async def spawn_on_orchestrator(
     orchestrator_id: OrchestratorId,
@@ -104,6 +110,7 @@ async def spawn_on_orchestrator(
     response_model=OrchestratorActionOut,
     status_code=202,
     responses=error_responses(400, 404),
+    dependencies=[ADMIN_ONLY],
 )
 async def request_orchestrator_action(
     orchestrator_id: OrchestratorId,
@@ -116,7 +123,7 @@ async def request_orchestrator_action(
     return json_response({"ok": True, "action": body.action, "message": message}, 202)
 
 
-@router.delete("/{id}", response_model=OkBody, responses=error_responses(404))
+@router.delete("/{id}", response_model=OkBody, responses=error_responses(404), dependencies=[ADMIN_ONLY])
 async def delete_orchestrator(orchestrator_id: OrchestratorId, relay: RelayDep):
     """Remove the orchestrator and its inbox agent (SSE `orchestrator.removed`)."""
     await relay.db.write(lambda uow: service.delete(uow, orchestrator_id))

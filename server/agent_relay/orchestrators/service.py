@@ -39,6 +39,7 @@ from agent_relay.orchestrators.schemas import (
     SpawnRecord,
 )
 from agent_relay.paths import confine_local, confine_remote
+from agent_relay.principal import ADMIN, Principal
 from agent_relay.session import NO_GUARD
 from agent_relay.settings import Settings
 from agent_relay.system.reaper import REAP_STEPS
@@ -53,6 +54,21 @@ _build = ORCHESTRATOR_WIRE.build
 def inbox_agent_id(orchestrator_id: str) -> str:
     """The orchestrator's inbox agent; control messages are addressed to it."""
     return AGENT_PREFIX + orchestrator_id
+
+
+def _act_for(principal: Principal, orchestrator_id: str) -> None:
+    """§14: an orchestrator's own agent token (for `orchestrator:<id>`) keeps its record."""
+    principal.act_as(inbox_agent_id(orchestrator_id))
+
+
+def manages(conn: Connection, principal: Principal, agent_id: str) -> bool:
+    """Whether the caller is an orchestrator's agent and `agent_id` is one of the agents
+    that orchestrator manages (its managed-agent list): it may act for them (§14)."""
+    own = principal.own_agent
+    if own is None or not own.startswith(AGENT_PREFIX):
+        return False
+    row = repo.get(conn, own[len(AGENT_PREFIX) :])
+    return row is not None and any(a.get("agentId") == agent_id for a in row["managed_agents"] or [])
 
 
 def _require(conn: Connection, orchestrator_id: str) -> RowMapping:
@@ -99,7 +115,8 @@ def _register_inbox_agent(uow: UnitOfWork, row: RowMapping) -> None:
     )
 
 
-def register(uow: UnitOfWork, inp: OrchestratorRegister) -> OrchestratorRecord:
+def register(uow: UnitOfWork, inp: OrchestratorRegister, principal: Principal = ADMIN) -> OrchestratorRecord:
+    _act_for(principal, inp.id)
     for provider in inp.providers or []:
         if provider not in PROVIDERS:
             raise BadRequest(f"invalid provider: {provider}. Must be one of: {', '.join(PROVIDERS)}")
@@ -123,7 +140,8 @@ def register(uow: UnitOfWork, inp: OrchestratorRegister) -> OrchestratorRecord:
     return orch
 
 
-def heartbeat(uow: UnitOfWork, orchestrator_id: str) -> OrchestratorRecord:
+def heartbeat(uow: UnitOfWork, orchestrator_id: str, principal: Principal = ADMIN) -> OrchestratorRecord:
+    _act_for(principal, orchestrator_id)
     row, came_back = repo.heartbeat(uow.conn, orchestrator_id, uow.now)
     if row is None:
         raise NotFound(NOT_FOUND)
@@ -138,8 +156,9 @@ def heartbeat(uow: UnitOfWork, orchestrator_id: str) -> OrchestratorRecord:
 
 
 def set_managed_agents(
-    uow: UnitOfWork, orchestrator_id: str, items: list[ManagedAgentIn]
+    uow: UnitOfWork, orchestrator_id: str, items: list[ManagedAgentIn], principal: Principal = ADMIN
 ) -> OrchestratorRecord:
+    _act_for(principal, orchestrator_id)
     cleaned = [
         {
             "agentId": a.agent_id,

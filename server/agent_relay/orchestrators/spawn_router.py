@@ -12,6 +12,7 @@ from fastapi import APIRouter, Query
 from agent_relay.context import RelayDep
 from agent_relay.orchestrators import service
 from agent_relay.orchestrators.schemas import AgentSpawnIn, AgentSpawnOut, HostDirectoriesOut
+from agent_relay.principal import ADMIN_ONLY
 from agent_relay.wire import error_responses, json_response
 
 router = APIRouter()
@@ -23,6 +24,7 @@ router = APIRouter()
     status_code=202,
     tags=["agents"],
     responses=error_responses(400, 502),
+    dependencies=[ADMIN_ONLY],
 )
 async def spawn_agent(body: AgentSpawnIn, relay: RelayDep):
     """Spawn a coding agent. If an online orchestrator supports the provider, the one
@@ -39,6 +41,7 @@ async def spawn_agent(body: AgentSpawnIn, relay: RelayDep):
     response_model=HostDirectoriesOut,
     tags=["host"],
     responses=error_responses(400),
+    dependencies=[ADMIN_ONLY],
 )
 async def list_host_directories(
     relay: RelayDep,

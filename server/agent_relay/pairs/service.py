@@ -24,6 +24,7 @@ from agent_relay.pairs.schemas import (
     PairQuery,
     PairRecord,
 )
+from agent_relay.principal import ADMIN, Principal
 from agent_relay.session import SessionGuard
 from agent_relay.settings import Settings
 from agent_relay.system.reaper import REAP_STEPS
@@ -39,8 +40,13 @@ def _row(conn: Connection, pair_id: int) -> RowMapping:
     return row
 
 
-def get(conn: Connection, pair_id: int) -> PairRecord:
-    return _build(_row(conn, pair_id))
+def get(conn: Connection, pair_id: int, principal: Principal = ADMIN) -> PairRecord:
+    """The pair; for an agent token only its own pairs (others are 404)."""
+    row = _row(conn, pair_id)
+    own = principal.own_agent
+    if own is not None and own not in (row["from_agent"], row["to_agent"]):
+        raise NotFound("pair not found")
+    return _build(row)
 
 
 def list_pairs(conn: Connection, query: PairQuery) -> list[PairRecord]:

@@ -17,6 +17,7 @@ from agent_relay.agents import service as agents
 from agent_relay.context import Relay, RelayDep
 from agent_relay.errors import BadRequest, ServiceUnavailable
 from agent_relay.events.filters import AgentFilter
+from agent_relay.principal import PrincipalDep
 from agent_relay.wire import MAX_INT, error_responses
 
 router = APIRouter(tags=["events"])
@@ -32,6 +33,7 @@ router = APIRouter(tags=["events"])
 )
 async def stream_events(
     relay: RelayDep,
+    principal: PrincipalDep,
     agent_id: Annotated[str | None, Query(alias="agentId", max_length=200)] = None,
     last_event_id: Annotated[str | None, Header()] = None,
     after: Annotated[
@@ -41,8 +43,10 @@ async def stream_events(
 ):
     """Live events (`message.new`, `agent.status`, `task.updated`, …). Reconnect with
     `Last-Event-ID` to receive every durable event missed, in order, then live ones.
-    `agentId` narrows the stream to what concerns that agent."""
+    `agentId` narrows the stream to what concerns that agent; an agent token's stream
+    always is (its own agent's, whether or not it names it)."""
     del token  # checked by the auth middleware
+    agent_id = principal.narrow(agent_id)
     resume_from = _parse_last_event_id(last_event_id) if last_event_id else after
     agent_filter = None
     if agent_id:

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from agent_relay.addressing import Viewer
 from agent_relay.leases import free_for, lapsed, unheld
 from agent_relay.listing import newest_first
 from agent_relay.models import CallbackAttempt, CallbackDelivery, Task
@@ -45,9 +46,17 @@ def list_filtered(
     target: str | None,
     before: int | None,
     limit: int,
+    viewer: Viewer | None = None,
 ) -> list[RowMapping]:
     equals = {"status": status, "claimed_by": claimed_by, "source": source, "target": target}
-    return newest_first(conn, tasks, equals=equals, before=before, limit=limit)
+    where = None
+    if viewer is not None:  # an agent token: the tasks it may work on (Viewer.may_work_on)
+        where = sa.or_(
+            tasks.c.target.is_(None),
+            tasks.c.target.in_(sorted(viewer.addresses)),
+            tasks.c.claimed_by == viewer.agent_id,
+        )
+    return newest_first(conn, tasks, equals=equals, before=before, limit=limit, where=where)
 
 
 def update_if(

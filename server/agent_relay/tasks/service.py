@@ -14,12 +14,13 @@ from sqlalchemy.exc import IntegrityError
 from agent_relay import addressing
 from agent_relay.activity import presenter
 from agent_relay.activity import service as activity
-from agent_relay.agents.service import validate_session
+from agent_relay.agents.service import validate_session, viewer
 from agent_relay.db import UnitOfWork
 from agent_relay.errors import BadRequest, Conflict, NotFound, RelayError
 from agent_relay.leases import granted_ms, row_is_live
 from agent_relay.messages import service as messages
 from agent_relay.messages.schemas import NewMessage
+from agent_relay.principal import ADMIN, Principal
 from agent_relay.session import NO_GUARD, SessionGuard
 from agent_relay.settings import Settings
 from agent_relay.system.reaper import REAP_STEPS
@@ -60,14 +61,24 @@ def _row(conn: Connection, task_id: int) -> RowMapping:
     return row
 
 
-def get(conn: Connection, task_id: int) -> TaskRecord:
-    return _build(_row(conn, task_id))
+def get(conn: Connection, task_id: int, principal: Principal = ADMIN) -> TaskRecord:
+    return _build(_workable_row(conn, task_id, principal))
 
 
-def list_tasks(conn: Connection, query: TaskQuery) -> list[TaskRecord]:
-    """Newest first; a None filter is no filter."""
+def _workable_row(conn: Connection, task_id: int, principal: Principal) -> RowMapping:
+    """The task's row; for an agent token only a task it may work on (others are 404)."""
+    row = _row(conn, task_id)
+    seen_by = viewer(conn, principal)
+    if seen_by is not None and not seen_by.may_work_on(row["target"], row["claimed_by"]):
+        raise NotFound("task not found")
+    return row
+
+
+def list_tasks(conn: Connection, query: TaskQuery, principal: Principal = ADMIN) -> list[TaskRecord]:
+    """Newest first; a None filter is no filter. An agent token sees the tasks it may work on."""
     rows = repo.list_filtered(
         conn,
+        viewer=viewer(conn, principal),
         status=query.status,
         claimed_by=query.claimed_by,
         source=query.source,
@@ -264,9 +275,18 @@ def _after_status_change(uow: UnitOfWork, before: RowMapping, after: RowMapping)
 
 
 def claim(
-    uow: UnitOfWork, task_id: int, cmd: TaskClaimIn, guard: SessionGuard, settings: Settings
+    uow: UnitOfWork,
+    task_id: int,
+    cmd: TaskClaimIn,
+    guard: SessionGuard,
+    settings: Settings,
+    principal: Principal = ADMIN,
 ) -> TaskRecord:
-    """Exactly one of any number of concurrent claimers wins; claiming again renews."""
+    """Exactly one of any number of concurrent claimers wins; claiming again renews. An
+    agent token claims for itself, and only a task it may work on."""
+    principal.act_as(cmd.agent_id)
+    if principal.own_agent is not None:
+        _workable_row(uow.conn, task_id, principal)
     validate_session(uow.conn, cmd.agent_id, guard)
     return _claim(uow, task_id, cmd.agent_id, granted_ms(cmd.lease_ms, settings))
 
@@ -287,10 +307,20 @@ def _claim(uow: UnitOfWork, task_id: int, agent_id: str, lease: int) -> TaskReco
 
 
 def set_status(
-    uow: UnitOfWork, task_id: int, cmd: TaskStatusIn, guard: SessionGuard, settings: Settings
+    uow: UnitOfWork,
+    task_id: int,
+    cmd: TaskStatusIn,
+    guard: SessionGuard,
+    settings: Settings,
+    principal: Principal = ADMIN,
 ) -> TaskRecord:
-    """Move a task through the state machine; an illegal move is a 409 naming both states."""
+    """Move a task through the state machine; an illegal move is a 409 naming both states.
+    An agent token moves a task it may work on, as itself (so not one another agent holds)."""
     status, agent_id, note = cmd.status, cmd.agent_id, cmd.note
+    if principal.own_agent is not None:
+        agent_id = agent_id or principal.own_agent
+        principal.act_as(agent_id)
+        _workable_row(uow.conn, task_id, principal)
     lease = granted_ms(cmd.lease_ms, settings)
     if agent_id is not None:
         validate_session(uow.conn, agent_id, guard)
