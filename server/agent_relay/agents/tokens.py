@@ -26,6 +26,9 @@ from agent_relay.principal import StoredToken, forget_tokens, hash_token, new_ag
 
 log = logging.getLogger("agent_relay")
 MAX_AGENT_ID = 200
+# The relay's own sender: control messages from it are trusted (the orchestrator daemon obeys
+# them), so no token may ever act as it.
+RESERVED_AGENT_IDS = frozenset({"system"})
 MAX_LABEL = 120
 
 
@@ -54,6 +57,8 @@ def issue_token(uow: UnitOfWork, agent_id: str, label: str | None) -> IssuedToke
     before it starts). Authorization is the caller's business."""
     if not agent_id or len(agent_id) > MAX_AGENT_ID:
         raise BadRequest(f"agentId must be 1 to {MAX_AGENT_ID} characters")
+    if agent_id in RESERVED_AGENT_IDS:
+        raise BadRequest(f"agentId {agent_id} is reserved")
     if label is not None and len(label) > MAX_LABEL:
         raise BadRequest(f"label must be at most {MAX_LABEL} characters")
     secret = new_agent_secret()
