@@ -472,7 +472,10 @@ def send(
     to: Annotated[
         str, typer.Option("--to", help="agent id, label:X, tag:X, cap:X or broadcast", show_default=False)
     ],
-    sender: Annotated[str, typer.Option("--from", help="sender id")] = "user",
+    sender: Annotated[
+        str | None,
+        typer.Option("--from", help="sender id (default: the agent token's own agent, else user)"),
+    ] = None,
     subject: Annotated[str | None, typer.Option("--subject", help="a short subject line")] = None,
     kind: Annotated[MessageKind, typer.Option("--kind", help="message kind")] = MessageKind.chat,
     claimable: Annotated[
@@ -1231,6 +1234,94 @@ def _action_result(message: str) -> dict[str, Any]:
     if not isinstance(result, dict) or "action" not in result:
         raise BadGatewayError(502, message)
     return result
+
+
+# -- identity (contract §14) --------------------------------------------------------------
+@app.command(rich_help_panel="Operator")
+def whoami(
+    ctx: typer.Context,
+    url: Url = None,
+    token: Token = None,
+    as_json: AsJson = None,
+) -> None:
+    """Who the relay takes this token for: admin, agent (and which), integration or open."""
+    with _session(ctx, url, token, as_json) as s:
+        me = s.client.whoami().to_dict()
+        if s.json:
+            s.emit_json(me)
+        else:
+            s.line(f"{me['role']} {me['agentId']}" if me.get("agentId") else str(me["role"]))
+
+
+token_app = typer.Typer(
+    help="Agent tokens: create (the secret is shown once), list, revoke.",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+)
+app.add_typer(token_app, name="token", rich_help_panel="Operator")
+
+TOKEN_COLUMNS: list[Column] = [
+    ("ID", lambda t: str(t["id"])),
+    ("LABEL", lambda t: _cell(t.get("label"))),
+    ("CREATED", lambda t: _ago(t.get("createdAt"))),
+    ("LAST USED", lambda t: _ago(t.get("lastUsedAt")) if t.get("lastUsedAt") else "never"),
+]
+AgentArg = Annotated[str, typer.Argument(metavar="AGENT", help="the agent id")]
+
+
+@token_app.command("create")
+def token_create(
+    ctx: typer.Context,
+    agent: AgentArg,
+    label: Annotated[str | None, typer.Option("--label", help="what the token is for")] = None,
+    url: Url = None,
+    token: Token = None,
+    as_json: AsJson = None,
+) -> None:
+    """Mint a token for AGENT (admin, or the agent itself). Prints the secret: store it now,
+    the relay keeps only its hash."""
+    with _session(ctx, url, token, as_json) as s:
+        issued = s.client.create_agent_token(agent, body={"label": label} if label else None).to_dict()
+        if s.json:
+            s.emit_json(issued)
+        else:
+            s.err.print(Text(f"token {issued['id']} for {agent} (shown once):"), soft_wrap=True)
+            s.line(str(issued["token"]))
+
+
+@token_app.command("list")
+def token_list(
+    ctx: typer.Context,
+    agent: AgentArg,
+    url: Url = None,
+    token: Token = None,
+    as_json: AsJson = None,
+) -> None:
+    """List AGENT's tokens (never their secrets), newest first."""
+    with _session(ctx, url, token, as_json) as s:
+        items = s.client.list_agent_tokens(agent)
+        if s.json:
+            s.emit_json(items)
+        else:
+            s.table([t.to_dict() for t in items], TOKEN_COLUMNS, f"no tokens for {agent}")
+
+
+@token_app.command("revoke")
+def token_revoke(
+    ctx: typer.Context,
+    agent: AgentArg,
+    token_id: Annotated[int, typer.Argument(metavar="TOKEN_ID", help="the token's id (relay token list)")],
+    url: Url = None,
+    token: Token = None,
+    as_json: AsJson = None,
+) -> None:
+    """Revoke one of AGENT's tokens: it is refused (401) from now on."""
+    with _session(ctx, url, token, as_json) as s:
+        result = s.client.revoke_agent_token(agent, token_id)
+        if s.json:
+            s.emit_json(result)
+        else:
+            s.line(f"revoked token {token_id} of {agent}")
 
 
 # -- health -----------------------------------------------------------------------------

@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     from typing_extensions import Unpack
 
 DEFAULT_URL = "http://127.0.0.1:4850"
+AGENT_TOKEN_PREFIX = "art_"
 VERSION = "0.7.0"
 
 AgentKind = AgentRegisterKindType0
@@ -143,6 +144,18 @@ class _Base:
         self.raw = Client(base_url=self.url, headers=all_headers, timeout=self.timeout)
         """The generated client, for calling `_generated.api.*` modules directly."""
 
+    @property
+    def has_agent_token(self) -> bool:
+        """Whether the token is an agent token (contract §14: they start with `art_`)."""
+        return bool(self.token and self.token.startswith(AGENT_TOKEN_PREFIX))
+
+    def _sender(self, sender: str | None) -> str | None:
+        """A send's `from`: as given; else the relay fills in an agent token's own agent
+        (None: no `from` sent), and the admin sends as `user`, as before."""
+        if sender is not None:
+            return sender
+        return None if self.has_agent_token else "user"
+
     def url_for(self, operation: str, **params: Any) -> str:
         """The absolute URL of an operation (path from the spec), e.g. a blob's download link:
         `url_for("download_blob", id=blob_id)`."""
@@ -189,7 +202,7 @@ def _register_fields(
 
 
 def _send_body(
-    to: str, body: str, sender: str, fields: Mapping[str, Any], wire: Mapping[str, Any]
+    to: str, body: str, sender: str | None, fields: Mapping[str, Any], wire: Mapping[str, Any]
 ) -> dict[str, Any]:
     return _drop_none({"from": sender, "to": to, "body": body, **fields, **wire})
 
@@ -295,7 +308,7 @@ class RelayClient(_Base, Operations):
         to: str,
         body: str,
         *,
-        sender: str = "user",
+        sender: str | None = None,
         kind: MessageKind | None = None,
         subject: str | None = None,
         reply_to: int | None = None,
@@ -308,7 +321,8 @@ class RelayClient(_Base, Operations):
         epoch: int | None = None,
         **wire: Unpack[SendWire],
     ) -> MessageOut:
-        """Send `body` to an agent id, `label:X`, `tag:X`, `cap:X` or `broadcast`."""
+        """Send `body` to an agent id, `label:X`, `tag:X`, `cap:X` or `broadcast`. `sender`
+        (`from`) defaults to the token's own agent with an agent token, else to `user`."""
         aliases = _wire_aliases(wire, SendWire, "send")
         fields = {
             "kind": kind,
@@ -322,7 +336,7 @@ class RelayClient(_Base, Operations):
             "instanceId": instance_id,
             "epoch": epoch,
         }
-        return self.send_message(body=_send_body(to, body, sender, fields, aliases))
+        return self.send_message(body=_send_body(to, body, self._sender(sender), fields, aliases))
 
     def inbox(
         self, agent_id: str, *, wait: float = 0, after: int = 0, unread: bool = False, limit: int = 100
@@ -453,7 +467,7 @@ class AsyncRelayClient(_Base, AsyncOperations):
         to: str,
         body: str,
         *,
-        sender: str = "user",
+        sender: str | None = None,
         kind: MessageKind | None = None,
         subject: str | None = None,
         reply_to: int | None = None,
@@ -479,7 +493,7 @@ class AsyncRelayClient(_Base, AsyncOperations):
             "instanceId": instance_id,
             "epoch": epoch,
         }
-        return await self.send_message(body=_send_body(to, body, sender, fields, aliases))
+        return await self.send_message(body=_send_body(to, body, self._sender(sender), fields, aliases))
 
     async def inbox(
         self, agent_id: str, *, wait: float = 0, after: int = 0, unread: bool = False, limit: int = 100

@@ -24,6 +24,7 @@ from ..models.agent_ref import AgentRef
 from ..models.agent_register import AgentRegister
 from ..models.agent_spawn_in import AgentSpawnIn
 from ..models.agent_spawn_out import AgentSpawnOut
+from ..models.agent_token_out import AgentTokenOut
 from ..models.bind_channel_body import BindChannelBody
 from ..models.blob_out import BlobOut
 from ..models.broadcast_in import BroadcastIn
@@ -47,6 +48,7 @@ from ..models.heartbeat_out import HeartbeatOut
 from ..models.host_directories_out import HostDirectoriesOut
 from ..models.integration_event_in import IntegrationEventIn
 from ..models.integration_summary import IntegrationSummary
+from ..models.issued_token_out import IssuedTokenOut
 from ..models.list_agents_kind_type_0 import check_list_agents_kind_type_0
 from ..models.list_agents_kind_type_0 import ListAgentsKindType0
 from ..models.list_agents_status_type_0 import check_list_agents_status_type_0
@@ -74,10 +76,13 @@ from ..models.post_channel_activity_body import PostChannelActivityBody
 from ..models.post_channel_event_body import PostChannelEventBody
 from ..models.put_connector_config_response_put_connector_config import PutConnectorConfigResponsePutConnectorConfig
 from ..models.reap_out import ReapOut
+from ..models.registered_agent_out import RegisteredAgentOut
 from ..models.send_message import SendMessage
 from ..models.task_claim_in import TaskClaimIn
 from ..models.task_out import TaskOut
 from ..models.task_status_in import TaskStatusIn
+from ..models.token_create import TokenCreate
+from ..models.who_am_i_out import WhoAmIOut
 from ..types import File, FileTypes
 from ..types import UNSET, Unset
 from io import BytesIO
@@ -91,6 +96,9 @@ from .agents import get_agent as _get_agent
 from .agents import delete_agent as _delete_agent
 from .agents import request_agent_action as _request_agent_action
 from .agents import heartbeat_agent as _heartbeat_agent
+from .agents import list_agent_tokens as _list_agent_tokens
+from .agents import create_agent_token as _create_agent_token
+from .agents import revoke_agent_token as _revoke_agent_token
 from .blobs import upload_blob as _upload_blob
 from .blobs import download_blob as _download_blob
 from .channels import list_channel_bindings as _list_channel_bindings
@@ -136,6 +144,7 @@ from .pairs import send_pair_message as _send_pair_message
 from .system import get_health as _get_health
 from .system import broadcast_system_message as _broadcast_system_message
 from .system import run_reaper as _run_reaper
+from .system import whoami as _whoami
 from .tasks import list_tasks as _list_tasks
 from .tasks import get_task as _get_task
 from .tasks import claim_task as _claim_task
@@ -150,6 +159,7 @@ OPERATIONS: dict[str, ModuleType] = {
     "claim_message": _claim_message,
     "claim_task": _claim_task,
     "create_activity": _create_activity,
+    "create_agent_token": _create_agent_token,
     "create_pair": _create_pair,
     "delete_agent": _delete_agent,
     "delete_inbox_draft": _delete_inbox_draft,
@@ -169,6 +179,7 @@ OPERATIONS: dict[str, ModuleType] = {
     "heartbeat_agent": _heartbeat_agent,
     "heartbeat_orchestrator": _heartbeat_orchestrator,
     "list_activity": _list_activity,
+    "list_agent_tokens": _list_agent_tokens,
     "list_agents": _list_agents,
     "list_channel_bindings": _list_channel_bindings,
     "list_channels": _list_channels,
@@ -191,6 +202,7 @@ OPERATIONS: dict[str, ModuleType] = {
     "release_message": _release_message,
     "request_agent_action": _request_agent_action,
     "request_orchestrator_action": _request_orchestrator_action,
+    "revoke_agent_token": _revoke_agent_token,
     "run_connector_action": _run_connector_action,
     "run_reaper": _run_reaper,
     "send_message": _send_message,
@@ -202,6 +214,7 @@ OPERATIONS: dict[str, ModuleType] = {
     "spawn_on_orchestrator": _spawn_on_orchestrator,
     "unbind_channel": _unbind_channel,
     "upload_blob": _upload_blob,
+    "whoami": _whoami,
 }
 """operation id -> generated module, for every operation with a typed method."""
 
@@ -255,7 +268,7 @@ class Operations:
     ) -> MessageOut:
         """Broadcast System Message
 
-        A `system` message from `system` to every agent.
+        A `system` message from `system` to every agent. Admin only.
         """
         return cast(MessageOut, self._call(_broadcast_system_message, {"body": body}))
 
@@ -290,8 +303,24 @@ class Operations:
         *,
         body: ActivityIn | Mapping[str, Any],
     ) -> ActivityOut:
-        """Create Activity"""
+        """Create Activity
+
+        Post an entry to the feed. An agent token posts as its own agent (`agentId`).
+        """
         return cast(ActivityOut, self._call(_create_activity, {"body": body}))
+
+    def create_agent_token(
+        self,
+        id: str,
+        *,
+        body: None | TokenCreate | Mapping[str, Any] | Unset = UNSET,
+    ) -> IssuedTokenOut:
+        """Create Agent Token
+
+        Mint a token for this agent (admin, or the agent itself). The secret is in this answer
+        only: the relay keeps its hash.
+        """
+        return cast(IssuedTokenOut, self._call(_create_agent_token, {"id": id, "body": body}))
 
     def create_pair(
         self,
@@ -309,7 +338,11 @@ class Operations:
         self,
         id: str,
     ) -> OkBody:
-        """Delete Agent"""
+        """Delete Agent
+
+        Remove the agent and revoke its tokens. An agent token may delete only its own agent
+        (an orchestrator's: the agents it manages).
+        """
         return cast(OkBody, self._call(_delete_agent, {"id": id}))
 
     def delete_inbox_draft(
@@ -323,7 +356,10 @@ class Operations:
         self,
         id: int,
     ) -> DeletedOut:
-        """Delete Message"""
+        """Delete Message
+
+        Admin only.
+        """
         return cast(DeletedOut, self._call(_delete_message, {"id": id}))
 
     def delete_orchestrator(
@@ -412,7 +448,10 @@ class Operations:
         self,
         id: int,
     ) -> MessageOut:
-        """Get Message"""
+        """Get Message
+
+        One message; 404 for an agent token it does not concern.
+        """
         return cast(MessageOut, self._call(_get_message, {"id": id}))
 
     def get_orchestrator(
@@ -469,9 +508,19 @@ class Operations:
     ) -> list[ActivityOut]:
         """List Activity
 
-        The activity feed, newest first.
+        The activity feed, newest first. An agent token sees its own agent's entries.
         """
         return cast(list[ActivityOut], self._call(_list_activity, {"kind": kind, "agent_id": agent_id, "view": view, "before": before, "limit": limit}))
+
+    def list_agent_tokens(
+        self,
+        id: str,
+    ) -> list[AgentTokenOut]:
+        """List Agent Tokens
+
+        The agent's tokens, newest first, without their secrets.
+        """
+        return cast(list[AgentTokenOut], self._call(_list_agent_tokens, {"id": id}))
 
     def list_agents(
         self,
@@ -551,6 +600,7 @@ class Operations:
         """List Integrations
 
         Each integration (configured or seen) with its task counts by status and last event.
+        Admin only.
         """
         return cast(list[IntegrationSummary], self._call(_list_integrations, {}))
 
@@ -567,7 +617,8 @@ class Operations:
     ) -> list[MessageOut]:
         """List Messages
 
-        Messages, newest first.
+        Messages, newest first. An agent token sees only messages it sent, holds or that
+        reach it.
         """
         return cast(list[MessageOut], self._call(_list_messages, {"from_": from_, "to": to, "kind": kind, "channel": channel, "after": after, "before": before, "limit": limit}))
 
@@ -590,7 +641,7 @@ class Operations:
     ) -> list[PairOut]:
         """List Pairs
 
-        Pairs, newest first; `agentId` matches either member.
+        Pairs, newest first; `agentId` matches either member (an agent token: its own).
         """
         return cast(list[PairOut], self._call(_list_pairs, {"agent_id": agent_id, "status": status, "before": before, "limit": limit}))
 
@@ -600,7 +651,7 @@ class Operations:
     ) -> list[CallbackDeliveryOut]:
         """List Task Deliveries
 
-        Callback deliveries for this task, newest first, each with every attempt.
+        Callback deliveries for this task, newest first, each with every attempt. Admin only.
         """
         return cast(list[CallbackDeliveryOut], self._call(_list_task_deliveries, {"id": id}))
 
@@ -616,7 +667,7 @@ class Operations:
     ) -> list[TaskOut]:
         """List Tasks
 
-        Tasks, newest first.
+        Tasks, newest first (an agent token: the tasks it may work on).
         """
         return cast(list[TaskOut], self._call(_list_tasks, {"status": status, "claimed_by": claimed_by, "source": source, "target": target, "before": before, "limit": limit}))
 
@@ -677,13 +728,14 @@ class Operations:
         self,
         *,
         body: AgentRegister | Mapping[str, Any],
-    ) -> AgentCard:
+    ) -> RegisteredAgentOut:
         """Register Agent
 
         Register or update an agent (upsert by id). Pass `instanceId` and a rising `epoch`
-        to fence off older processes of the same agent.
+        to fence off older processes of the same agent. An agent token registers its own id
+        only; `issueToken: true` (admin) also mints a token, answered as `token`.
         """
-        return cast(AgentCard, self._call(_register_agent, {"body": body}))
+        return cast(RegisteredAgentOut, self._call(_register_agent, {"body": body}))
 
     def register_connector(
         self,
@@ -706,6 +758,7 @@ class Operations:
 
         Register or update an orchestrator (upsert by id, always 201). Also registers its
         inbox agent `orchestrator:<id>` (kind `orchestrator`), where control messages arrive.
+        Admin, or the agent token of `orchestrator:<id>`.
         """
         return cast(OrchestratorOut, self._call(_register_orchestrator, {"body": body}))
 
@@ -727,6 +780,7 @@ class Operations:
         """Request Agent Action
 
         Ask an agent to restart or shut down: an urgent `control` message from `system`.
+        Admin only.
         """
         return cast(AgentActionOut, self._call(_request_agent_action, {"id": id, "body": body}))
 
@@ -741,6 +795,17 @@ class Operations:
         Restart or shut down one managed agent (`agentId`) or all of them.
         """
         return cast(OrchestratorActionOut, self._call(_request_orchestrator_action, {"id": id, "body": body}))
+
+    def revoke_agent_token(
+        self,
+        id: str,
+        token_id: int,
+    ) -> OkBody:
+        """Revoke Agent Token
+
+        Revoke a token: it gets 401 from now on.
+        """
+        return cast(OkBody, self._call(_revoke_agent_token, {"id": id, "token_id": token_id}))
 
     def run_connector_action(
         self,
@@ -764,6 +829,7 @@ class Operations:
         """Run Reaper
 
         Release expired claims, mark stale agents and orchestrators offline, expire pairs.
+        Admin only.
         """
         return cast(ReapOut, self._call(_run_reaper, {}))
 
@@ -879,6 +945,16 @@ class Operations:
         """
         return cast(BlobOut, self._call(_upload_blob, {"body": body}))
 
+    def whoami(
+        self,
+    ) -> WhoAmIOut:
+        """Whoami
+
+        Who the presented token says the caller is: `admin`, `agent` (with its `agentId`),
+        `integration` or `open` (a relay with no admin token).
+        """
+        return cast(WhoAmIOut, self._call(_whoami, {}))
+
 
 class AsyncOperations:
     """Every operation as a coroutine method; a subclass supplies `_call`."""
@@ -929,7 +1005,7 @@ class AsyncOperations:
     ) -> MessageOut:
         """Broadcast System Message
 
-        A `system` message from `system` to every agent.
+        A `system` message from `system` to every agent. Admin only.
         """
         return cast(MessageOut, await self._call(_broadcast_system_message, {"body": body}))
 
@@ -964,8 +1040,24 @@ class AsyncOperations:
         *,
         body: ActivityIn | Mapping[str, Any],
     ) -> ActivityOut:
-        """Create Activity"""
+        """Create Activity
+
+        Post an entry to the feed. An agent token posts as its own agent (`agentId`).
+        """
         return cast(ActivityOut, await self._call(_create_activity, {"body": body}))
+
+    async def create_agent_token(
+        self,
+        id: str,
+        *,
+        body: None | TokenCreate | Mapping[str, Any] | Unset = UNSET,
+    ) -> IssuedTokenOut:
+        """Create Agent Token
+
+        Mint a token for this agent (admin, or the agent itself). The secret is in this answer
+        only: the relay keeps its hash.
+        """
+        return cast(IssuedTokenOut, await self._call(_create_agent_token, {"id": id, "body": body}))
 
     async def create_pair(
         self,
@@ -983,7 +1075,11 @@ class AsyncOperations:
         self,
         id: str,
     ) -> OkBody:
-        """Delete Agent"""
+        """Delete Agent
+
+        Remove the agent and revoke its tokens. An agent token may delete only its own agent
+        (an orchestrator's: the agents it manages).
+        """
         return cast(OkBody, await self._call(_delete_agent, {"id": id}))
 
     async def delete_inbox_draft(
@@ -997,7 +1093,10 @@ class AsyncOperations:
         self,
         id: int,
     ) -> DeletedOut:
-        """Delete Message"""
+        """Delete Message
+
+        Admin only.
+        """
         return cast(DeletedOut, await self._call(_delete_message, {"id": id}))
 
     async def delete_orchestrator(
@@ -1086,7 +1185,10 @@ class AsyncOperations:
         self,
         id: int,
     ) -> MessageOut:
-        """Get Message"""
+        """Get Message
+
+        One message; 404 for an agent token it does not concern.
+        """
         return cast(MessageOut, await self._call(_get_message, {"id": id}))
 
     async def get_orchestrator(
@@ -1143,9 +1245,19 @@ class AsyncOperations:
     ) -> list[ActivityOut]:
         """List Activity
 
-        The activity feed, newest first.
+        The activity feed, newest first. An agent token sees its own agent's entries.
         """
         return cast(list[ActivityOut], await self._call(_list_activity, {"kind": kind, "agent_id": agent_id, "view": view, "before": before, "limit": limit}))
+
+    async def list_agent_tokens(
+        self,
+        id: str,
+    ) -> list[AgentTokenOut]:
+        """List Agent Tokens
+
+        The agent's tokens, newest first, without their secrets.
+        """
+        return cast(list[AgentTokenOut], await self._call(_list_agent_tokens, {"id": id}))
 
     async def list_agents(
         self,
@@ -1225,6 +1337,7 @@ class AsyncOperations:
         """List Integrations
 
         Each integration (configured or seen) with its task counts by status and last event.
+        Admin only.
         """
         return cast(list[IntegrationSummary], await self._call(_list_integrations, {}))
 
@@ -1241,7 +1354,8 @@ class AsyncOperations:
     ) -> list[MessageOut]:
         """List Messages
 
-        Messages, newest first.
+        Messages, newest first. An agent token sees only messages it sent, holds or that
+        reach it.
         """
         return cast(list[MessageOut], await self._call(_list_messages, {"from_": from_, "to": to, "kind": kind, "channel": channel, "after": after, "before": before, "limit": limit}))
 
@@ -1264,7 +1378,7 @@ class AsyncOperations:
     ) -> list[PairOut]:
         """List Pairs
 
-        Pairs, newest first; `agentId` matches either member.
+        Pairs, newest first; `agentId` matches either member (an agent token: its own).
         """
         return cast(list[PairOut], await self._call(_list_pairs, {"agent_id": agent_id, "status": status, "before": before, "limit": limit}))
 
@@ -1274,7 +1388,7 @@ class AsyncOperations:
     ) -> list[CallbackDeliveryOut]:
         """List Task Deliveries
 
-        Callback deliveries for this task, newest first, each with every attempt.
+        Callback deliveries for this task, newest first, each with every attempt. Admin only.
         """
         return cast(list[CallbackDeliveryOut], await self._call(_list_task_deliveries, {"id": id}))
 
@@ -1290,7 +1404,7 @@ class AsyncOperations:
     ) -> list[TaskOut]:
         """List Tasks
 
-        Tasks, newest first.
+        Tasks, newest first (an agent token: the tasks it may work on).
         """
         return cast(list[TaskOut], await self._call(_list_tasks, {"status": status, "claimed_by": claimed_by, "source": source, "target": target, "before": before, "limit": limit}))
 
@@ -1351,13 +1465,14 @@ class AsyncOperations:
         self,
         *,
         body: AgentRegister | Mapping[str, Any],
-    ) -> AgentCard:
+    ) -> RegisteredAgentOut:
         """Register Agent
 
         Register or update an agent (upsert by id). Pass `instanceId` and a rising `epoch`
-        to fence off older processes of the same agent.
+        to fence off older processes of the same agent. An agent token registers its own id
+        only; `issueToken: true` (admin) also mints a token, answered as `token`.
         """
-        return cast(AgentCard, await self._call(_register_agent, {"body": body}))
+        return cast(RegisteredAgentOut, await self._call(_register_agent, {"body": body}))
 
     async def register_connector(
         self,
@@ -1380,6 +1495,7 @@ class AsyncOperations:
 
         Register or update an orchestrator (upsert by id, always 201). Also registers its
         inbox agent `orchestrator:<id>` (kind `orchestrator`), where control messages arrive.
+        Admin, or the agent token of `orchestrator:<id>`.
         """
         return cast(OrchestratorOut, await self._call(_register_orchestrator, {"body": body}))
 
@@ -1401,6 +1517,7 @@ class AsyncOperations:
         """Request Agent Action
 
         Ask an agent to restart or shut down: an urgent `control` message from `system`.
+        Admin only.
         """
         return cast(AgentActionOut, await self._call(_request_agent_action, {"id": id, "body": body}))
 
@@ -1415,6 +1532,17 @@ class AsyncOperations:
         Restart or shut down one managed agent (`agentId`) or all of them.
         """
         return cast(OrchestratorActionOut, await self._call(_request_orchestrator_action, {"id": id, "body": body}))
+
+    async def revoke_agent_token(
+        self,
+        id: str,
+        token_id: int,
+    ) -> OkBody:
+        """Revoke Agent Token
+
+        Revoke a token: it gets 401 from now on.
+        """
+        return cast(OkBody, await self._call(_revoke_agent_token, {"id": id, "token_id": token_id}))
 
     async def run_connector_action(
         self,
@@ -1438,6 +1566,7 @@ class AsyncOperations:
         """Run Reaper
 
         Release expired claims, mark stale agents and orchestrators offline, expire pairs.
+        Admin only.
         """
         return cast(ReapOut, await self._call(_run_reaper, {}))
 
@@ -1552,6 +1681,16 @@ class AsyncOperations:
         sha256 of the bytes, and the same bytes are stored once (201 first, 200 after).
         """
         return cast(BlobOut, await self._call(_upload_blob, {"body": body}))
+
+    async def whoami(
+        self,
+    ) -> WhoAmIOut:
+        """Whoami
+
+        Who the presented token says the caller is: `admin`, `agent` (with its `agentId`),
+        `integration` or `open` (a relay with no admin token).
+        """
+        return cast(WhoAmIOut, await self._call(_whoami, {}))
 
 
 __all__ = ["OPERATIONS", "AsyncOperations", "Operations"]

@@ -28,6 +28,7 @@ from .agent_spawn_out_mode_type_0 import AgentSpawnOutModeType0
 from .agent_spawn_out_provider import AgentSpawnOutProvider
 from .agent_status_event import AgentStatusEvent
 from .agent_status_event_data import AgentStatusEventData
+from .agent_token_out import AgentTokenOut
 from .bind_channel_body import BindChannelBody
 from .bind_channel_body_mode import BindChannelBodyMode
 from .bind_channel_body_target_type_1 import BindChannelBodyTargetType1
@@ -77,6 +78,7 @@ from .integration_event_in_severity_type_0 import IntegrationEventInSeverityType
 from .integration_event_in_status_type_0 import IntegrationEventInStatusType0
 from .integration_summary import IntegrationSummary
 from .integration_summary_counts import IntegrationSummaryCounts
+from .issued_token_out import IssuedTokenOut
 from .list_agents_kind_type_0 import ListAgentsKindType0
 from .list_agents_status_type_0 import ListAgentsStatusType0
 from .list_messages_kind_type_0 import ListMessagesKindType0
@@ -132,6 +134,10 @@ from .process_status import ProcessStatus
 from .process_status_last_exit_type_0 import ProcessStatusLastExitType0
 from .put_connector_config_response_put_connector_config import PutConnectorConfigResponsePutConnectorConfig
 from .reap_out import ReapOut
+from .registered_agent_out import RegisteredAgentOut
+from .registered_agent_out_kind import RegisteredAgentOutKind
+from .registered_agent_out_meta import RegisteredAgentOutMeta
+from .registered_agent_out_status import RegisteredAgentOutStatus
 from .route_candidate_out import RouteCandidateOut
 from .route_candidate_out_mode import RouteCandidateOutMode
 from .route_candidate_out_tier import RouteCandidateOutTier
@@ -149,8 +155,11 @@ from .task_out_status import TaskOutStatus
 from .task_status_in import TaskStatusIn
 from .task_status_in_status import TaskStatusInStatus
 from .task_updated_event import TaskUpdatedEvent
+from .token_create import TokenCreate
 from .unreachable_binding_out import UnreachableBindingOut
 from .unreachable_binding_out_tier import UnreachableBindingOutTier
+from .who_am_i_out import WhoAmIOut
+from .who_am_i_out_role import WhoAmIOutRole
 from .writer_health import WriterHealth
 
 __all__ = (
@@ -182,6 +191,7 @@ __all__ = (
     "AgentSpawnOutProvider",
     "AgentStatusEvent",
     "AgentStatusEventData",
+    "AgentTokenOut",
     "BindChannelBody",
     "BindChannelBodyMode",
     "BindChannelBodyTargetType1",
@@ -231,6 +241,7 @@ __all__ = (
     "IntegrationEventInStatusType0",
     "IntegrationSummary",
     "IntegrationSummaryCounts",
+    "IssuedTokenOut",
     "ListAgentsKindType0",
     "ListAgentsStatusType0",
     "ListMessagesKindType0",
@@ -286,6 +297,10 @@ __all__ = (
     "ProcessStatusLastExitType0",
     "PutConnectorConfigResponsePutConnectorConfig",
     "ReapOut",
+    "RegisteredAgentOut",
+    "RegisteredAgentOutKind",
+    "RegisteredAgentOutMeta",
+    "RegisteredAgentOutStatus",
     "RouteCandidateOut",
     "RouteCandidateOutMode",
     "RouteCandidateOutTier",
@@ -303,7 +318,10 @@ __all__ = (
     "TaskStatusIn",
     "TaskStatusInStatus",
     "TaskUpdatedEvent",
+    "TokenCreate",
     "UnreachableBindingOut",
     "UnreachableBindingOutTier",
+    "WhoAmIOut",
+    "WhoAmIOutRole",
     "WriterHealth",
 )

@@ -35,6 +35,8 @@ class AgentRegister:
     capabilities: list[str] | None | Unset = UNSET
     epoch: int | None | Unset = UNSET
     instance_id: None | str | Unset = UNSET
+    issue_token: bool | None | Unset = UNSET
+    """ Admin only: also mint a token for this agent (the answer's `token`) """
     kind: AgentRegisterKindType0 | None | Unset = UNSET
     label: None | str | Unset = UNSET
     meta: AgentRegisterMetaType0 | None | Unset = UNSET
@@ -74,6 +76,12 @@ class AgentRegister:
             instance_id = UNSET
         else:
             instance_id = self.instance_id
+
+        issue_token: bool | None | Unset
+        if isinstance(self.issue_token, Unset):
+            issue_token = UNSET
+        else:
+            issue_token = self.issue_token
 
         kind: None | str | Unset
         if isinstance(self.kind, Unset):
@@ -134,6 +142,8 @@ class AgentRegister:
             field_dict["epoch"] = epoch
         if instance_id is not UNSET:
             field_dict["instanceId"] = instance_id
+        if issue_token is not UNSET:
+            field_dict["issueToken"] = issue_token
         if kind is not UNSET:
             field_dict["kind"] = kind
         if label is not UNSET:
@@ -195,6 +205,16 @@ class AgentRegister:
             return cast(None | str | Unset, data)
 
         instance_id = _parse_instance_id(d.pop("instanceId", UNSET))
+
+
+        def _parse_issue_token(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        issue_token = _parse_issue_token(d.pop("issueToken", UNSET))
 
 
         def _parse_kind(data: object) -> AgentRegisterKindType0 | None | Unset:
@@ -301,6 +321,7 @@ class AgentRegister:
             capabilities=capabilities,
             epoch=epoch,
             instance_id=instance_id,
+            issue_token=issue_token,
             kind=kind,
             label=label,
             meta=meta,

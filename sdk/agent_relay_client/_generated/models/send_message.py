@@ -30,12 +30,13 @@ class SendMessage:
     
 
     body: str
-    from_: str
     to: str
     """ An agent id, `label:X`, `tag:X`, `cap:X`, or `broadcast` """
     channel: None | str | Unset = UNSET
     claimable: bool | None | Unset = UNSET
     epoch: int | None | Unset = UNSET
+    from_: None | str | Unset = UNSET
+    """ Required, except with an agent token: its own agent by default """
     idempotency_key: None | str | Unset = UNSET
     instance_id: None | str | Unset = UNSET
     kind: SendMessageKind | Unset = UNSET
@@ -54,8 +55,6 @@ class SendMessage:
         from ..models.send_message_meta_type_0 import SendMessageMetaType0 # noqa: PLC0415
         from ..models.send_message_payload_type_0 import SendMessagePayloadType0 # noqa: PLC0415
         body = self.body
-
-        from_ = self.from_
 
         to = self.to
 
@@ -76,6 +75,12 @@ class SendMessage:
             epoch = UNSET
         else:
             epoch = self.epoch
+
+        from_: None | str | Unset
+        if isinstance(self.from_, Unset):
+            from_ = UNSET
+        else:
+            from_ = self.from_
 
         idempotency_key: None | str | Unset
         if isinstance(self.idempotency_key, Unset):
@@ -127,7 +132,6 @@ class SendMessage:
         field_dict.update(self.additional_properties)
         field_dict.update({
             "body": body,
-            "from": from_,
             "to": to,
         })
         if channel is not UNSET:
@@ -136,6 +140,8 @@ class SendMessage:
             field_dict["claimable"] = claimable
         if epoch is not UNSET:
             field_dict["epoch"] = epoch
+        if from_ is not UNSET:
+            field_dict["from"] = from_
         if idempotency_key is not UNSET:
             field_dict["idempotencyKey"] = idempotency_key
         if instance_id is not UNSET:
@@ -161,8 +167,6 @@ class SendMessage:
         from ..models.send_message_payload_type_0 import SendMessagePayloadType0 # noqa: PLC0415
         d = dict(src_dict)
         body = d.pop("body")
-
-        from_ = d.pop("from")
 
         to = d.pop("to")
 
@@ -194,6 +198,16 @@ class SendMessage:
             return cast(int | None | Unset, data)
 
         epoch = _parse_epoch(d.pop("epoch", UNSET))
+
+
+        def _parse_from_(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        from_ = _parse_from_(d.pop("from", UNSET))
 
 
         def _parse_idempotency_key(data: object) -> None | str | Unset:
@@ -288,11 +302,11 @@ class SendMessage:
 
         send_message = cls(
             body=body,
-            from_=from_,
             to=to,
             channel=channel,
             claimable=claimable,
             epoch=epoch,
+            from_=from_,
             idempotency_key=idempotency_key,
             instance_id=instance_id,
             kind=kind,

@@ -135,6 +135,8 @@ def sync_detailed(
 ) -> Response[ActivityOut | ErrorBody]:
     """ Create Activity
 
+     Post an entry to the feed. An agent token posts as its own agent (`agentId`).
+
     Args:
         body (ActivityIn):
 
@@ -166,6 +168,8 @@ def sync(
 ) -> ActivityOut | ErrorBody | None:
     """ Create Activity
 
+     Post an entry to the feed. An agent token posts as its own agent (`agentId`).
+
     Args:
         body (ActivityIn):
 
@@ -191,6 +195,8 @@ async def asyncio_detailed(
 
 ) -> Response[ActivityOut | ErrorBody]:
     """ Create Activity
+
+     Post an entry to the feed. An agent token posts as its own agent (`agentId`).
 
     Args:
         body (ActivityIn):
@@ -222,6 +228,8 @@ async def asyncio(
 
 ) -> ActivityOut | ErrorBody | None:
     """ Create Activity
+
+     Post an entry to the feed. An agent token posts as its own agent (`agentId`).
 
     Args:
         body (ActivityIn):

@@ -150,7 +150,7 @@ def sync_detailed(
 ) -> Response[ErrorBody | list[ActivityOut]]:
     """ List Activity
 
-     The activity feed, newest first.
+     The activity feed, newest first. An agent token sees its own agent's entries.
 
     Args:
         kind (None | str | Unset):
@@ -195,7 +195,7 @@ def sync(
 ) -> ErrorBody | list[ActivityOut] | None:
     """ List Activity
 
-     The activity feed, newest first.
+     The activity feed, newest first. An agent token sees its own agent's entries.
 
     Args:
         kind (None | str | Unset):
@@ -235,7 +235,7 @@ async def asyncio_detailed(
 ) -> Response[ErrorBody | list[ActivityOut]]:
     """ List Activity
 
-     The activity feed, newest first.
+     The activity feed, newest first. An agent token sees its own agent's entries.
 
     Args:
         kind (None | str | Unset):
@@ -280,7 +280,7 @@ async def asyncio(
 ) -> ErrorBody | list[ActivityOut] | None:
     """ List Activity
 
-     The activity feed, newest first.
+     The activity feed, newest first. An agent token sees its own agent's entries.
 
     Args:
         kind (None | str | Unset):

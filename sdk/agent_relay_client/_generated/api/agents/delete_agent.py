@@ -114,6 +114,9 @@ def sync_detailed(
 ) -> Response[ErrorBody | OkBody]:
     """ Delete Agent
 
+     Remove the agent and revoke its tokens. An agent token may delete only its own agent
+    (an orchestrator's: the agents it manages).
+
     Args:
         id (str):
 
@@ -145,6 +148,9 @@ def sync(
 ) -> ErrorBody | OkBody | None:
     """ Delete Agent
 
+     Remove the agent and revoke its tokens. An agent token may delete only its own agent
+    (an orchestrator's: the agents it manages).
+
     Args:
         id (str):
 
@@ -170,6 +176,9 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody | OkBody]:
     """ Delete Agent
+
+     Remove the agent and revoke its tokens. An agent token may delete only its own agent
+    (an orchestrator's: the agents it manages).
 
     Args:
         id (str):
@@ -201,6 +210,9 @@ async def asyncio(
 
 ) -> ErrorBody | OkBody | None:
     """ Delete Agent
+
+     Remove the agent and revoke its tokens. An agent token may delete only its own agent
+    (an orchestrator's: the agents it manages).
 
     Args:
         id (str):

@@ -8,9 +8,9 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
-from ...models.agent_card import AgentCard
 from ...models.agent_register import AgentRegister
 from ...models.error_body import ErrorBody
+from ...models.registered_agent_out import RegisteredAgentOut
 from typing import cast
 
 
@@ -41,16 +41,16 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AgentCard | ErrorBody | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | RegisteredAgentOut | None:
     if response.status_code == 200:
-        response_200 = AgentCard.from_dict(response.json())
+        response_200 = RegisteredAgentOut.from_dict(response.json())
 
 
 
         return response_200
 
     if response.status_code == 201:
-        response_201 = AgentCard.from_dict(response.json())
+        response_201 = RegisteredAgentOut.from_dict(response.json())
 
 
 
@@ -125,7 +125,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[AgentCard | ErrorBody]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | RegisteredAgentOut]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -139,11 +139,12 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: AgentRegister,
 
-) -> Response[AgentCard | ErrorBody]:
+) -> Response[ErrorBody | RegisteredAgentOut]:
     """ Register Agent
 
      Register or update an agent (upsert by id). Pass `instanceId` and a rising `epoch`
-    to fence off older processes of the same agent.
+    to fence off older processes of the same agent. An agent token registers its own id
+    only; `issueToken: true` (admin) also mints a token, answered as `token`.
 
     Args:
         body (AgentRegister):
@@ -153,7 +154,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AgentCard | ErrorBody]
+        Response[ErrorBody | RegisteredAgentOut]
      """
 
 
@@ -173,11 +174,12 @@ def sync(
     client: AuthenticatedClient | Client,
     body: AgentRegister,
 
-) -> AgentCard | ErrorBody | None:
+) -> ErrorBody | RegisteredAgentOut | None:
     """ Register Agent
 
      Register or update an agent (upsert by id). Pass `instanceId` and a rising `epoch`
-    to fence off older processes of the same agent.
+    to fence off older processes of the same agent. An agent token registers its own id
+    only; `issueToken: true` (admin) also mints a token, answered as `token`.
 
     Args:
         body (AgentRegister):
@@ -187,7 +189,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AgentCard | ErrorBody
+        ErrorBody | RegisteredAgentOut
      """
 
 
@@ -202,11 +204,12 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: AgentRegister,
 
-) -> Response[AgentCard | ErrorBody]:
+) -> Response[ErrorBody | RegisteredAgentOut]:
     """ Register Agent
 
      Register or update an agent (upsert by id). Pass `instanceId` and a rising `epoch`
-    to fence off older processes of the same agent.
+    to fence off older processes of the same agent. An agent token registers its own id
+    only; `issueToken: true` (admin) also mints a token, answered as `token`.
 
     Args:
         body (AgentRegister):
@@ -216,7 +219,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[AgentCard | ErrorBody]
+        Response[ErrorBody | RegisteredAgentOut]
      """
 
 
@@ -236,11 +239,12 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: AgentRegister,
 
-) -> AgentCard | ErrorBody | None:
+) -> ErrorBody | RegisteredAgentOut | None:
     """ Register Agent
 
      Register or update an agent (upsert by id). Pass `instanceId` and a rising `epoch`
-    to fence off older processes of the same agent.
+    to fence off older processes of the same agent. An agent token registers its own id
+    only; `issueToken: true` (admin) also mints a token, answered as `token`.
 
     Args:
         body (AgentRegister):
@@ -250,7 +254,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        AgentCard | ErrorBody
+        ErrorBody | RegisteredAgentOut
      """
 
 

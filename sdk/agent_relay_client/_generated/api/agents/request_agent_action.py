@@ -138,6 +138,7 @@ def sync_detailed(
     """ Request Agent Action
 
      Ask an agent to restart or shut down: an urgent `control` message from `system`.
+    Admin only.
 
     Args:
         id (str):
@@ -174,6 +175,7 @@ def sync(
     """ Request Agent Action
 
      Ask an agent to restart or shut down: an urgent `control` message from `system`.
+    Admin only.
 
     Args:
         id (str):
@@ -205,6 +207,7 @@ async def asyncio_detailed(
     """ Request Agent Action
 
      Ask an agent to restart or shut down: an urgent `control` message from `system`.
+    Admin only.
 
     Args:
         id (str):
@@ -241,6 +244,7 @@ async def asyncio(
     """ Request Agent Action
 
      Ask an agent to restart or shut down: an urgent `control` message from `system`.
+    Admin only.
 
     Args:
         id (str):

@@ -269,7 +269,8 @@ def sync_detailed(
 
      Live events (`message.new`, `agent.status`, `task.updated`, …). Reconnect with
     `Last-Event-ID` to receive every durable event missed, in order, then live ones.
-    `agentId` narrows the stream to what concerns that agent.
+    `agentId` narrows the stream to what concerns that agent; an agent token's stream
+    always is (its own agent's, whether or not it names it).
 
     Args:
         agent_id (None | str | Unset):
@@ -313,7 +314,8 @@ def sync(
 
      Live events (`message.new`, `agent.status`, `task.updated`, …). Reconnect with
     `Last-Event-ID` to receive every durable event missed, in order, then live ones.
-    `agentId` narrows the stream to what concerns that agent.
+    `agentId` narrows the stream to what concerns that agent; an agent token's stream
+    always is (its own agent's, whether or not it names it).
 
     Args:
         agent_id (None | str | Unset):
@@ -352,7 +354,8 @@ async def asyncio_detailed(
 
      Live events (`message.new`, `agent.status`, `task.updated`, …). Reconnect with
     `Last-Event-ID` to receive every durable event missed, in order, then live ones.
-    `agentId` narrows the stream to what concerns that agent.
+    `agentId` narrows the stream to what concerns that agent; an agent token's stream
+    always is (its own agent's, whether or not it names it).
 
     Args:
         agent_id (None | str | Unset):
@@ -396,7 +399,8 @@ async def asyncio(
 
      Live events (`message.new`, `agent.status`, `task.updated`, …). Reconnect with
     `Last-Event-ID` to receive every durable event missed, in order, then live ones.
-    `agentId` narrows the stream to what concerns that agent.
+    `agentId` narrows the stream to what concerns that agent; an agent token's stream
+    always is (its own agent's, whether or not it names it).
 
     Args:
         agent_id (None | str | Unset):

@@ -97,6 +97,7 @@ def sync_detailed(
     """ List Integrations
 
      Each integration (configured or seen) with its task counts by status and last event.
+    Admin only.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -125,6 +126,7 @@ def sync(
     """ List Integrations
 
      Each integration (configured or seen) with its task counts by status and last event.
+    Admin only.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,6 +150,7 @@ async def asyncio_detailed(
     """ List Integrations
 
      Each integration (configured or seen) with its task counts by status and last event.
+    Admin only.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -176,6 +179,7 @@ async def asyncio(
     """ List Integrations
 
      Each integration (configured or seen) with its task counts by status and last event.
+    Admin only.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

@@ -114,6 +114,8 @@ def sync_detailed(
 ) -> Response[DeletedOut | ErrorBody]:
     """ Delete Message
 
+     Admin only.
+
     Args:
         id (int): Message id
 
@@ -145,6 +147,8 @@ def sync(
 ) -> DeletedOut | ErrorBody | None:
     """ Delete Message
 
+     Admin only.
+
     Args:
         id (int): Message id
 
@@ -170,6 +174,8 @@ async def asyncio_detailed(
 
 ) -> Response[DeletedOut | ErrorBody]:
     """ Delete Message
+
+     Admin only.
 
     Args:
         id (int): Message id
@@ -201,6 +207,8 @@ async def asyncio(
 
 ) -> DeletedOut | ErrorBody | None:
     """ Delete Message
+
+     Admin only.
 
     Args:
         id (int): Message id

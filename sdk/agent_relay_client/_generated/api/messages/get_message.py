@@ -107,6 +107,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | MessageOut]:
     """ Get Message
 
+     One message; 404 for an agent token it does not concern.
+
     Args:
         id (int): Message id
 
@@ -138,6 +140,8 @@ def sync(
 ) -> ErrorBody | MessageOut | None:
     """ Get Message
 
+     One message; 404 for an agent token it does not concern.
+
     Args:
         id (int): Message id
 
@@ -163,6 +167,8 @@ async def asyncio_detailed(
 
 ) -> Response[ErrorBody | MessageOut]:
     """ Get Message
+
+     One message; 404 for an agent token it does not concern.
 
     Args:
         id (int): Message id
@@ -194,6 +200,8 @@ async def asyncio(
 
 ) -> ErrorBody | MessageOut | None:
     """ Get Message
+
+     One message; 404 for an agent token it does not concern.
 
     Args:
         id (int): Message id

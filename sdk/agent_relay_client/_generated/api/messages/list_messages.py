@@ -172,7 +172,8 @@ def sync_detailed(
 ) -> Response[ErrorBody | list[MessageOut]]:
     """ List Messages
 
-     Messages, newest first.
+     Messages, newest first. An agent token sees only messages it sent, holds or that
+    reach it.
 
     Args:
         from_ (None | str | Unset):
@@ -223,7 +224,8 @@ def sync(
 ) -> ErrorBody | list[MessageOut] | None:
     """ List Messages
 
-     Messages, newest first.
+     Messages, newest first. An agent token sees only messages it sent, holds or that
+    reach it.
 
     Args:
         from_ (None | str | Unset):
@@ -269,7 +271,8 @@ async def asyncio_detailed(
 ) -> Response[ErrorBody | list[MessageOut]]:
     """ List Messages
 
-     Messages, newest first.
+     Messages, newest first. An agent token sees only messages it sent, holds or that
+    reach it.
 
     Args:
         from_ (None | str | Unset):
@@ -320,7 +323,8 @@ async def asyncio(
 ) -> ErrorBody | list[MessageOut] | None:
     """ List Messages
 
-     Messages, newest first.
+     Messages, newest first. An agent token sees only messages it sent, holds or that
+    reach it.
 
     Args:
         from_ (None | str | Unset):

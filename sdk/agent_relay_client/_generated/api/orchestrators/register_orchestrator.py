@@ -130,6 +130,7 @@ def sync_detailed(
 
      Register or update an orchestrator (upsert by id, always 201). Also registers its
     inbox agent `orchestrator:<id>` (kind `orchestrator`), where control messages arrive.
+    Admin, or the agent token of `orchestrator:<id>`.
 
     Args:
         body (OrchestratorRegister):
@@ -164,6 +165,7 @@ def sync(
 
      Register or update an orchestrator (upsert by id, always 201). Also registers its
     inbox agent `orchestrator:<id>` (kind `orchestrator`), where control messages arrive.
+    Admin, or the agent token of `orchestrator:<id>`.
 
     Args:
         body (OrchestratorRegister):
@@ -193,6 +195,7 @@ async def asyncio_detailed(
 
      Register or update an orchestrator (upsert by id, always 201). Also registers its
     inbox agent `orchestrator:<id>` (kind `orchestrator`), where control messages arrive.
+    Admin, or the agent token of `orchestrator:<id>`.
 
     Args:
         body (OrchestratorRegister):
@@ -227,6 +230,7 @@ async def asyncio(
 
      Register or update an orchestrator (upsert by id, always 201). Also registers its
     inbox agent `orchestrator:<id>` (kind `orchestrator`), where control messages arrive.
+    Admin, or the agent token of `orchestrator:<id>`.
 
     Args:
         body (OrchestratorRegister):

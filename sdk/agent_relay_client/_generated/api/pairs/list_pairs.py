@@ -145,7 +145,7 @@ def sync_detailed(
 ) -> Response[ErrorBody | list[PairOut]]:
     """ List Pairs
 
-     Pairs, newest first; `agentId` matches either member.
+     Pairs, newest first; `agentId` matches either member (an agent token: its own).
 
     Args:
         agent_id (None | str | Unset):
@@ -187,7 +187,7 @@ def sync(
 ) -> ErrorBody | list[PairOut] | None:
     """ List Pairs
 
-     Pairs, newest first; `agentId` matches either member.
+     Pairs, newest first; `agentId` matches either member (an agent token: its own).
 
     Args:
         agent_id (None | str | Unset):
@@ -224,7 +224,7 @@ async def asyncio_detailed(
 ) -> Response[ErrorBody | list[PairOut]]:
     """ List Pairs
 
-     Pairs, newest first; `agentId` matches either member.
+     Pairs, newest first; `agentId` matches either member (an agent token: its own).
 
     Args:
         agent_id (None | str | Unset):
@@ -266,7 +266,7 @@ async def asyncio(
 ) -> ErrorBody | list[PairOut] | None:
     """ List Pairs
 
-     Pairs, newest first; `agentId` matches either member.
+     Pairs, newest first; `agentId` matches either member (an agent token: its own).
 
     Args:
         agent_id (None | str | Unset):

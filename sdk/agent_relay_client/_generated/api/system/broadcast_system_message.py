@@ -128,7 +128,7 @@ def sync_detailed(
 ) -> Response[ErrorBody | MessageOut]:
     """ Broadcast System Message
 
-     A `system` message from `system` to every agent.
+     A `system` message from `system` to every agent. Admin only.
 
     Args:
         body (BroadcastIn):
@@ -161,7 +161,7 @@ def sync(
 ) -> ErrorBody | MessageOut | None:
     """ Broadcast System Message
 
-     A `system` message from `system` to every agent.
+     A `system` message from `system` to every agent. Admin only.
 
     Args:
         body (BroadcastIn):
@@ -189,7 +189,7 @@ async def asyncio_detailed(
 ) -> Response[ErrorBody | MessageOut]:
     """ Broadcast System Message
 
-     A `system` message from `system` to every agent.
+     A `system` message from `system` to every agent. Admin only.
 
     Args:
         body (BroadcastIn):
@@ -222,7 +222,7 @@ async def asyncio(
 ) -> ErrorBody | MessageOut | None:
     """ Broadcast System Message
 
-     A `system` message from `system` to every agent.
+     A `system` message from `system` to every agent. Admin only.
 
     Args:
         body (BroadcastIn):

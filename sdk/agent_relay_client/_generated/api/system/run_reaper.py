@@ -99,6 +99,7 @@ def sync_detailed(
     """ Run Reaper
 
      Release expired claims, mark stale agents and orchestrators offline, expire pairs.
+    Admin only.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -127,6 +128,7 @@ def sync(
     """ Run Reaper
 
      Release expired claims, mark stale agents and orchestrators offline, expire pairs.
+    Admin only.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -150,6 +152,7 @@ async def asyncio_detailed(
     """ Run Reaper
 
      Release expired claims, mark stale agents and orchestrators offline, expire pairs.
+    Admin only.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -178,6 +181,7 @@ async def asyncio(
     """ Run Reaper
 
      Release expired claims, mark stale agents and orchestrators offline, expire pairs.
+    Admin only.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

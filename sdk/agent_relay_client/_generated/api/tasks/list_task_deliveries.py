@@ -112,7 +112,7 @@ def sync_detailed(
 ) -> Response[ErrorBody | list[CallbackDeliveryOut]]:
     """ List Task Deliveries
 
-     Callback deliveries for this task, newest first, each with every attempt.
+     Callback deliveries for this task, newest first, each with every attempt. Admin only.
 
     Args:
         id (int): Task id
@@ -145,7 +145,7 @@ def sync(
 ) -> ErrorBody | list[CallbackDeliveryOut] | None:
     """ List Task Deliveries
 
-     Callback deliveries for this task, newest first, each with every attempt.
+     Callback deliveries for this task, newest first, each with every attempt. Admin only.
 
     Args:
         id (int): Task id
@@ -173,7 +173,7 @@ async def asyncio_detailed(
 ) -> Response[ErrorBody | list[CallbackDeliveryOut]]:
     """ List Task Deliveries
 
-     Callback deliveries for this task, newest first, each with every attempt.
+     Callback deliveries for this task, newest first, each with every attempt. Admin only.
 
     Args:
         id (int): Task id
@@ -206,7 +206,7 @@ async def asyncio(
 ) -> ErrorBody | list[CallbackDeliveryOut] | None:
     """ List Task Deliveries
 
-     Callback deliveries for this task, newest first, each with every attempt.
+     Callback deliveries for this task, newest first, each with every attempt. Admin only.
 
     Args:
         id (int): Task id

@@ -163,7 +163,7 @@ def sync_detailed(
 ) -> Response[ErrorBody | list[TaskOut]]:
     """ List Tasks
 
-     Tasks, newest first.
+     Tasks, newest first (an agent token: the tasks it may work on).
 
     Args:
         status (ListTasksStatusType0 | None | Unset):
@@ -211,7 +211,7 @@ def sync(
 ) -> ErrorBody | list[TaskOut] | None:
     """ List Tasks
 
-     Tasks, newest first.
+     Tasks, newest first (an agent token: the tasks it may work on).
 
     Args:
         status (ListTasksStatusType0 | None | Unset):
@@ -254,7 +254,7 @@ async def asyncio_detailed(
 ) -> Response[ErrorBody | list[TaskOut]]:
     """ List Tasks
 
-     Tasks, newest first.
+     Tasks, newest first (an agent token: the tasks it may work on).
 
     Args:
         status (ListTasksStatusType0 | None | Unset):
@@ -302,7 +302,7 @@ async def asyncio(
 ) -> ErrorBody | list[TaskOut] | None:
     """ List Tasks
 
-     Tasks, newest first.
+     Tasks, newest first (an agent token: the tasks it may work on).
 
     Args:
         status (ListTasksStatusType0 | None | Unset):
