@@ -302,6 +302,7 @@ def loadgen_http(
     procs: int,
     server: Server | None,
     seed: int = 1,
+    token: str | None = None,
 ) -> dict:
     procs = max(1, min(procs, concurrency))
     shares = [concurrency // procs + (1 if i < concurrency % procs else 0) for i in range(procs)]
@@ -327,6 +328,7 @@ def loadgen_http(
                 str(seed * 100 + i),
                 "--out",
                 str(outs[i]),
+                *(["--token", token] if token else []),
             ],
         )
         for i, c in enumerate(shares)
@@ -563,6 +565,21 @@ def median(values: list[float]) -> float | None:
     return round(statistics.median(vals), 2) if vals else None
 
 
+BENCH_ADMIN_TOKEN = "bench-admin-token"
+
+
+def mint_agent_token(port: int) -> str:
+    """--agent-token: a token for agent-0 (the relay runs with BENCH_ADMIN_TOKEN)."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/api/agents/agent-0/tokens",
+        data=b"{}",
+        headers={"Content-Type": "application/json", "X-Agent-Relay-Token": BENCH_ADMIN_TOKEN},
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())["token"]
+
+
 def run(args: argparse.Namespace) -> dict:
     tmp = Path(tempfile.mkdtemp(prefix="relay-bench-"))
     results: dict = {
@@ -629,10 +646,13 @@ def run(args: argparse.Namespace) -> dict:
                     log(f"[{label}] seeding {args.inbox_messages} messages / {args.inbox_agents} agents")
                     cfg["seed"] = seed(db, args.inbox_messages, args.inbox_agents)
                 port = free_port()
+                env = db.env()
+                if args.agent_token:
+                    env["AGENT_RELAY_TOKEN"] = BENCH_ADMIN_TOKEN
                 relay = Server(
                     f"relay-{label}",
                     [PY, "-m", "agent_relay.cli", "serve", "--port", str(port), "--workers", str(workers)],
-                    db.env(),
+                    env,
                     port,
                     "/api/health",
                     tmp,
@@ -641,6 +661,7 @@ def run(args: argparse.Namespace) -> dict:
                 relay.wait_ready()
                 if workers > 1:
                     time.sleep(1.0)  # every worker up, not just the first
+                token = mint_agent_token(port) if args.agent_token else None
                 for rep in range(args.repeat):
                     if not args.skip_send:
                         assert bare is not None
@@ -654,6 +675,7 @@ def run(args: argparse.Namespace) -> dict:
                             args.loadgen_procs,
                             bare,
                             seed=rep + 1,
+                            token=token,
                         )
                         bare_runs.append(b)
                         log(f"[{label}] run {rep + 1}: send   (bare {b['rps']} req/s)")
@@ -666,6 +688,7 @@ def run(args: argparse.Namespace) -> dict:
                             args.loadgen_procs,
                             relay,
                             seed=rep + 1,
+                            token=token,
                         )
                         s["bare_rps"] = b["rps"]
                         s["ratio"] = round(s["rps"] / b["rps"], 3) if b["rps"] else None
@@ -910,11 +933,18 @@ def main() -> None:
     p.add_argument("--sse-subscribers", type=int, default=100)
     p.add_argument("--sse-rate", type=float, default=200)
     p.add_argument("--sse-duration", type=float, default=10)
+    p.add_argument(
+        "--agent-token",
+        action="store_true",
+        help="send with an agent token (the relay has an admin token; the bare endpoint gets the same header)",
+    )
     p.add_argument("--profile", action="store_true", help="py-spy the relay under send load")
     p.add_argument("--profile-top", type=int, default=15)
     p.add_argument("--out", default=str(ROOT / "bench-results" / "latest.json"))
     p.add_argument("--keep-tmp", action="store_true")
     args = p.parse_args()
+    if args.agent_token and not (args.skip_inbox and args.skip_sse):
+        p.error("--agent-token measures the send path only: add --skip-inbox --skip-sse")
     results = run(args)
     md = table(results)
     results["table_markdown"] = md

@@ -42,19 +42,21 @@ def _cpu_seconds() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def _post(path: str, body: bytes) -> bytes:
+def _post(path: str, body: bytes, extra_headers: bytes = b"") -> bytes:
     return (
-        b"POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        b"Content-Length: %d\r\n\r\n%s" % (path.encode(), len(body), body)
+        b"POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n%s"
+        b"Content-Length: %d\r\n\r\n%s" % (path.encode(), extra_headers, len(body), body)
     )
 
 
 class SendWorkload:
     """Realistic sends: 1000 senders, mostly direct, some label:/tag:/broadcast, 1 in 4
-    with a fresh idempotencyKey (a repeat key would take the cheaper 200 path)."""
+    with a fresh idempotencyKey (a repeat key would take the cheaper 200 path). With an agent
+    token (`token`), every send carries it and no `from`: the relay sends as the token's agent."""
 
-    def __init__(self, path: str, agents: int, seed: int) -> None:
+    def __init__(self, path: str, agents: int, seed: int, token: str | None = None) -> None:
         self.path = path
+        self.headers = b"Authorization: Bearer %s\r\n" % token.encode() if token else b""
         self.agents = agents
         self.rng = random.Random(seed)
         self.prefix = f"{os.getpid()}-{seed}"
@@ -88,7 +90,9 @@ class SendWorkload:
                 self.n,
                 _BODY.encode(),
             )
-        return _post(self.path, body)
+        if self.headers:
+            body = b"{" + body[body.index(b",") + 1 :]  # no `from`: the token's agent
+        return _post(self.path, body, self.headers)
 
 
 class InboxWorkload:
@@ -183,7 +187,9 @@ async def run_http(args: argparse.Namespace) -> dict:
     if args.workload == "inbox":
         make = InboxWorkload(args.agents, args.seed)
     else:
-        make = SendWorkload("/api/messages" if args.workload == "send" else "/echo", args.agents, args.seed)
+        make = SendWorkload(
+            "/api/messages" if args.workload == "send" else "/echo", args.agents, args.seed, args.token
+        )
     start = time.perf_counter()
     stats = Stats(start + args.warmup, start + args.warmup + args.duration)
     stop_at = start + args.warmup + args.duration
@@ -215,7 +221,7 @@ def _clone_args(make, args: argparse.Namespace, i: int) -> tuple:
     seed = args.seed * 1000 + i
     if isinstance(make, InboxWorkload):
         return (args.agents, seed)
-    return (make.path, args.agents, seed)
+    return (make.path, args.agents, seed, args.token)
 
 
 # -- SSE subscribers -----------------------------------------------------------------------
@@ -444,6 +450,7 @@ def main() -> None:
     h.add_argument("--warmup", type=float, default=2)
     h.add_argument("--agents", type=int, default=1000)
     h.add_argument("--seed", type=int, default=1)
+    h.add_argument("--token", help="send/bare: an agent token, sent with every request (no `from`)")
     s = sub.add_parser("sse")
     s.add_argument("--port", type=int, required=True)
     s.add_argument("--subscribers", type=int, default=100)

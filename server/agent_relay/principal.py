@@ -158,6 +158,7 @@ def forget_tokens(token_hashes: list[str]) -> None:
     """Drop revoked tokens from every cache in this process (called after the commit;
     other processes' caches expire within TOKEN_CACHE_TTL_S)."""
     for authenticator in list(_AUTHENTICATORS):
+        authenticator.generation += 1  # a lookup that started before this must not cache
         for token_hash in token_hashes:
             authenticator.cache.pop(token_hash, None)
 
@@ -172,6 +173,7 @@ class Authenticator:
         self.integration_tokens = [(t.encode(), name) for t, name in settings.integration_token_map.items()]
         self.store: TokenStore | None = None  # attached once the database is up (app lifespan)
         self.cache: dict[str, _Cached] = {}
+        self.generation = 0  # bumped by every revocation (forget_tokens)
         _AUTHENTICATORS.add(self)
 
     @property
@@ -201,6 +203,7 @@ class Authenticator:
         cached = self.cache.get(token_hash)
         if cached is None or cached.expires <= now:
             assert self.store is not None
+            generation = self.generation
             stored = await self.store.find(token_hash)
             if len(self.cache) >= TOKEN_CACHE_MAX:
                 self.cache.clear()
@@ -209,7 +212,8 @@ class Authenticator:
             else:
                 principal = Principal("agent", agent_id=stored.agent_id)
                 cached = _Cached(principal, stored, now + TOKEN_CACHE_TTL_S, stored.last_used_at or 0)
-            self.cache[token_hash] = cached
+            if generation == self.generation:  # no revocation committed while we read
+                self.cache[token_hash] = cached
         if cached.token is not None:
             now_ms = int(time.time() * 1000)
             if now_ms - cached.last_used_ms >= LAST_USED_EVERY_MS:
