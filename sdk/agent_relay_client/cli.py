@@ -1246,7 +1246,7 @@ def whoami(
 ) -> None:
     """Who the relay takes this token for: admin, agent (and which), integration or open."""
     with _session(ctx, url, token, as_json) as s:
-        me = s.client.whoami().to_dict()
+        me = s.client.get_whoami().to_dict()
         if s.json:
             s.emit_json(me)
         else:

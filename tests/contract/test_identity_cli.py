@@ -63,12 +63,14 @@ def test_sdk_with_an_agent_token(secured: ServerProcess) -> None:
         admin.register("bob")
         token = admin.create_agent_token("alice", body={"label": "sdk"}).token
         with RelayClient(secured.url, token=token) as alice:
-            assert alice.has_agent_token and alice.whoami().agent_id == "alice"
+            assert alice.has_agent_token and alice.get_whoami().agent_id == "alice"
             assert alice.send("bob", "hi").from_ == "alice"
             with pytest.raises(RelayError) as refused:
                 alice.inbox("bob")
             assert refused.value.status == 403
         assert admin.send("bob", "from the operator").from_ == "user"  # the admin's default, as before
+        card = admin.register_agent(body={"id": "carol", "name": "Carol", "issueToken": True})
+        assert card.id == "carol" and card["token"].startswith("art_")  # an extra key of the card
         with RelayAgent("alice", url=secured.url, token=token, heartbeat_interval=60) as agent:
             agent.send("bob", "as the agent")
             admin.send("alice", "ping")

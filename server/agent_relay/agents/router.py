@@ -15,7 +15,6 @@ from agent_relay.agents.schemas import (
     Heartbeat,
     HeartbeatOut,
     IssuedTokenOut,
-    RegisteredAgentOut,
     TokenCreate,
 )
 from agent_relay.context import RelayDep
@@ -38,17 +37,18 @@ class AgentActionOut(OutModel):
 
 @router.post(
     "",
-    response_model=RegisteredAgentOut,
+    response_model=AgentCard,
     status_code=201,
     responses={
-        200: {"model": RegisteredAgentOut, "description": "Updated"},
+        200: {"model": AgentCard, "description": "Updated"},
         **error_responses(400, 403, 409),
     },
 )
 async def register_agent(body: AgentRegister, principal: PrincipalDep, relay: RelayDep):
     """Register or update an agent (upsert by id). Pass `instanceId` and a rising `epoch`
     to fence off older processes of the same agent. An agent token registers its own id
-    only; `issueToken: true` (admin) also mints a token, answered as `token`."""
+    only; `issueToken: true` (admin) also mints a token: the answer is the card plus
+    `token`, the secret (shown only here)."""
     card, created = await relay.db.write(lambda uow: service.register_as(uow, principal, body))
     return json_response(card, 201 if created else 200)
 
@@ -108,7 +108,7 @@ async def delete_agent(agent_id: AgentId, principal: PrincipalDep, relay: RelayD
 
 
 @router.post(
-    "/{id}/tokens", response_model=IssuedTokenOut, status_code=201, responses=error_responses(400, 403)
+    "/{id}/tokens", response_model=IssuedTokenOut, status_code=201, responses=error_responses(400, 403, 404)
 )
 async def create_agent_token(
     agent_id: AgentId, principal: PrincipalDep, relay: RelayDep, body: TokenCreate | None = None
@@ -120,7 +120,7 @@ async def create_agent_token(
     return json_response(issued.record(), 201)
 
 
-@router.get("/{id}/tokens", response_model=list[AgentTokenOut], responses=error_responses(400, 403))
+@router.get("/{id}/tokens", response_model=list[AgentTokenOut], responses=error_responses(400, 403, 404))
 async def list_agent_tokens(agent_id: AgentId, principal: PrincipalDep, relay: RelayDep):
     """The agent's tokens, newest first, without their secrets."""
     return json_response(await relay.db.read(lambda conn: service.list_tokens(conn, principal, agent_id)))

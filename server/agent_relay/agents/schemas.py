@@ -89,12 +89,6 @@ class AgentCard(OutModel):
     epoch: int | None = None
 
 
-class RegisteredAgentOut(AgentCard):
-    """The card; with `issueToken`, also the minted token's secret (shown only here)."""
-
-    token: str | None = None
-
-
 class HeartbeatOut(OutModel):
     ok: bool
     agent: AgentCard
@@ -124,14 +118,11 @@ AGENT_WIRE = WireShape(
 
 
 class RegisteredAgentRecord(AgentRecord, total=False):
+    """The card, plus (with `issueToken`) the minted token's secret: shown only here. The
+    wire model stays AgentCard, so typed clients of the original relay keep their types;
+    the SDK keeps `token` among the card's additional properties."""
+
     token: str
-
-
-REGISTERED_AGENT_WIRE = WireShape(
-    RegisteredAgentOut,
-    RegisteredAgentRecord,
-    convert={"ready": bool, "tags": empty_list, "capabilities": empty_list, "meta": empty_dict},
-)
 
 
 class HeartbeatRecord(TypedDict):

@@ -14,7 +14,6 @@ from agent_relay.agents import repository as repo
 from agent_relay.agents import tokens
 from agent_relay.agents.schemas import (
     AGENT_WIRE,
-    REGISTERED_AGENT_WIRE,
     AgentActionRecord,
     AgentRecord,
     AgentRegister,
@@ -145,7 +144,7 @@ def register_as(
     if not inp.issue_token:
         return card, created
     issued = tokens.issue_token(uow, inp.id, "registration")
-    return REGISTERED_AGENT_WIRE.build({**_require(uow.conn, inp.id), "token": issued.token}), created
+    return {**card, "token": issued.token}, created
 
 
 def heartbeat(

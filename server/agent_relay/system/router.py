@@ -25,7 +25,7 @@ async def get_health(relay: RelayDep):
 
 
 @router.get("/api/whoami", response_model=WhoAmIOut)
-async def whoami(principal: PrincipalDep):
+async def get_whoami(principal: PrincipalDep):
     """Who the presented token says the caller is: `admin`, `agent` (with its `agentId`),
     `integration` or `open` (a relay with no admin token)."""
     return json_response({"role": principal.role, "agentId": principal.own_agent})

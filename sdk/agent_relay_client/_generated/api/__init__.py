@@ -76,7 +76,6 @@ from ..models.post_channel_activity_body import PostChannelActivityBody
 from ..models.post_channel_event_body import PostChannelEventBody
 from ..models.put_connector_config_response_put_connector_config import PutConnectorConfigResponsePutConnectorConfig
 from ..models.reap_out import ReapOut
-from ..models.registered_agent_out import RegisteredAgentOut
 from ..models.send_message import SendMessage
 from ..models.task_claim_in import TaskClaimIn
 from ..models.task_out import TaskOut
@@ -144,7 +143,7 @@ from .pairs import send_pair_message as _send_pair_message
 from .system import get_health as _get_health
 from .system import broadcast_system_message as _broadcast_system_message
 from .system import run_reaper as _run_reaper
-from .system import whoami as _whoami
+from .system import get_whoami as _get_whoami
 from .tasks import list_tasks as _list_tasks
 from .tasks import get_task as _get_task
 from .tasks import claim_task as _claim_task
@@ -176,6 +175,7 @@ OPERATIONS: dict[str, ModuleType] = {
     "get_orchestrator": _get_orchestrator,
     "get_pair": _get_pair,
     "get_task": _get_task,
+    "get_whoami": _get_whoami,
     "heartbeat_agent": _heartbeat_agent,
     "heartbeat_orchestrator": _heartbeat_orchestrator,
     "list_activity": _list_activity,
@@ -214,7 +214,6 @@ OPERATIONS: dict[str, ModuleType] = {
     "spawn_on_orchestrator": _spawn_on_orchestrator,
     "unbind_channel": _unbind_channel,
     "upload_blob": _upload_blob,
-    "whoami": _whoami,
 }
 """operation id -> generated module, for every operation with a typed method."""
 
@@ -475,6 +474,16 @@ class Operations:
         """Get Task"""
         return cast(TaskOut, self._call(_get_task, {"id": id}))
 
+    def get_whoami(
+        self,
+    ) -> WhoAmIOut:
+        """Get Whoami
+
+        Who the presented token says the caller is: `admin`, `agent` (with its `agentId`),
+        `integration` or `open` (a relay with no admin token).
+        """
+        return cast(WhoAmIOut, self._call(_get_whoami, {}))
+
     def heartbeat_agent(
         self,
         id: str,
@@ -728,14 +737,15 @@ class Operations:
         self,
         *,
         body: AgentRegister | Mapping[str, Any],
-    ) -> RegisteredAgentOut:
+    ) -> AgentCard:
         """Register Agent
 
         Register or update an agent (upsert by id). Pass `instanceId` and a rising `epoch`
         to fence off older processes of the same agent. An agent token registers its own id
-        only; `issueToken: true` (admin) also mints a token, answered as `token`.
+        only; `issueToken: true` (admin) also mints a token: the answer is the card plus
+        `token`, the secret (shown only here).
         """
-        return cast(RegisteredAgentOut, self._call(_register_agent, {"body": body}))
+        return cast(AgentCard, self._call(_register_agent, {"body": body}))
 
     def register_connector(
         self,
@@ -944,16 +954,6 @@ class Operations:
         sha256 of the bytes, and the same bytes are stored once (201 first, 200 after).
         """
         return cast(BlobOut, self._call(_upload_blob, {"body": body}))
-
-    def whoami(
-        self,
-    ) -> WhoAmIOut:
-        """Whoami
-
-        Who the presented token says the caller is: `admin`, `agent` (with its `agentId`),
-        `integration` or `open` (a relay with no admin token).
-        """
-        return cast(WhoAmIOut, self._call(_whoami, {}))
 
 
 class AsyncOperations:
@@ -1212,6 +1212,16 @@ class AsyncOperations:
         """Get Task"""
         return cast(TaskOut, await self._call(_get_task, {"id": id}))
 
+    async def get_whoami(
+        self,
+    ) -> WhoAmIOut:
+        """Get Whoami
+
+        Who the presented token says the caller is: `admin`, `agent` (with its `agentId`),
+        `integration` or `open` (a relay with no admin token).
+        """
+        return cast(WhoAmIOut, await self._call(_get_whoami, {}))
+
     async def heartbeat_agent(
         self,
         id: str,
@@ -1465,14 +1475,15 @@ class AsyncOperations:
         self,
         *,
         body: AgentRegister | Mapping[str, Any],
-    ) -> RegisteredAgentOut:
+    ) -> AgentCard:
         """Register Agent
 
         Register or update an agent (upsert by id). Pass `instanceId` and a rising `epoch`
         to fence off older processes of the same agent. An agent token registers its own id
-        only; `issueToken: true` (admin) also mints a token, answered as `token`.
+        only; `issueToken: true` (admin) also mints a token: the answer is the card plus
+        `token`, the secret (shown only here).
         """
-        return cast(RegisteredAgentOut, await self._call(_register_agent, {"body": body}))
+        return cast(AgentCard, await self._call(_register_agent, {"body": body}))
 
     async def register_connector(
         self,
@@ -1681,16 +1692,6 @@ class AsyncOperations:
         sha256 of the bytes, and the same bytes are stored once (201 first, 200 after).
         """
         return cast(BlobOut, await self._call(_upload_blob, {"body": body}))
-
-    async def whoami(
-        self,
-    ) -> WhoAmIOut:
-        """Whoami
-
-        Who the presented token says the caller is: `admin`, `agent` (with its `agentId`),
-        `integration` or `open` (a relay with no admin token).
-        """
-        return cast(WhoAmIOut, await self._call(_whoami, {}))
 
 
 __all__ = ["OPERATIONS", "AsyncOperations", "Operations"]

@@ -134,10 +134,6 @@ from .process_status import ProcessStatus
 from .process_status_last_exit_type_0 import ProcessStatusLastExitType0
 from .put_connector_config_response_put_connector_config import PutConnectorConfigResponsePutConnectorConfig
 from .reap_out import ReapOut
-from .registered_agent_out import RegisteredAgentOut
-from .registered_agent_out_kind import RegisteredAgentOutKind
-from .registered_agent_out_meta import RegisteredAgentOutMeta
-from .registered_agent_out_status import RegisteredAgentOutStatus
 from .route_candidate_out import RouteCandidateOut
 from .route_candidate_out_mode import RouteCandidateOutMode
 from .route_candidate_out_tier import RouteCandidateOutTier
@@ -297,10 +293,6 @@ __all__ = (
     "ProcessStatusLastExitType0",
     "PutConnectorConfigResponsePutConnectorConfig",
     "ReapOut",
-    "RegisteredAgentOut",
-    "RegisteredAgentOutKind",
-    "RegisteredAgentOutMeta",
-    "RegisteredAgentOutStatus",
     "RouteCandidateOut",
     "RouteCandidateOutMode",
     "RouteCandidateOutTier",

@@ -8,9 +8,9 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.agent_card import AgentCard
 from ...models.agent_register import AgentRegister
 from ...models.error_body import ErrorBody
-from ...models.registered_agent_out import RegisteredAgentOut
 from typing import cast
 
 
@@ -41,16 +41,16 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | RegisteredAgentOut | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AgentCard | ErrorBody | None:
     if response.status_code == 200:
-        response_200 = RegisteredAgentOut.from_dict(response.json())
+        response_200 = AgentCard.from_dict(response.json())
 
 
 
         return response_200
 
     if response.status_code == 201:
-        response_201 = RegisteredAgentOut.from_dict(response.json())
+        response_201 = AgentCard.from_dict(response.json())
 
 
 
@@ -125,7 +125,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorBody | RegisteredAgentOut]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[AgentCard | ErrorBody]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -139,12 +139,13 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: AgentRegister,
 
-) -> Response[ErrorBody | RegisteredAgentOut]:
+) -> Response[AgentCard | ErrorBody]:
     """ Register Agent
 
      Register or update an agent (upsert by id). Pass `instanceId` and a rising `epoch`
     to fence off older processes of the same agent. An agent token registers its own id
-    only; `issueToken: true` (admin) also mints a token, answered as `token`.
+    only; `issueToken: true` (admin) also mints a token: the answer is the card plus
+    `token`, the secret (shown only here).
 
     Args:
         body (AgentRegister):
@@ -154,7 +155,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | RegisteredAgentOut]
+        Response[AgentCard | ErrorBody]
      """
 
 
@@ -174,12 +175,13 @@ def sync(
     client: AuthenticatedClient | Client,
     body: AgentRegister,
 
-) -> ErrorBody | RegisteredAgentOut | None:
+) -> AgentCard | ErrorBody | None:
     """ Register Agent
 
      Register or update an agent (upsert by id). Pass `instanceId` and a rising `epoch`
     to fence off older processes of the same agent. An agent token registers its own id
-    only; `issueToken: true` (admin) also mints a token, answered as `token`.
+    only; `issueToken: true` (admin) also mints a token: the answer is the card plus
+    `token`, the secret (shown only here).
 
     Args:
         body (AgentRegister):
@@ -189,7 +191,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | RegisteredAgentOut
+        AgentCard | ErrorBody
      """
 
 
@@ -204,12 +206,13 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: AgentRegister,
 
-) -> Response[ErrorBody | RegisteredAgentOut]:
+) -> Response[AgentCard | ErrorBody]:
     """ Register Agent
 
      Register or update an agent (upsert by id). Pass `instanceId` and a rising `epoch`
     to fence off older processes of the same agent. An agent token registers its own id
-    only; `issueToken: true` (admin) also mints a token, answered as `token`.
+    only; `issueToken: true` (admin) also mints a token: the answer is the card plus
+    `token`, the secret (shown only here).
 
     Args:
         body (AgentRegister):
@@ -219,7 +222,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ErrorBody | RegisteredAgentOut]
+        Response[AgentCard | ErrorBody]
      """
 
 
@@ -239,12 +242,13 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: AgentRegister,
 
-) -> ErrorBody | RegisteredAgentOut | None:
+) -> AgentCard | ErrorBody | None:
     """ Register Agent
 
      Register or update an agent (upsert by id). Pass `instanceId` and a rising `epoch`
     to fence off older processes of the same agent. An agent token registers its own id
-    only; `issueToken: true` (admin) also mints a token, answered as `token`.
+    only; `issueToken: true` (admin) also mints a token: the answer is the card plus
+    `token`, the secret (shown only here).
 
     Args:
         body (AgentRegister):
@@ -254,7 +258,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ErrorBody | RegisteredAgentOut
+        AgentCard | ErrorBody
      """
 
 

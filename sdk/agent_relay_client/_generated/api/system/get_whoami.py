@@ -89,7 +89,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
 
 ) -> Response[ErrorBody | WhoAmIOut]:
-    """ Whoami
+    """ Get Whoami
 
      Who the presented token says the caller is: `admin`, `agent` (with its `agentId`),
     `integration` or `open` (a relay with no admin token).
@@ -118,7 +118,7 @@ def sync(
     client: AuthenticatedClient | Client,
 
 ) -> ErrorBody | WhoAmIOut | None:
-    """ Whoami
+    """ Get Whoami
 
      Who the presented token says the caller is: `admin`, `agent` (with its `agentId`),
     `integration` or `open` (a relay with no admin token).
@@ -142,7 +142,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
 
 ) -> Response[ErrorBody | WhoAmIOut]:
-    """ Whoami
+    """ Get Whoami
 
      Who the presented token says the caller is: `admin`, `agent` (with its `agentId`),
     `integration` or `open` (a relay with no admin token).
@@ -171,7 +171,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
 
 ) -> ErrorBody | WhoAmIOut | None:
-    """ Whoami
+    """ Get Whoami
 
      Who the presented token says the caller is: `admin`, `agent` (with its `agentId`),
     `integration` or `open` (a relay with no admin token).
