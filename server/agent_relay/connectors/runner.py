@@ -129,6 +129,8 @@ def build_env(settings: Settings, connector_id: str, directory: Path, config_pat
     env["AGENT_RELAY_CONNECTOR_ID"] = connector_id
     env["AGENT_RELAY_CONNECTOR_DIR"] = str(directory)
     env["AGENT_RELAY_CONNECTOR_CONFIG"] = str(config_path)
+    if settings.outbound_allow:  # the relay's outbound rule holds for what it runs (outbound.py)
+        env["AGENT_RELAY_OUTBOUND_ALLOW"] = settings.outbound_allow
     if settings.token:
         env["AGENT_RELAY_TOKEN"] = settings.token
     return env
