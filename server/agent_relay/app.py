@@ -22,6 +22,7 @@ from starlette.responses import Response
 from agent_relay import __version__
 from agent_relay.activity.router import router as activity_router
 from agent_relay.agents.router import router as agents_router
+from agent_relay.agents.tokens import TokenStore
 from agent_relay.blobs.router import router as blobs_router
 from agent_relay.channels.router import router as channels_router
 from agent_relay.connectors.router import router as connectors_router
@@ -82,6 +83,7 @@ def _operation_id(route: APIRoute) -> str:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
+    authenticator = Authenticator(settings)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -90,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await bus.start()
         db.start(bus)  # the writer appends to the bus's log and publishes through it
         relay = Relay(settings=settings, db=db, bus=bus)
+        authenticator.store = token_store = TokenStore(db)  # agent tokens (§14)
         # Start-up objects live forever: keep them out of every collection, and collect
         # the young generation less often (the send path allocates many short-lived objects).
         gc.collect()
@@ -112,6 +115,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await supervisor.shutdown()  # stop every connector process this server started
+            authenticator.store = None
+            await token_store.close()
             await bus.stop()
             await asyncio.to_thread(db.stop)
 
@@ -140,7 +145,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         max_bytes=settings.max_body_bytes,
         overrides={"/api/blobs": settings.blob_max_bytes},
     )
-    app.add_middleware(TokenAuth, authenticator=Authenticator(settings))  # type: ignore[arg-type]
+    app.add_middleware(TokenAuth, authenticator=authenticator)  # type: ignore[arg-type]
     _install_browser_guard(app, settings)
     return app
 

@@ -23,6 +23,8 @@ ASGIApp = Callable[
 OPEN_PATHS = {"/api/health"}
 SELF_AUTHENTICATING_PATHS = {"/api/integrations/events"}
 UNGUARDED_PATHS = OPEN_PATHS | SELF_AUTHENTICATING_PATHS
+# Where an integration token is accepted: its intake, and whoami (§14).
+INTEGRATION_PATHS = SELF_AUTHENTICATING_PATHS | {"/api/whoami"}
 
 
 async def _send_error(
@@ -57,9 +59,9 @@ class TokenAuth:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        principal = self.authenticator.identify(presented_token(scope))
+        principal = await self.authenticator.identify(presented_token(scope))
         path = scope["path"]
-        if principal.role == "integration" and path not in SELF_AUTHENTICATING_PATHS:
+        if principal.role == "integration" and path not in INTEGRATION_PATHS:
             # An open relay lets anyone in, integration token or not.
             principal = OPEN if self.authenticator.open else ANONYMOUS
         if principal.role == "anonymous" and path.startswith("/api/") and path not in UNGUARDED_PATHS:

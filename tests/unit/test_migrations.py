@@ -43,6 +43,7 @@ GROWING_IDS = {
     "callback_deliveries",
     "channel_bindings",
     "pairs",
+    "agent_tokens",
 }
 # These never lose their newest row (the log is pruned below it, the feed never deleted), so
 # plain max(id) + 1 only grows and AUTOINCREMENT's per-insert sqlite_sequence write is waste.

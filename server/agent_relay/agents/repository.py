@@ -5,7 +5,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
-from agent_relay.models import Agent
+from agent_relay.models import Agent, AgentToken
 
 agents: sa.Table = Agent.__table__  # type: ignore[attr-defined]
 
@@ -66,3 +66,55 @@ def count(conn: Connection, status: str | None = None) -> int:
     if status:
         q = q.where(agents.c.status == status)
     return conn.execute(q).scalar_one()
+
+
+# -- agent tokens ---------------------------------------------------------------------------
+agent_tokens: sa.Table = AgentToken.__table__  # type: ignore[attr-defined]
+
+
+def insert_token(conn: Connection, values: dict[str, Any]) -> int:
+    return conn.execute(sa.insert(agent_tokens).values(**values).returning(agent_tokens.c.id)).scalar_one()
+
+
+def token_by_hash(conn: Connection, token_hash: str) -> RowMapping | None:
+    return (
+        conn.execute(sa.select(agent_tokens).where(agent_tokens.c.token_hash == token_hash))
+        .mappings()
+        .first()
+    )
+
+
+def tokens_of(conn: Connection, agent_id: str) -> list[RowMapping]:
+    q = sa.select(agent_tokens).where(agent_tokens.c.agent_id == agent_id).order_by(agent_tokens.c.id.desc())
+    return list(conn.execute(q).mappings())
+
+
+def delete_token(conn: Connection, agent_id: str, token_id: int) -> RowMapping | None:
+    q = (
+        sa.delete(agent_tokens)
+        .where(agent_tokens.c.id == token_id, agent_tokens.c.agent_id == agent_id)
+        .returning(agent_tokens.c.token_hash)
+    )
+    return conn.execute(q).mappings().first()
+
+
+def delete_tokens_of(conn: Connection, agent_id: str) -> list[str]:
+    q = (
+        sa.delete(agent_tokens)
+        .where(agent_tokens.c.agent_id == agent_id)
+        .returning(agent_tokens.c.token_hash)
+    )
+    return list(conn.execute(q).scalars())
+
+
+def touch_tokens(conn: Connection, used: dict[int, int]) -> None:
+    """lastUsedAt for several tokens at once; never moves one back."""
+    for token_id, when in used.items():
+        conn.execute(
+            sa.update(agent_tokens)
+            .where(
+                agent_tokens.c.id == token_id,
+                sa.or_(agent_tokens.c.last_used_at.is_(None), agent_tokens.c.last_used_at < when),
+            )
+            .values(last_used_at=when)
+        )

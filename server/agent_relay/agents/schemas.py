@@ -123,3 +123,52 @@ class AgentActionRecord(TypedDict):
     ok: bool
     action: str
     message: MessageRecord
+
+
+# -- agent tokens (contract §14) ------------------------------------------------------------
+
+
+class TokenCreate(WireModel):
+    label: Annotated[str, StringConstraints(max_length=120)] | None = None
+
+    model_config = {"json_schema_extra": {"examples": [{"label": "build host"}]}}
+
+
+class AgentTokenOut(OutModel):
+    """A token as listed: never its secret (only its hash is stored)."""
+
+    id: int
+    agent_id: str
+    label: str | None = None
+    created_at: int
+    last_used_at: int | None = None
+
+
+class IssuedTokenOut(OutModel):
+    """A token just minted: the only answer that ever carries the secret."""
+
+    id: int
+    agent_id: str
+    label: str | None = None
+    token: str
+    created_at: int
+
+
+class AgentTokenRecord(TypedDict):
+    id: int
+    agentId: str
+    label: str | None
+    createdAt: int
+    lastUsedAt: int | None
+
+
+class IssuedTokenRecord(TypedDict):
+    id: int
+    agentId: str
+    label: str | None
+    token: str
+    createdAt: int
+
+
+AGENT_TOKEN_WIRE = WireShape(AgentTokenOut, AgentTokenRecord)
+ISSUED_TOKEN_WIRE = WireShape(IssuedTokenOut, IssuedTokenRecord)

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection, RowMapping
 from agent_relay.activity import presenter
 from agent_relay.activity import service as activity
 from agent_relay.agents import repository as repo
+from agent_relay.agents import tokens
 from agent_relay.agents.schemas import (
     AGENT_WIRE,
     AgentActionRecord,
@@ -21,6 +22,7 @@ from agent_relay.agents.schemas import (
 from agent_relay.db import UnitOfWork
 from agent_relay.errors import NotFound
 from agent_relay.messages import service as messages
+from agent_relay.principal import Principal
 from agent_relay.session import SessionGuard
 
 _build = AGENT_WIRE.build
@@ -145,7 +147,14 @@ def request_action(uow: UnitOfWork, agent_id: str, action: str) -> AgentActionRe
 def delete(uow: UnitOfWork, agent_id: str) -> None:
     row = _require(uow.conn, agent_id)
     repo.delete(uow.conn, agent_id)
+    tokens.revoke_all(uow, agent_id)  # a deleted agent's tokens stop working with it
     uow.emit("agent.status", {**_build(row), "status": "offline", "deleted": True})
+
+
+def mint_token(uow: UnitOfWork, principal: Principal, agent_id: str, label: str | None) -> tokens.IssuedToken:
+    """A token for `agent_id`, minted for the admin or the agent itself (§14)."""
+    principal.act_as(agent_id)
+    return tokens.issue_token(uow, agent_id, label)
 
 
 def reap_stale(uow: UnitOfWork, stale_after_ms: int) -> list[str]:

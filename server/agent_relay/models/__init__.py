@@ -4,6 +4,7 @@ from sqlmodel import SQLModel
 
 from agent_relay.models.activity import ActivityEvent
 from agent_relay.models.agent import Agent
+from agent_relay.models.agent_token import AgentToken
 from agent_relay.models.blob import Blob
 from agent_relay.models.channel import ChannelBinding
 from agent_relay.models.connector import Connector
@@ -24,6 +25,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "ActivityEvent",
     "Agent",
+    "AgentToken",
     "Blob",
     "CallbackAttempt",
     "CallbackDelivery",

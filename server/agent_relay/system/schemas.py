@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Literal
+
 from agent_relay.wire import OutModel
 
 
@@ -32,3 +34,8 @@ class ReapOut(OutModel):
     released_message_ids: list[int]
     released_task_ids: list[str | int]
     expired_pair_ids: list[int] = []
+
+
+class WhoAmIOut(OutModel):
+    role: Literal["admin", "agent", "integration", "open"]
+    agent_id: str | None = None
