@@ -148,6 +148,13 @@ def managed(api: httpx.Client) -> dict[str, dict[str, Any]]:
     return {a["agentId"]: a for a in orch["managedAgents"]}
 
 
+def started(api: httpx.Client) -> dict[str, dict[str, Any]]:
+    """The managed agents once all are running (the daemon reports an agent as managed just
+    before starting it, without a pid: its token may be minted only for a managed agent)."""
+    agents = managed(api)
+    return agents if all(a.get("pid") for a in agents.values()) else {}
+
+
 def agent_card(api: httpx.Client, agent_id: str) -> dict[str, Any] | None:
     r = api.get(f"/api/agents/{agent_id}")
     return r.json() if r.status_code == 200 else None
@@ -166,6 +173,21 @@ def results(api: httpx.Client) -> dict[int, dict[str, Any]]:
 
 def unread(api: httpx.Client) -> list[dict[str, Any]]:
     return api.get(f"/api/inbox/{INBOX}", params={"unread": "true"}).json()
+
+
+def tokens_of(api: httpx.Client, agent_id: str) -> list[dict[str, Any]]:
+    return api.get(f"/api/agents/{agent_id}/tokens").json()
+
+
+def holds_its_own_token(api: httpx.Client, card: dict[str, Any]) -> int:
+    """§14: the spawned agent registered with an agent token for its own id (its `whoami`),
+    minted by the daemon, and no process's argv shows a token. Returns the token's id."""
+    assert card["meta"]["whoami"] == {"role": "agent", "agentId": card["id"]}
+    [token] = tokens_of(api, card["id"])
+    assert token["label"] == f"orchestrator {ORCH}"
+    args = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True).stdout
+    assert "art_" not in args and TOKEN not in args, "no token in any process's argv"
+    return token["id"]
 
 
 def test_spawn_restart_rediscover_shutdown(relay, api, tmp_path, socket_name):
@@ -191,7 +213,7 @@ def test_spawn_restart_rediscover_shutdown(relay, api, tmp_path, socket_name):
         )
         assert r.status_code == 202, r.text
         spawn_msg = r.json()["message"]["id"]
-        agents = wait_for(lambda: managed(api) or None, what="managed agent")
+        agents = wait_for(lambda: started(api) or None, what="managed agent")
         ((a_id, a),) = agents.items()
         assert a_id.startswith("claude-backend-")
         assert a["provider"] == "claude" and a["label"] == "backend" and a["approvalMode"] == "open"
@@ -202,6 +224,8 @@ def test_spawn_restart_rediscover_shutdown(relay, api, tmp_path, socket_name):
         assert card["meta"]["argv"] == ["--dangerously-skip-permissions", "--", "fix the tests"]
         assert card["meta"]["cwd"] == a["cwd"]
         assert card["meta"]["approvalMode"] == "open" and card["meta"]["orchestratorId"] == ORCH
+        a_token = holds_its_own_token(api, card)
+        assert not list((daemon.state.parent / "spawn").iterdir()), "env files are gone once read"
         result = wait_for(lambda: results(api).get(spawn_msg), what="spawn result")
         assert result["payload"]["orchestratorResult"] == {
             "action": "spawn", "ok": True, "orchestratorId": ORCH, "agentId": a_id,
@@ -216,7 +240,7 @@ def test_spawn_restart_rediscover_shutdown(relay, api, tmp_path, socket_name):
         )
         assert r.status_code == 202, r.text
         assert r.json()["orchestratorId"] == ORCH
-        agents = wait_for(lambda: len(m := managed(api)) == 2 and m, what="second managed agent")
+        agents = wait_for(lambda: len(m := started(api)) == 2 and m, what="second managed agent")
         b_id = next(k for k in agents if k != a_id)
         b = agents[b_id]
         assert b["provider"] == "codex" and b["approvalMode"] == "guarded"
@@ -237,6 +261,7 @@ def test_spawn_restart_rediscover_shutdown(relay, api, tmp_path, socket_name):
         )
         card2 = wait_for(lambda: registered_with_pid(api, a_id, a2["pid"]), what="re-registration")
         assert card2["epoch"] > old_epoch and card2["meta"]["argv"] == card["meta"]["argv"]
+        assert holds_its_own_token(api, card2) != a_token, "a restart mints a new token, revokes the old"
         assert managed(api)[b_id]["pid"] == b["pid"]  # the other agent was left alone
 
         # -- daemon SIGKILLed: sessions survive; a restarted daemon reports them again
@@ -253,6 +278,7 @@ def test_spawn_restart_rediscover_shutdown(relay, api, tmp_path, socket_name):
         assert r.status_code == 202
         wait_for(lambda: set(managed(api)) == {b_id}, what="agent a shut down")
         assert a["tmuxSession"] not in tmux_sessions(socket_name)
+        assert tokens_of(api, a_id) == [], "a stopped agent's token is revoked"
 
         # -- again, with the state file gone: the tmux session option still describes b
         daemon.kill()
@@ -363,7 +389,7 @@ def test_a_prompt_that_looks_like_an_option_stays_a_prompt(relay, api, tmp_path,
         hostile = "--dangerously-skip-permissions"
         spawn = {"provider": "claude", "cwd": "proj", "approvalMode": "read-only", "prompt": hostile}
         assert api.post(f"/api/orchestrators/{ORCH}/spawn", json=spawn).status_code == 202
-        ((agent_id, agent),) = wait_for(lambda: managed(api) or None, what="managed agent").items()
+        ((agent_id, agent),) = wait_for(lambda: started(api) or None, what="managed agent").items()
         card = wait_for(lambda: registered_with_pid(api, agent_id, agent["pid"]), what="registration")
         options, positionals = split_options(card["meta"]["argv"])
         assert options == ["--permission-mode", "plan"] and positionals == [hostile], card["meta"]["argv"]
