@@ -83,7 +83,9 @@ async def test_a_supervised_bridge_keeps_its_token_until_stopped(client: httpx.A
         assert (await whoami(client, token)).json() == {"role": "agent", "agentId": AGENT}
         [listed] = (await client.get(f"/api/agents/{AGENT}/tokens")).json()
         assert listed["label"] == "connector fake"
-        args = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True).stdout
+        args = subprocess.run(
+            ["ps", "-e", "-ww", "-o", "args"], capture_output=True, text=True, check=True
+        ).stdout
         assert token not in args and "admin-tok" not in args
         again = await client.post("/api/connectors/fake/actions", json={"action": "start"})
         assert again.status_code == 200 and "already running" in again.json()["output"]

@@ -220,7 +220,9 @@ async def test_real_spawn_in_tmux(
 
 
 def ps_args() -> str:
-    return subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["ps", "-e", "-ww", "-o", "args"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 async def holds_its_own_token(

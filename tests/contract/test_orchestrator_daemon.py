@@ -50,8 +50,11 @@ def wait_for(check: Callable[[], Any], timeout: float = 15.0, what: str = "condi
 class Daemon:
     """`python -m agent_relay_client.cli --url … orchestrator …` in a child process."""
 
-    def __init__(self, relay: ServerProcess, tmp: Path, socket: str, config: dict[str, Any]) -> None:
+    def __init__(
+        self, relay: ServerProcess, tmp: Path, socket: str, config: dict[str, Any], token: str = TOKEN
+    ) -> None:
         self.relay = relay
+        self.token = token
         self.base = tmp / "base"
         self.state = tmp / "state" / "orch.json"
         self.config_path = tmp / "orchestrator.json"
@@ -62,12 +65,13 @@ class Daemon:
 
     def start(self) -> Daemon:
         argv = [
-            sys.executable, "-m", "agent_relay_client.cli", "--url", self.relay.url, "--token", TOKEN,
+            sys.executable, "-m", "agent_relay_client.cli", "--url", self.relay.url,
             "orchestrator", "--id", ORCH, "--base-dir", str(self.base), "--providers", "claude,codex",
             "--hostname", "test-host.lan", "--config", str(self.config_path), "--tmux-socket", self.socket,
             "--state-file", str(self.state), "--poll-interval", "0.5", "--heartbeat-interval", "2",
         ]  # fmt: skip
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AGENT_RELAY_", "TMUX"))}
+        env["AGENT_RELAY_TOKEN"] = self.token  # not --token: `ps` would show it
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
         return self
@@ -179,15 +183,23 @@ def tokens_of(api: httpx.Client, agent_id: str) -> list[dict[str, Any]]:
     return api.get(f"/api/agents/{agent_id}/tokens").json()
 
 
-def holds_its_own_token(api: httpx.Client, card: dict[str, Any]) -> int:
-    """§14: the spawned agent registered with an agent token for its own id (its `whoami`),
-    minted by the daemon, and no process's argv shows a token. Returns the token's id."""
-    assert card["meta"]["whoami"] == {"role": "agent", "agentId": card["id"]}
-    [token] = tokens_of(api, card["id"])
-    assert token["label"] == f"orchestrator {ORCH}"
-    args = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True).stdout
-    assert "art_" not in args and TOKEN not in args, "no token in any process's argv"
-    return token["id"]
+def holds_its_own_token(api: httpx.Client, card: dict[str, Any], pid: int) -> int:
+    """§14: the spawned agent (process `pid`) holds an agent token for its own id, minted by
+    the daemon (never the daemon's token), and no process's argv shows either token.
+    Returns the token's id."""
+    environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    env = dict(item.decode().split("=", 1) for item in environ if b"=" in item)
+    token = env["AGENT_RELAY_TOKEN"]
+    assert token.startswith("art_") and token != TOKEN
+    who = api.get("/api/whoami", headers={"Authorization": f"Bearer {token}"}).json()
+    assert who == card["meta"]["whoami"] == {"role": "agent", "agentId": card["id"]}
+    [listed] = tokens_of(api, card["id"])
+    assert listed["label"] == f"orchestrator {ORCH}"
+    args = subprocess.run(
+        ["ps", "-e", "-ww", "-o", "args"], capture_output=True, text=True, check=True
+    ).stdout
+    assert token not in args and TOKEN not in args, "no token in any process's argv"
+    return listed["id"]
 
 
 def test_spawn_restart_rediscover_shutdown(relay, api, tmp_path, socket_name):
@@ -224,7 +236,7 @@ def test_spawn_restart_rediscover_shutdown(relay, api, tmp_path, socket_name):
         assert card["meta"]["argv"] == ["--dangerously-skip-permissions", "--", "fix the tests"]
         assert card["meta"]["cwd"] == a["cwd"]
         assert card["meta"]["approvalMode"] == "open" and card["meta"]["orchestratorId"] == ORCH
-        a_token = holds_its_own_token(api, card)
+        a_token = holds_its_own_token(api, card, a["pid"])
         assert not list((daemon.state.parent / "spawn").iterdir()), "env files are gone once read"
         result = wait_for(lambda: results(api).get(spawn_msg), what="spawn result")
         assert result["payload"]["orchestratorResult"] == {
@@ -261,7 +273,9 @@ def test_spawn_restart_rediscover_shutdown(relay, api, tmp_path, socket_name):
         )
         card2 = wait_for(lambda: registered_with_pid(api, a_id, a2["pid"]), what="re-registration")
         assert card2["epoch"] > old_epoch and card2["meta"]["argv"] == card["meta"]["argv"]
-        assert holds_its_own_token(api, card2) != a_token, "a restart mints a new token, revokes the old"
+        assert holds_its_own_token(api, card2, a2["pid"]) != a_token, (
+            "a restart mints a new token, revokes the old"
+        )
         assert managed(api)[b_id]["pid"] == b["pid"]  # the other agent was left alone
 
         # -- daemon SIGKILLed: sessions survive; a restarted daemon reports them again
