@@ -135,8 +135,10 @@ def socket_name() -> Iterator[str]:
         Path(f"/tmp/tmux-{os.getuid()}/{name}").unlink(missing_ok=True)  # the socket file, unless TMUX_TMPDIR
 
 
-def make_daemon(relay: ServerProcess, tmp_path: Path, socket_name: str, config: dict[str, Any]) -> Daemon:
-    daemon = Daemon(relay, tmp_path, socket_name, config)
+def make_daemon(
+    relay: ServerProcess, tmp_path: Path, socket_name: str, config: dict[str, Any], token: str = TOKEN
+) -> Daemon:
+    daemon = Daemon(relay, tmp_path, socket_name, config, token)
     (daemon.base / "proj").mkdir(parents=True)
     (daemon.base / "proj2").mkdir()
     return daemon
