@@ -14,6 +14,9 @@ from tests.support import POSTGRES_ENV, ServerProcess, backends, fresh_database,
 # In-process tests address the app as http://relay. The relay refuses Host names it was not
 # told about (§13, DNS rebinding), so the tests list that one, as a deployment would.
 os.environ["AGENT_RELAY_ALLOWED_HOSTS"] = "relay"
+# Test receivers (callbacks, webhook outbound) listen on loopback, which outbound requests
+# refuse unless allowed (outbound.py); tests of the refusal override this.
+os.environ["AGENT_RELAY_OUTBOUND_ALLOW"] = "127.0.0.1"
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from agent_relay.outbound import OutboundPolicy
+
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -58,6 +60,9 @@ class Settings(BaseSettings):
     callback_timeout_ms: int = Field(10_000, ge=10)
     callback_poll_interval_ms: int = Field(1_000, ge=10)
     callback_concurrency: int = Field(32, ge=1, le=256)  # async I/O: slow receivers must not fill every slot
+    # Outbound requests (task callbacks; outbound.py): host names and CIDRs that may be
+    # reached although they are loopback, private, link-local or metadata addresses.
+    outbound_allow: str = ""
     pair_ttl_ms: int = Field(10 * 60_000, ge=1000)  # how long a pair invite stays pending
     # The HTTP edge (contract §12, §13). Browsers: comma-separated origins allowed to make
     # state-changing requests (and CORS), and Host names accepted besides loopback, the
@@ -104,6 +109,16 @@ class Settings(BaseSettings):
             if not sep or not name.strip() or not token.strip():
                 raise ValueError(f"expected name=token pairs, got {pair!r}")
         return value
+
+    @field_validator("outbound_allow")
+    @classmethod
+    def _check_outbound_allow(cls, value: str) -> str:
+        OutboundPolicy.parse(value)
+        return value
+
+    @property
+    def outbound_policy(self) -> OutboundPolicy:
+        return OutboundPolicy.parse(self.outbound_allow)
 
     @cached_property
     def home_dir(self) -> Path:

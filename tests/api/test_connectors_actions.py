@@ -142,7 +142,9 @@ async def test_environment_and_working_directory(
     output = response.json()["output"]
     assert response.status_code == 200
     assert f"AGENT_RELAY_URL={settings.relay_url}" in output
-    assert "AGENT_RELAY_TOKEN=relay-token" in output and "AGENT_RELAY_CONNECTOR_ID=fake" in output
+    assert "AGENT_RELAY_TOKEN=art_" in output and "AGENT_RELAY_CONNECTOR_ID=fake" in output
+    assert "relay-token" not in output, "a connector gets an agent token, never the relay token"
+    assert "AGENT_RELAY_AGENT_ID=connector:fake" in output
     assert f"cwd={settings.home_dir / 'connectors' / 'fake'}" in output
     assert 'config={"a": 1}' in output and "config mode=0o600" in output
     assert "hunter2" not in output and "leaked=\n" in output

@@ -8,6 +8,7 @@ import shlex
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
+from agent_relay import launch
 from agent_relay.orchestrators import direct_spawn
 from agent_relay.orchestrators.repository import orchestrators
 from agent_relay.orchestrators.schemas import AgentSpawnOut, HostDirectoriesOut
@@ -30,6 +32,7 @@ FAKE_CODEX = """#!/bin/sh
   echo "cwd=$(pwd)"
   echo "url=$AGENT_RELAY_URL"
   echo "token=$AGENT_RELAY_TOKEN"
+  echo "agent=$AGENT_RELAY_AGENT_ID"
   echo "label=$AGENT_RELAY_AGENT_LABEL"
   echo "mode=$AGENT_RELAY_APPROVAL_MODE"
   echo "db=${{AGENT_RELAY_DATABASE_URL:-unset}}"
@@ -148,20 +151,21 @@ async def test_dry_run_shows_the_exact_command(
     assert cmd["envKeys"] == sorted(
         [
             "AGENT_RELAY_URL",
+            "AGENT_RELAY_AGENT_ID",
             "AGENT_RELAY_TOKEN",
             "AGENT_RELAY_AGENT_LABEL",
             "AGENT_RELAY_APPROVAL_MODE",
         ]
     )
+    # no variable in the argv (`ps` shows it): the launcher reads them from a 0600 file
+    env_file = str(app.state.relay.settings.home_dir / "spawn" / f"{name}.env")
     assert cmd["argv"] == [
         shutil.which("tmux"), "new-session", "-d", "-s", name, "-c", cwd,
-        "-e", "AGENT_RELAY_URL=http://relay.test:9999",
-        "-e", "AGENT_RELAY_APPROVAL_MODE=guarded",
-        "-e", "AGENT_RELAY_TOKEN=***",
-        "-e", "AGENT_RELAY_AGENT_LABEL=my bot.v2",
+        sys.executable, "-I", launch.__file__, env_file, "--",
         *agent_argv,
     ]  # fmt: skip
     assert TOKEN not in response.text, "the token is never shown"
+    assert not os.path.exists(env_file)
     time.sleep(0.2)
     assert not out.exists(), "a dry run runs nothing"
     activity = (await client.get("/api/activity", params={"view": "agents"}, headers=AUTH)).json()
@@ -181,6 +185,7 @@ async def test_dry_run_shows_the_exact_command(
 
 async def test_real_spawn_in_tmux(
     client: httpx.AsyncClient,
+    tmp_path: Path,
     root: Path,
     fake_codex,
     private_tmux: str,
@@ -188,17 +193,60 @@ async def test_real_spawn_in_tmux(
 ) -> None:
     _, out = fake_codex
     monkeypatch.setenv("AGENT_RELAY_DATABASE_URL", "sqlite:////must/not/leak.db")
+    ran: list[list[str]] = []
+    real_run = subprocess.run
+
+    def recording_run(argv: list[str], *args: Any, **kwargs: Any) -> Any:
+        ran.append(list(argv))
+        return real_run(argv, *args, **kwargs)
+
+    monkeypatch.setattr(direct_spawn.subprocess, "run", recording_run)
     response = await spawn(client, provider="codex", cwd=str(root / "work" / "lib"), label="lib bot")
     assert response.status_code == 202, response.text
     result = response.json()
     assert result["mode"] == "tmux" and result["dryRun"] is False
     seen = lines(wait_for(out))
     assert seen["cwd"] == os.path.realpath(root / "work" / "lib")
-    assert seen["url"] == "http://relay.test:9999" and seen["token"] == TOKEN and seen["label"] == "lib bot"
+    assert seen["url"] == "http://relay.test:9999" and seen["label"] == "lib bot"
     assert seen["mode"] == "guarded" and seen["args"] == " ".join(["--fake-flag", *GUARDED])
     assert seen["db"] == "unset", "the relay's own AGENT_RELAY_* settings are not passed on"
     has = subprocess.run(["tmux", "has-session", "-t", result["tmuxSession"]], capture_output=True)
     assert has.returncode == 0, "the agent lives on in a detached tmux session"
+    [tmux_argv] = [argv for argv in ran if "new-session" in argv]  # (the module is shared: ours too)
+    assert tmux_argv[:2] == [shutil.which("tmux"), "new-session"]
+    assert not any(seen["token"] in arg or TOKEN in arg for arg in tmux_argv), "no token in tmux's argv"
+    await holds_its_own_token(client, seen, result["tmuxSession"], label="lib bot")
+    assert list((tmp_path / "home" / "spawn").iterdir()) == [], "the env file is gone once read"
+
+
+def ps_args() -> str:
+    return subprocess.run(
+        ["ps", "-e", "-ww", "-o", "args"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+async def holds_its_own_token(
+    client: httpx.AsyncClient, seen: dict[str, str], tmux_session: str | None, label: str | None
+) -> None:
+    """§14: the spawned agent's environment holds an agent token for its own id (never the
+    relay token), no process's argv shows a token, and deleting the agent revokes it."""
+    agent_id, token = seen["agent"], seen["token"]
+    assert token.startswith("art_") and token != TOKEN
+    assert agent_id.startswith(f"codex-{label.replace(' ', '-')}-" if label else "codex-")
+    if tmux_session is not None:
+        assert tmux_session == f"relay-{agent_id}"
+    who = await client.get("/api/whoami", headers={"X-Agent-Relay-Token": token})
+    assert who.json() == {"role": "agent", "agentId": agent_id}
+    listed = (await client.get(f"/api/agents/{agent_id}/tokens", headers=AUTH)).json()
+    assert [t["label"] for t in listed] == ["direct spawn"]
+    card = (await client.get(f"/api/agents/{agent_id}", headers=AUTH)).json()
+    assert card["kind"] == "provider" and card["status"] == "offline" and card["meta"]["spawnedBy"] == "relay"
+    args = ps_args()
+    assert "sleep 30" in args or "codex" in args, "the agent is running while ps is read"
+    assert token not in args and TOKEN not in args, "no token in any process's argv"
+    assert (await client.delete(f"/api/agents/{agent_id}", headers=AUTH)).status_code == 200
+    revoked = await client.get("/api/whoami", headers={"X-Agent-Relay-Token": token})
+    assert revoked.status_code == 401, "deleting the agent revokes its token"
 
 
 async def test_real_spawn_as_process_group(
@@ -216,8 +264,9 @@ async def test_real_spawn_as_process_group(
     try:
         seen = lines(wait_for(out))
         assert seen["cwd"] == os.path.realpath(root / "work" / "app"), "symlinks inside the root are resolved"
-        assert seen["mode"] == "read-only" and seen["token"] == TOKEN and seen["label"] == ""
+        assert seen["mode"] == "read-only" and seen["label"] == ""
         assert os.getpgid(pid) == pid, "the agent leads its own process group (detached)"
+        await holds_its_own_token(client, seen, None, label=None)
     finally:
         os.killpg(pid, signal.SIGTERM)
     activity = (await client.get("/api/activity", params={"view": "agents"}, headers=AUTH)).json()

@@ -50,8 +50,11 @@ def wait_for(check: Callable[[], Any], timeout: float = 15.0, what: str = "condi
 class Daemon:
     """`python -m agent_relay_client.cli --url … orchestrator …` in a child process."""
 
-    def __init__(self, relay: ServerProcess, tmp: Path, socket: str, config: dict[str, Any]) -> None:
+    def __init__(
+        self, relay: ServerProcess, tmp: Path, socket: str, config: dict[str, Any], token: str = TOKEN
+    ) -> None:
         self.relay = relay
+        self.token = token
         self.base = tmp / "base"
         self.state = tmp / "state" / "orch.json"
         self.config_path = tmp / "orchestrator.json"
@@ -62,12 +65,13 @@ class Daemon:
 
     def start(self) -> Daemon:
         argv = [
-            sys.executable, "-m", "agent_relay_client.cli", "--url", self.relay.url, "--token", TOKEN,
+            sys.executable, "-m", "agent_relay_client.cli", "--url", self.relay.url,
             "orchestrator", "--id", ORCH, "--base-dir", str(self.base), "--providers", "claude,codex",
             "--hostname", "test-host.lan", "--config", str(self.config_path), "--tmux-socket", self.socket,
             "--state-file", str(self.state), "--poll-interval", "0.5", "--heartbeat-interval", "2",
         ]  # fmt: skip
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AGENT_RELAY_", "TMUX"))}
+        env["AGENT_RELAY_TOKEN"] = self.token  # not --token: `ps` would show it
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
         return self
@@ -131,8 +135,10 @@ def socket_name() -> Iterator[str]:
         Path(f"/tmp/tmux-{os.getuid()}/{name}").unlink(missing_ok=True)  # the socket file, unless TMUX_TMPDIR
 
 
-def make_daemon(relay: ServerProcess, tmp_path: Path, socket_name: str, config: dict[str, Any]) -> Daemon:
-    daemon = Daemon(relay, tmp_path, socket_name, config)
+def make_daemon(
+    relay: ServerProcess, tmp_path: Path, socket_name: str, config: dict[str, Any], token: str = TOKEN
+) -> Daemon:
+    daemon = Daemon(relay, tmp_path, socket_name, config, token)
     (daemon.base / "proj").mkdir(parents=True)
     (daemon.base / "proj2").mkdir()
     return daemon
@@ -146,6 +152,13 @@ def orchestrator(api: httpx.Client) -> dict[str, Any] | None:
 def managed(api: httpx.Client) -> dict[str, dict[str, Any]]:
     orch = orchestrator(api) or {"managedAgents": []}
     return {a["agentId"]: a for a in orch["managedAgents"]}
+
+
+def started(api: httpx.Client) -> dict[str, dict[str, Any]]:
+    """The managed agents once all are running (the daemon reports an agent as managed just
+    before starting it, without a pid: its token may be minted only for a managed agent)."""
+    agents = managed(api)
+    return agents if all(a.get("pid") for a in agents.values()) else {}
 
 
 def agent_card(api: httpx.Client, agent_id: str) -> dict[str, Any] | None:
@@ -166,6 +179,29 @@ def results(api: httpx.Client) -> dict[int, dict[str, Any]]:
 
 def unread(api: httpx.Client) -> list[dict[str, Any]]:
     return api.get(f"/api/inbox/{INBOX}", params={"unread": "true"}).json()
+
+
+def tokens_of(api: httpx.Client, agent_id: str) -> list[dict[str, Any]]:
+    return api.get(f"/api/agents/{agent_id}/tokens").json()
+
+
+def holds_its_own_token(api: httpx.Client, card: dict[str, Any], pid: int) -> int:
+    """§14: the spawned agent (process `pid`) holds an agent token for its own id, minted by
+    the daemon (never the daemon's token), and no process's argv shows either token.
+    Returns the token's id."""
+    environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    env = dict(item.decode().split("=", 1) for item in environ if b"=" in item)
+    token = env["AGENT_RELAY_TOKEN"]
+    assert token.startswith("art_") and token != TOKEN
+    who = api.get("/api/whoami", headers={"Authorization": f"Bearer {token}"}).json()
+    assert who == card["meta"]["whoami"] == {"role": "agent", "agentId": card["id"]}
+    [listed] = tokens_of(api, card["id"])
+    assert listed["label"] == f"orchestrator {ORCH}"
+    args = subprocess.run(
+        ["ps", "-e", "-ww", "-o", "args"], capture_output=True, text=True, check=True
+    ).stdout
+    assert token not in args and TOKEN not in args, "no token in any process's argv"
+    return listed["id"]
 
 
 def test_spawn_restart_rediscover_shutdown(relay, api, tmp_path, socket_name):
@@ -191,7 +227,7 @@ def test_spawn_restart_rediscover_shutdown(relay, api, tmp_path, socket_name):
         )
         assert r.status_code == 202, r.text
         spawn_msg = r.json()["message"]["id"]
-        agents = wait_for(lambda: managed(api) or None, what="managed agent")
+        agents = wait_for(lambda: started(api) or None, what="managed agent")
         ((a_id, a),) = agents.items()
         assert a_id.startswith("claude-backend-")
         assert a["provider"] == "claude" and a["label"] == "backend" and a["approvalMode"] == "open"
@@ -202,6 +238,8 @@ def test_spawn_restart_rediscover_shutdown(relay, api, tmp_path, socket_name):
         assert card["meta"]["argv"] == ["--dangerously-skip-permissions", "--", "fix the tests"]
         assert card["meta"]["cwd"] == a["cwd"]
         assert card["meta"]["approvalMode"] == "open" and card["meta"]["orchestratorId"] == ORCH
+        a_token = holds_its_own_token(api, card, a["pid"])
+        assert not list((daemon.state.parent / "spawn").iterdir()), "env files are gone once read"
         result = wait_for(lambda: results(api).get(spawn_msg), what="spawn result")
         assert result["payload"]["orchestratorResult"] == {
             "action": "spawn", "ok": True, "orchestratorId": ORCH, "agentId": a_id,
@@ -216,7 +254,7 @@ def test_spawn_restart_rediscover_shutdown(relay, api, tmp_path, socket_name):
         )
         assert r.status_code == 202, r.text
         assert r.json()["orchestratorId"] == ORCH
-        agents = wait_for(lambda: len(m := managed(api)) == 2 and m, what="second managed agent")
+        agents = wait_for(lambda: len(m := started(api)) == 2 and m, what="second managed agent")
         b_id = next(k for k in agents if k != a_id)
         b = agents[b_id]
         assert b["provider"] == "codex" and b["approvalMode"] == "guarded"
@@ -237,6 +275,9 @@ def test_spawn_restart_rediscover_shutdown(relay, api, tmp_path, socket_name):
         )
         card2 = wait_for(lambda: registered_with_pid(api, a_id, a2["pid"]), what="re-registration")
         assert card2["epoch"] > old_epoch and card2["meta"]["argv"] == card["meta"]["argv"]
+        assert holds_its_own_token(api, card2, a2["pid"]) != a_token, (
+            "a restart mints a new token, revokes the old"
+        )
         assert managed(api)[b_id]["pid"] == b["pid"]  # the other agent was left alone
 
         # -- daemon SIGKILLed: sessions survive; a restarted daemon reports them again
@@ -253,6 +294,7 @@ def test_spawn_restart_rediscover_shutdown(relay, api, tmp_path, socket_name):
         assert r.status_code == 202
         wait_for(lambda: set(managed(api)) == {b_id}, what="agent a shut down")
         assert a["tmuxSession"] not in tmux_sessions(socket_name)
+        assert tokens_of(api, a_id) == [], "a stopped agent's token is revoked"
 
         # -- again, with the state file gone: the tmux session option still describes b
         daemon.kill()
@@ -363,7 +405,7 @@ def test_a_prompt_that_looks_like_an_option_stays_a_prompt(relay, api, tmp_path,
         hostile = "--dangerously-skip-permissions"
         spawn = {"provider": "claude", "cwd": "proj", "approvalMode": "read-only", "prompt": hostile}
         assert api.post(f"/api/orchestrators/{ORCH}/spawn", json=spawn).status_code == 202
-        ((agent_id, agent),) = wait_for(lambda: managed(api) or None, what="managed agent").items()
+        ((agent_id, agent),) = wait_for(lambda: started(api) or None, what="managed agent").items()
         card = wait_for(lambda: registered_with_pid(api, agent_id, agent["pid"]), what="registration")
         options, positionals = split_options(card["meta"]["argv"])
         assert options == ["--permission-mode", "plan"] and positionals == [hostile], card["meta"]["argv"]

@@ -195,3 +195,33 @@ async def test_python_placeholder_runs_the_relay_interpreter(client: httpx.Async
     assert result["output"].splitlines() == [sys.executable, "['{python}x', 'x{python}']"]
     stored = (await client.get("/api/connectors/py")).json()
     assert stored["manifest"]["commands"]["install"][0] == "{python}"
+
+
+def test_outbound_to_loopback_is_refused_unless_allowed(
+    receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The connector's outboundUrl obeys AGENT_RELAY_OUTBOUND_ALLOW (the SDK's copy of the
+    relay's rule): refused, no request is made and the reply stays unacked (deliver raises)."""
+    from agent_relay_client.channel import ChannelReply
+    from agent_relay_client.connectors.webhook import Config, WebhookBridge
+
+    reply = ChannelReply({"id": 7, "body": "hi", "from": "worker"}, "C1")
+    config = Config(listen_port=0, secret=IN_SECRET, outbound_url=receiver.url, retry_attempts=1)
+    monkeypatch.setenv("AGENT_RELAY_OUTBOUND_ALLOW", "")
+    refusing = WebhookBridge(config, url="http://127.0.0.1:9", token="t")
+    try:
+        with pytest.raises(RuntimeError, match=r"refused: 127\.0\.0\.1 is a loopback address"):
+            refusing.deliver(reply)
+    finally:
+        refusing.outbound.close()
+    assert receiver.deliveries.empty()
+
+    monkeypatch.setenv("AGENT_RELAY_OUTBOUND_ALLOW", "127.0.0.0/8")
+    receiver.fail_next = 0
+    allowed = WebhookBridge(config, url="http://127.0.0.1:9", token="t")
+    try:
+        allowed.deliver(reply)
+    finally:
+        allowed.outbound.close()
+    headers, body = receiver.deliveries.get(timeout=5)
+    assert json.loads(body)["messageId"] == 7 and headers["X-Webhook-Id"] == "7"

@@ -27,6 +27,10 @@ replyTo, attachments, payload, meta, createdAt}`, signed the same way with
 `outboundSecret` (or `secret`), with `X-Webhook-Id: <messageId>` for deduplication.
 Network errors, 408, 429 and 5xx are retried with doubling backoff; the message is acked
 only once the receiver answered 2xx (after a permanent 4xx it is logged and acked).
+`outboundUrl` may not reach loopback, private, link-local or metadata addresses (checked
+after DNS, redirects not followed) unless the host or a CIDR holding the address is listed
+in AGENT_RELAY_OUTBOUND_ALLOW (the relay passes its own setting to connectors it runs); a
+refused delivery is logged and the message stays unacked.
 
 This file is the template for a real platform bridge: replace the HTTP server with the
 platform's event API and `deliver` with its send call.
@@ -55,6 +59,7 @@ import httpx
 
 from agent_relay_client.channel import ChannelConnector, ChannelReply
 from agent_relay_client.errors import RelayError
+from agent_relay_client.outbound import OutboundRefused, guarded_transport
 
 log = logging.getLogger("agent_relay_client.connectors.webhook")
 
@@ -131,7 +136,11 @@ class WebhookBridge:
             token=token,
             meta={"transport": "webhook", "direction": "bidirectional"},
         )
-        self.outbound = httpx.Client(timeout=config.timeout_ms / 1000)
+        # loopback, private, link-local and metadata addresses are refused unless listed in
+        # AGENT_RELAY_OUTBOUND_ALLOW (outbound.py); redirects are not followed (httpx default)
+        self.outbound = httpx.Client(
+            timeout=config.timeout_ms / 1000, follow_redirects=False, transport=guarded_transport()
+        )
         self.server: ThreadingHTTPServer | None = None
         self._stopped = threading.Event()
 
@@ -250,6 +259,9 @@ class WebhookBridge:
                     log.error("receiver refused message %s: %d; not retrying", reply.id, response.status_code)
                     return  # acked: a permanent refusal would block every later reply
                 problem = f"HTTP {response.status_code}"
+            except OutboundRefused as exc:  # no request made; left unacked until allowed
+                log.error("delivery of message %s: %s", reply.id, exc)
+                raise RuntimeError(f"delivery of message {reply.id}: {exc}") from None
             except httpx.HTTPError as exc:
                 problem = repr(exc)
             if attempt == attempts or self._stopped.is_set():

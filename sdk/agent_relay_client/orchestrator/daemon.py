@@ -22,15 +22,18 @@ import os
 import re
 import shutil
 import socket
+import sys
 import threading
 import time
 import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from agent_relay_client.client import RelayClient
 from agent_relay_client.errors import NotFoundError, RelayConnectionError, RelayError
+from agent_relay_client.orchestrator import launch
 from agent_relay_client.orchestrator.config import APPROVAL_MODES, DaemonConfig
 from agent_relay_client.orchestrator.state import KEEP_DONE, StateFile
 from agent_relay_client.orchestrator.tmux import SPAWN_OPTION, Tmux, TmuxError
@@ -66,6 +69,7 @@ class Managed:
     label: str | None = None
     prompt: str | None = None
     pid: int | None = None
+    token_id: int | None = None  # the agent token it was started with (the id, not the secret)
 
     def wire(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -99,6 +103,7 @@ class Managed:
                 started_at=int(data.get("started_at") or 0),
                 label=data.get("label"),
                 prompt=data.get("prompt"),
+                token_id=data["token_id"] if isinstance(data.get("token_id"), int) else None,
             )
         except (KeyError, TypeError, ValueError):
             return None
@@ -141,6 +146,7 @@ class OrchestratorDaemon:
         self.tmux = Tmux(tmux_socket or config.tmux_socket or DEFAULT_TMUX_SOCKET)
         self.prefix = f"relay-orch-{slug(orchestrator_id, 40)}-"
         self.state_file = StateFile(state_file or default_state_file(orchestrator_id))
+        self.env_dir = self.state_file.path.parent / "spawn"  # 0600 env files for launch.py
         self.heartbeat_interval = heartbeat_interval or config.heartbeat_interval or 30.0
         self.poll_interval = poll_interval or config.poll_interval or 5.0
         self.spawn_check_delay = spawn_check_delay
@@ -236,6 +242,8 @@ class OrchestratorDaemon:
     def rediscover(self) -> None:
         """After a (re)start: keep every saved agent whose tmux session still runs, adopt
         sessions with our prefix that carry a spawn config option, forget the rest."""
+        for leftover in self.env_dir.glob("*.env"):  # a start interrupted before launch.py read it
+            leftover.unlink(missing_ok=True)
         data = self.state_file.load()
         self.last_event_id = data.get("lastEventId") if isinstance(data.get("lastEventId"), int) else None
         self.done = [i for i in data.get("done") or [] if isinstance(i, int)]
@@ -275,6 +283,7 @@ class OrchestratorDaemon:
         for aid, m in list(self.agents.items()):
             if m.tmux_session not in live:
                 log.info("agent %s: session %s ended", aid, m.tmux_session)
+                self._revoke(m)
                 del self.agents[aid]
                 changed = True
             elif live[m.tmux_session] != m.pid:
@@ -298,7 +307,7 @@ class OrchestratorDaemon:
             raise SpawnError(f"cwd is not a directory: {cwd}")
         return real
 
-    def _env(self, m: Managed) -> dict[str, str]:
+    def _env(self, m: Managed, token: str | None) -> dict[str, str]:
         env = dict(self.config.providers[m.provider].env)
         env.update(
             {
@@ -308,11 +317,52 @@ class OrchestratorDaemon:
                 "AGENT_RELAY_ORCHESTRATOR_ID": self.id,
             }
         )
-        if self.token:
-            env["AGENT_RELAY_TOKEN"] = self.token
+        if token:
+            env["AGENT_RELAY_TOKEN"] = token
         if m.label:
             env["AGENT_RELAY_AGENT_LABEL"] = m.label
         return env
+
+    # -- the agents' own tokens (§14: nothing spawned holds the daemon's token) -----------
+
+    def _tokens_path(self, agent_id: str) -> str:
+        return f"/api/agents/{quote(agent_id, safe='')}/tokens"
+
+    def _mint(self, m: Managed) -> str | None:
+        """A fresh agent token for `m` (its previous one revoked). None on a relay without
+        tokens. With an orchestrator token, the relay allows this for managed agents only,
+        so `m` is reported as managed before it is started."""
+        if not self.token:
+            return None
+        self._revoke(m)
+        try:
+            issued = self.client.request(
+                "POST", self._tokens_path(m.agent_id), json={"label": f"orchestrator {self.id}"[:120]}
+            )
+        except RelayError as exc:
+            raise SpawnError(f"cannot mint a token for {m.agent_id}: {exc}") from None
+        m.token_id = int(issued["id"])
+        return str(issued["token"])
+
+    def _revoke(self, m: Managed) -> None:
+        """Revoke the token `m` was started with (best effort: a gone token is fine)."""
+        if m.token_id is None:
+            return
+        try:
+            self.client.request("DELETE", f"{self._tokens_path(m.agent_id)}/{m.token_id}")
+        except NotFoundError:
+            pass
+        except RelayError as exc:
+            log.warning("agent %s: could not revoke token %s: %s", m.agent_id, m.token_id, exc)
+            return
+        m.token_id = None
+
+    def _launch(self, m: Managed, argv: list[str], token: str | None) -> list[str]:
+        """argv run through launch.py, which takes the environment from a 0600 file."""
+        self.env_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        env_file = self.env_dir / f"{m.tmux_session}-{uuid.uuid4().hex[:8]}.env"
+        launch.write_env_file(str(env_file), self._env(m, token))
+        return [sys.executable, "-I", launch.__file__, str(env_file), "--", *argv]
 
     def _start(self, m: Managed) -> None:
         """Start `m` in a new tmux session (killing a leftover one of the same name)."""
@@ -327,10 +377,13 @@ class OrchestratorDaemon:
             raise SpawnError(f"{m.provider} command not found: {argv[0]}")
         m.cwd = self.confine(m.cwd)  # again: the directory may have changed since
         self.tmux.kill_session(m.tmux_session)
+        token = self._mint(m)
         m.started_at = int(time.time() * 1000)
+        command = self._launch(m, argv, token)
         try:
-            self.tmux.new_session(m.tmux_session, argv, cwd=m.cwd, env=self._env(m))
+            self.tmux.new_session(m.tmux_session, command, cwd=m.cwd)
         except TmuxError as exc:
+            Path(command[3]).unlink(missing_ok=True)
             raise SpawnError(str(exc)) from None
         self.tmux.set_option(m.tmux_session, SPAWN_OPTION, json.dumps(m.saved()))
         if self.spawn_check_delay:
@@ -365,13 +418,24 @@ class OrchestratorDaemon:
             label=label,
             prompt=prompt,
         )
+        self.agents[agent_id] = m
+        if self.token:
+            self.report()  # managed before its token is minted (the relay's rule for orchestrators)
         try:
             self._start(m)
         except SpawnError:
-            self.tmux.kill_session(m.tmux_session)
+            self._drop(m)
+            if self.token:
+                with contextlib.suppress(RelayError):
+                    self.report()
             raise
-        self.agents[agent_id] = m
         return m
+
+    def _drop(self, m: Managed) -> None:
+        """Stop `m`'s session, revoke its token, forget it."""
+        self.tmux.kill_session(m.tmux_session)
+        self._revoke(m)
+        self.agents.pop(m.agent_id, None)
 
     def _targets(self, agent_id: Any) -> list[Managed]:
         if agent_id is None:
@@ -387,8 +451,7 @@ class OrchestratorDaemon:
                 self._start(m)
                 restarted.append(m.agent_id)
             except SpawnError as exc:
-                self.tmux.kill_session(m.tmux_session)
-                self.agents.pop(m.agent_id, None)
+                self._drop(m)
                 errors.append(f"{m.agent_id}: {exc}")
         if errors:
             raise SpawnError("restart failed for " + "; ".join(errors))
@@ -397,14 +460,18 @@ class OrchestratorDaemon:
     def shutdown(self, agent_id: str | None) -> list[str]:
         stopped = []
         for m in self._targets(agent_id):
-            self.tmux.kill_session(m.tmux_session)
-            self.agents.pop(m.agent_id, None)
+            self._drop(m)
             stopped.append(m.agent_id)
             log.info("agent %s stopped (session %s)", m.agent_id, m.tmux_session)
         return stopped
 
     def execute(self, message: dict[str, Any]) -> None:
-        """Run one control message; always ends with a report, a result and the ack."""
+        """Run one control message; always ends with a report, a result and the ack.
+
+        Trust: only `from: "system"` is obeyed. The relay authenticates that sender: it
+        writes `system` itself (spawn/actions routes, admin only) and refuses it to every
+        agent token (403 `token is for agent <id>`; no token can be minted for `system`), so
+        only the relay or an admin-token holder can produce one (docs/orchestrators.md)."""
         ctrl = (message.get("payload") or {}).get("orchestratorControl")
         action = ctrl.get("action") if isinstance(ctrl, dict) else None
         if message.get("from") != "system" or message.get("kind") != "control" or not action:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 SPAWN_OPTION = "@agent_relay_spawn"  # session user option holding the spawn config (JSON)
 
@@ -33,10 +33,10 @@ class Tmux:
             raise TmuxError(f"tmux {args[0]} failed: {result.stderr.strip() or result.returncode}")
         return result
 
-    def new_session(self, name: str, argv: Sequence[str], *, cwd: str, env: Mapping[str, str]) -> None:
+    def new_session(self, name: str, argv: Sequence[str], *, cwd: str) -> None:
+        """No `-e KEY=value` here: `ps` would show it (the daemon passes the environment
+        through launch.py and a 0600 file)."""
         cmd = ["new-session", "-d", "-s", name, "-c", cwd, "-x", "200", "-y", "50"]
-        for key, value in env.items():
-            cmd += ["-e", f"{key}={value}"]
         # Several arguments after the options: tmux execs them directly, without a shell.
         self._run(*cmd, *argv)
 

@@ -1,5 +1,6 @@
 """Running a connector's commands safely: argv lists only (no shell), the connector's own
-directory, a scrubbed environment with the relay's URL and token, the config in a 0600
+directory, a scrubbed environment with the relay's URL and an agent token of the
+connector's own (never the relay token), the config in a 0600
 file (never on the command line), a timeout that kills everything the command started,
 and an output cap."""
 
@@ -119,7 +120,17 @@ def is_secret_env(name: str, value: str) -> bool:
     return bool(_SECRET_ENV_NAME.search(name) or _SECRET_ENV_VALUE.search(value) or _url_has_userinfo(value))
 
 
-def build_env(settings: Settings, connector_id: str, directory: Path, config_path: Path) -> dict[str, str]:
+def build_env(
+    settings: Settings,
+    connector_id: str,
+    directory: Path,
+    config_path: Path,
+    *,
+    agent_id: str | None = None,
+    token: str | None = None,
+) -> dict[str, str]:
+    """The scrubbed environment plus the relay's address and, on a relay with a token, an
+    agent token for the connector's own agent (never the relay token: contract §14)."""
     env = {
         k: v for k, v in os.environ.items() if not k.startswith("AGENT_RELAY_") and not is_secret_env(k, v)
     }
@@ -129,8 +140,12 @@ def build_env(settings: Settings, connector_id: str, directory: Path, config_pat
     env["AGENT_RELAY_CONNECTOR_ID"] = connector_id
     env["AGENT_RELAY_CONNECTOR_DIR"] = str(directory)
     env["AGENT_RELAY_CONNECTOR_CONFIG"] = str(config_path)
-    if settings.token:
-        env["AGENT_RELAY_TOKEN"] = settings.token
+    if settings.outbound_allow:  # the relay's outbound rule holds for what it runs (outbound.py)
+        env["AGENT_RELAY_OUTBOUND_ALLOW"] = settings.outbound_allow
+    if agent_id:
+        env["AGENT_RELAY_AGENT_ID"] = agent_id
+    if token:
+        env["AGENT_RELAY_TOKEN"] = token
     return env
 
 

@@ -7,6 +7,7 @@ action, the enabled flag, an activity event)."""
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from agent_relay.activity import presenter
 from agent_relay.activity import service as activity
+from agent_relay.agents import tokens
 from agent_relay.connectors import config_schema
 from agent_relay.connectors import repository as repo
 from agent_relay.connectors.manifest import Manifest, validate_config
@@ -181,6 +183,30 @@ def refresh_config_file(settings: Settings, row: RowMapping) -> None:
 # -- actions -------------------------------------------------------------------------------
 
 
+def connector_agent_id(
+    connector_id: str, manifest: Mapping[str, Any] | None, config: Mapping[str, Any] | None
+) -> str:
+    """The agent a connector acts as, and gets a token for: its config's `channelId`, else
+    `<channelType>:<accountId or "default">` (the SDK ChannelConnector's own default), else
+    `connector:<id>`."""
+    config, manifest = config or {}, manifest or {}
+    if isinstance(config.get("channelId"), str) and config["channelId"]:
+        return config["channelId"]
+    if isinstance(manifest.get("channelType"), str) and manifest["channelType"]:
+        account = config.get("accountId") if isinstance(config.get("accountId"), str) else None
+        return f"{manifest['channelType']}:{account or 'default'}"
+    return f"connector:{connector_id}"
+
+
+def _revoke_labelled(
+    uow: UnitOfWork, agent_id: str, label: str, *, keep: int | None = None, only: int | None = None
+) -> None:
+    """Revoke the agent's tokens with `label`, but `keep` (or only the token `only`)."""
+    for token in tokens.list_tokens(uow.conn, agent_id):
+        if token["label"] == label and token["id"] != keep and (only is None or token["id"] == only):
+            tokens.revoke(uow, agent_id, token["id"])
+
+
 def _not_declared(action: str) -> BadRequest:
     return BadRequest(f"action {action} is not declared in the connector manifest")
 
@@ -217,14 +243,44 @@ class _ActionRunner:
 
         directory = connector_dir(self.settings, connector_id)
         config_path = write_config_file(directory, row["config"] or {})
-        env = build_env(self.settings, connector_id, directory, config_path)
+        agent_id = connector_agent_id(connector_id, row["manifest"], row["config"])
+        # The supervised process keeps its token across its restarts, until it is stopped;
+        # each one-off command gets a token of its own, revoked when it ends.
+        supervised_label = f"connector {connector_id}"[:120]
+        db = self.db
+
+        def env_with(token: tokens.IssuedToken | None) -> dict[str, str]:
+            return build_env(
+                self.settings,
+                connector_id,
+                directory,
+                config_path,
+                agent_id=agent_id,
+                token=token.token if token else None,
+            )
+
+        async def mint(label: str) -> tokens.IssuedToken | None:
+            if not self.settings.token:
+                return None  # an open relay has no tokens to give
+            return await db.write(lambda uow: tokens.issue_token(uow, agent_id, label))
+
+        async def revoke(label: str, keep: int | None = None, only: int | None = None) -> None:
+            """Revoke the label's tokens (but `keep`), or just the token `only`."""
+            if self.settings.token:
+                await db.write(lambda uow: _revoke_labelled(uow, agent_id, label, keep=keep, only=only))
+
         timeout_s = self.settings.connector_action_timeout_ms / 1000
         cap = self.settings.connector_output_max_bytes
 
         async def command(name: str) -> dict[str, Any]:
-            res = await run_command(
-                commands[name], cwd=directory, env=env, timeout_s=timeout_s, output_cap=cap
-            )
+            label = f"connector {connector_id} {name} {uuid.uuid4().hex[:8]}"[:120]
+            env = env_with(await mint(label))
+            try:
+                res = await run_command(
+                    commands[name], cwd=directory, env=env, timeout_s=timeout_s, output_cap=cap
+                )
+            finally:
+                await revoke(label)
             return {
                 "ok": res.ok,
                 "exitCode": res.exit_code,
@@ -234,16 +290,24 @@ class _ActionRunner:
             }
 
         async def start() -> dict[str, Any]:
+            issued = await mint(supervised_label)
+            new_id = issued.id if issued else None
             try:
-                _already, output = await self.supervisor.start(
-                    connector_id, commands["start"], directory, env
+                already, output = await self.supervisor.start(
+                    connector_id, commands["start"], directory, env_with(issued)
                 )
             except SpawnFailed as exc:
+                await revoke(supervised_label, only=new_id)
                 return {"ok": False, "exitCode": exc.exit_code, "output": exc.message}
+            if already:  # the running process keeps the token it has
+                await revoke(supervised_label, only=new_id)
+            else:  # tokens of earlier runs (a relay restart leaves them) go
+                await revoke(supervised_label, keep=new_id)
             return {"ok": True, "exitCode": 0, "output": output}
 
         async def stop() -> list[str]:
             stopped = await self.supervisor.stop(connector_id)
+            await revoke(supervised_label)
             if stopped is None:
                 return ["not running"]
             return [

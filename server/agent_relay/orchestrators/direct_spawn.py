@@ -3,10 +3,13 @@ supports the provider). No shell anywhere: the configured command is split with 
 into an argv; tmux gets that argv as separate arguments (so it execs it directly), or,
 where tmux is missing, the argv runs as its own process group (start_new_session).
 
-The agent's environment is the relay's minus every AGENT_RELAY_* variable (the relay's
-database URL and other settings are not the agent's business) plus AGENT_RELAY_URL,
-AGENT_RELAY_TOKEN (when the relay has one), AGENT_RELAY_AGENT_LABEL (when given) and
-AGENT_RELAY_APPROVAL_MODE.
+The agent gets an id of its own (`codex-<label>-<hex>`, its tmux session is `relay-<id>`)
+and, on a relay with a token, an agent token minted for that id (never the relay token).
+Its environment is the relay's minus every AGENT_RELAY_* variable (the relay's database
+URL and other settings are not the agent's business) plus AGENT_RELAY_URL,
+AGENT_RELAY_AGENT_ID, AGENT_RELAY_TOKEN (its own), AGENT_RELAY_AGENT_LABEL (when given) and
+AGENT_RELAY_APPROVAL_MODE. No secret is ever in an argv: tmux starts `launch.py`, which
+reads these variables from a 0600 file, deletes it and execs the agent.
 """
 
 from __future__ import annotations
@@ -16,11 +19,13 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 import threading
 import uuid
 from pathlib import Path
 from typing import Any
 
+from agent_relay import launch
 from agent_relay.errors import BadGateway, BadRequest
 from agent_relay.paths import confine_local
 from agent_relay.settings import Settings
@@ -50,16 +55,23 @@ def resolve_local_dir(root: str, path: str | None, field: str) -> str:
     return resolved
 
 
-def session_name(label: str | None) -> str:
-    """tmux session names may not contain `.` or `:`; keep them short and unique."""
+TOKEN_KEY = "AGENT_RELAY_TOKEN"
+
+
+def new_agent_id(label: str | None) -> str:
+    """`codex-<label>-<hex>`: also the tmux session's name after `relay-`, and tmux session
+    names may not contain `.` or `:`; short and unique."""
     slug = re.sub(r"[^A-Za-z0-9_-]+", "-", label or "").strip("-")[:40]
-    return f"relay-codex-{slug + '-' if slug else ''}{uuid.uuid4().hex[:8]}"
+    return f"codex-{slug + '-' if slug else ''}{uuid.uuid4().hex[:8]}"
 
 
-def agent_env(settings: Settings, label: str | None, approval_mode: str) -> dict[str, str]:
-    env = {"AGENT_RELAY_URL": settings.relay_url, "AGENT_RELAY_APPROVAL_MODE": approval_mode}
-    if settings.token:
-        env["AGENT_RELAY_TOKEN"] = settings.token
+def agent_env(settings: Settings, agent_id: str, label: str | None, approval_mode: str) -> dict[str, str]:
+    """The agent's variables, its token aside (minted only when it really starts)."""
+    env = {
+        "AGENT_RELAY_URL": settings.relay_url,
+        "AGENT_RELAY_AGENT_ID": agent_id,
+        "AGENT_RELAY_APPROVAL_MODE": approval_mode,
+    }
     if label:
         env["AGENT_RELAY_AGENT_LABEL"] = label
     return env
@@ -78,7 +90,8 @@ def find_tmux() -> str | None:
 
 
 def build(settings: Settings, *, cwd: str, label: str | None, approval_mode: str) -> dict[str, Any]:
-    """The exact command a direct spawn runs: {mode, argv, agentArgv, cwd, env, tmuxSession}."""
+    """The exact command a direct spawn runs: {mode, argv, agentArgv, cwd, env, envKeys,
+    envFile, agentId, tmuxSession}."""
     try:
         agent_argv = shlex.split(settings.codex_command)
     except ValueError as exc:
@@ -86,48 +99,59 @@ def build(settings: Settings, *, cwd: str, label: str | None, approval_mode: str
     if not agent_argv:
         raise BadRequest("AGENT_RELAY_CODEX_COMMAND is empty")
     agent_argv += APPROVAL_FLAGS[approval_mode]
-    env = agent_env(settings, label, approval_mode)
-    tmux = find_tmux()
-    if tmux:
-        name = session_name(label)
-        argv = [tmux, "new-session", "-d", "-s", name, "-c", cwd]
-        for key, value in env.items():
-            argv += ["-e", f"{key}={value}"]
-        # Several arguments after the options: tmux execs them directly, without a shell.
-        argv += agent_argv
-        return {
-            "mode": "tmux",
-            "argv": argv,
-            "agentArgv": agent_argv,
-            "cwd": cwd,
-            "env": env,
-            "tmuxSession": name,
-        }
-    return {
+    agent_id = new_agent_id(label)
+    env = agent_env(settings, agent_id, label, approval_mode)
+    plan = {
         "mode": "process",
         "argv": agent_argv,
         "agentArgv": agent_argv,
         "cwd": cwd,
         "env": env,
+        "envKeys": sorted([*env, *([TOKEN_KEY] if settings.token else [])]),
+        "envFile": None,
+        "agentId": agent_id,
         "tmuxSession": None,
     }
+    tmux = find_tmux()
+    if tmux:
+        name = f"relay-{agent_id}"
+        env_file = str(Path(settings.home_dir) / "spawn" / f"{name}.env")
+        # Several arguments after the options: tmux execs them directly, without a shell.
+        # The launcher (by path, -I: no PYTHON* variables, no script directory on sys.path)
+        # takes the environment from the 0600 file: `-e KEY=value` would show it in `ps`.
+        launcher = [sys.executable, "-I", launch.__file__, env_file, "--"]
+        argv = [tmux, "new-session", "-d", "-s", name, "-c", cwd, *launcher, *agent_argv]
+        plan.update(mode="tmux", argv=argv, envFile=env_file, tmuxSession=name)
+    return plan
 
 
-def run(settings: Settings, plan: dict[str, Any]) -> dict[str, Any]:
-    """Start the planned command, detached. Blocking (call it from a worker thread).
-    A command that cannot be started is a 502 (like a failing connector command)."""
-    base = _base_env()
+def check_command(plan: dict[str, Any]) -> None:
+    """502 when the agent's program is not there (before a token is minted for it)."""
     program = plan["agentArgv"][0]
-    if shutil.which(program, path=base.get("PATH")) is None:
+    if shutil.which(program, path=_base_env().get("PATH")) is None:
         raise BadGateway(f"codex command not found: {program}")
+
+
+def run(settings: Settings, plan: dict[str, Any], token: str | None = None) -> dict[str, Any]:
+    """Start the planned command, detached, with `token` as its AGENT_RELAY_TOKEN. Blocking
+    (call it from a worker thread). A command that cannot be started is a 502 (like a
+    failing connector command)."""
+    base = _base_env()
+    check_command(plan)
+    env = {**plan["env"], **({TOKEN_KEY: token} if token else {})}
     if plan["mode"] == "tmux":
+        env_file = Path(plan["envFile"])
+        env_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        launch.write_env_file(str(env_file), env)
         try:
             done = subprocess.run(
                 plan["argv"], env=base, capture_output=True, text=True, timeout=15, check=False
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
+            env_file.unlink(missing_ok=True)
             raise BadGateway(f"tmux failed: {exc}") from None
         if done.returncode != 0:
+            env_file.unlink(missing_ok=True)
             raise BadGateway(f"tmux failed: {(done.stderr or done.stdout).strip()[:500]}")
         return {"tmuxSession": plan["tmuxSession"], "pid": None}
     log_dir = Path(settings.home_dir) / "spawn"
@@ -137,7 +161,7 @@ def run(settings: Settings, plan: dict[str, Any]) -> dict[str, Any]:
             proc = subprocess.Popen(
                 plan["argv"],
                 cwd=plan["cwd"],
-                env={**base, **plan["env"]},
+                env={**base, **env},
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -150,19 +174,11 @@ def run(settings: Settings, plan: dict[str, Any]) -> dict[str, Any]:
     return {"tmuxSession": None, "pid": proc.pid}
 
 
-SECRET_KEYS = ("AGENT_RELAY_TOKEN",)
-
-
 def describe(plan: dict[str, Any]) -> dict[str, Any]:
-    """The command as the API shows it, with the token's value masked in tmux's `-e`
-    arguments; env is listed by key only."""
-    argv = [
-        f"{arg.split('=', 1)[0]}=***" if arg.split("=", 1)[0] in SECRET_KEYS and "=" in arg else arg
-        for arg in plan["argv"]
-    ]
+    """The command as the API shows it (no value in it is secret); env by key only."""
     return {
-        "argv": argv,
+        "argv": plan["argv"],
         "agentArgv": plan["agentArgv"],
         "cwd": plan["cwd"],
-        "envKeys": sorted(plan["env"]),
+        "envKeys": plan["envKeys"],
     }

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection, RowMapping
 from agent_relay.activity import presenter
 from agent_relay.activity import service as activity
 from agent_relay.agents import service as agents
+from agent_relay.agents import tokens
 from agent_relay.agents.schemas import AgentRegister, Heartbeat
 from agent_relay.db import Database, UnitOfWork
 from agent_relay.errors import BadRequest, Conflict, NotFound
@@ -47,6 +48,7 @@ from agent_relay.system.reaper import REAP_STEPS
 NOT_FOUND = "orchestrator not found"
 AGENT_PREFIX = "orchestrator:"
 MAX_DIRECTORIES = 1000
+SPAWN_TOKEN_LABEL = "direct spawn"
 
 _build = ORCHESTRATOR_WIRE.build
 
@@ -310,10 +312,38 @@ async def spawn_agent(db: Database, settings: Settings, inp: AgentSpawnIn) -> Sp
         "command": direct_spawn.describe(plan),
     }
     if not settings.spawn_dry_run:
-        direct.update(await asyncio.to_thread(direct_spawn.run, settings, plan))
+        direct.update(await _run_direct(db, settings, plan))
     result = cast(SpawnRecord, direct)  # plus what the run reports: tmuxSession or pid
     await db.write(lambda uow: activity.record_for(uow, presenter.agent_spawned_directly(result, uow.now)))
     return result
+
+
+async def _run_direct(db: Database, settings: Settings, plan: dict[str, Any]) -> dict[str, Any]:
+    """Start a direct spawn as an agent of its own: its card (offline until it registers
+    itself; deleting it revokes its tokens) and, on a relay with a token, an agent token
+    for its id (§14: nothing spawned holds the relay token). A failed start removes both."""
+    await asyncio.to_thread(direct_spawn.check_command, plan)
+    agent_id, label = plan["agentId"], plan["env"].get("AGENT_RELAY_AGENT_LABEL")
+    card = AgentRegister(
+        id=agent_id,
+        name=label or agent_id,
+        kind="provider",
+        status="offline",
+        ready=False,
+        label=label,
+        meta={"spawnedBy": "relay", "provider": "codex", "tmuxSession": plan["tmuxSession"]},
+    )
+
+    def prepare(uow: UnitOfWork) -> str | None:
+        agents.register(uow, card)
+        return tokens.issue_token(uow, agent_id, SPAWN_TOKEN_LABEL).token if settings.token else None
+
+    token = await db.write(prepare)
+    try:
+        return await asyncio.to_thread(direct_spawn.run, settings, plan, token)
+    except Exception:  # not on cancellation: the thread may still start the agent
+        await db.write(lambda uow: agents.delete(uow, agent_id))
+        raise
 
 
 def action(uow: UnitOfWork, orchestrator_id: str, inp: OrchestratorActionIn) -> MessageRecord:

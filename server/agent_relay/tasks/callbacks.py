@@ -51,6 +51,7 @@ from agent_relay.activity import service as activity
 from agent_relay.clock import now_ms
 from agent_relay.context import Relay
 from agent_relay.db import UnitOfWork
+from agent_relay.outbound import OutboundRefused, guarded_transport
 from agent_relay.settings import Settings
 from agent_relay.tasks import repository as repo
 
@@ -209,11 +210,14 @@ class CallbackWorker:
 
     def start(self) -> None:
         slots = self.settings.callback_concurrency
+        # redirects are not followed (a 3xx is the receiver's answer): each hop would be a
+        # new destination to check; the transport refuses inward addresses (outbound.py)
+        limits = httpx.Limits(max_connections=slots, max_keepalive_connections=slots)
         self._client = httpx.AsyncClient(
             timeout=self.settings.callback_timeout_ms / 1000,
             follow_redirects=False,
             headers={"User-Agent": f"agent-relay/{__version__}"},
-            limits=httpx.Limits(max_connections=slots, max_keepalive_connections=slots),
+            transport=guarded_transport(self.settings.outbound_policy, limits=limits),
         )
         self._task = asyncio.create_task(self._run(), name="callback-worker")
 
@@ -364,6 +368,7 @@ class CallbackWorker:
             headers[SIGNATURE_HEADER] = sign(secret, body)
         status_code: int | None = None
         error: str | None = None
+        refused = False
         started = time.perf_counter()
         assert self._client is not None
         try:
@@ -377,12 +382,16 @@ class CallbackWorker:
                 error = f"HTTP {status_code}"
         except (TimeoutError, httpx.TimeoutException):
             status_code, error = None, f"timeout after {settings.callback_timeout_ms} ms"
+        except OutboundRefused as exc:  # no request was made; retrying would not change that
+            error, refused = str(exc)[:1000], True
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"[:1000]
         duration_ms = int((time.perf_counter() - started) * 1000)
-        self.record(origin, answered=status_code is not None)
+        if not refused:
+            self.record(origin, answered=status_code is not None)
+        retry_with = None if refused else settings  # no settings: this attempt is the last
         await self.relay.db.write(
             lambda uow: _finish(
-                uow, delivery, attempt, status_code, error, duration_ms, max_attempts, settings
+                uow, delivery, attempt, status_code, error, duration_ms, max_attempts, retry_with
             )
         )
