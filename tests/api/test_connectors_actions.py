@@ -26,13 +26,16 @@ def fake(*args: str) -> list[str]:
 
 
 @pytest.fixture
-def settings(db_url: str, tmp_path: Path) -> Settings:
+def settings(db_url: str, tmp_path: Path, request: pytest.FixtureRequest) -> Settings:
+    # A test may ask for a longer start check (indirect parametrize): on a loaded machine a
+    # crashing child can take longer than 200 ms to start and die.
+    start_check_ms = getattr(request, "param", 200)
     return Settings(
         database_url=db_url,
         home=tmp_path / "home",
         reap_interval_ms=0,
         connector_action_timeout_ms=30_000,
-        connector_start_check_ms=200,
+        connector_start_check_ms=start_check_ms,
         connector_backoff_initial_ms=100,
         connector_backoff_max_ms=400,
         connector_stop_grace_ms=3_000,
@@ -169,6 +172,7 @@ async def test_enable_disable(client: httpx.AsyncClient) -> None:
     assert enabled.status_code == 200 and enabled.json()["enabled"] is True
 
 
+@pytest.mark.parametrize("settings", [10_000], indirect=True)  # returns as soon as it dies
 async def test_start_that_dies_immediately_is_502(client: httpx.AsyncClient) -> None:
     await register(client, {"start": fake("crash")})
     response = await act(client, "start")
