@@ -32,6 +32,7 @@ from agent_relay.errors import RelayError
 from agent_relay.events.bus import create_bus
 from agent_relay.inbox.router import router as inbox_router
 from agent_relay.integrations.router import router as integrations_router
+from agent_relay.messages.router import dead_letters_router
 from agent_relay.messages.router import router as messages_router
 from agent_relay.middleware import BodySizeLimit, BrowserGuard, NormalizeRequest, TokenAuth
 from agent_relay.orchestrators.router import router as orchestrators_router
@@ -60,6 +61,7 @@ GC_GEN0_THRESHOLD = 20_000
 ROUTERS = [
     messages_router,
     inbox_router,
+    dead_letters_router,
     spawn_router,  # POST /api/agents/spawn: before the agents router's /api/agents/{id} routes
     agents_router,
     activity_router,

@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     callback_timeout_ms: int = Field(10_000, ge=10)
     callback_poll_interval_ms: int = Field(1_000, ge=10)
     callback_concurrency: int = Field(32, ge=1, le=256)  # async I/O: slow receivers must not fill every slot
+    # Work done once (contract §15). max_deliveries: claims a claimable message gets before
+    # a lapsed or released lease dead-letters it (a send's maxDeliveries overrides it).
+    max_deliveries: int = Field(5, ge=1, le=1000)
+    stuck_after_ms: int = Field(600_000, ge=1000)  # direct/claimable still unread: message.stuck
+    # Unread this long, an orchestrator-managed agent is woken (action `wake`); 0 turns it off.
+    wake_after_ms: int = Field(120_000, ge=0)
     pair_ttl_ms: int = Field(10 * 60_000, ge=1000)  # how long a pair invite stays pending
     # The HTTP edge (contract §12, §13). Browsers: comma-separated origins allowed to make
     # state-changing requests (and CORS), and Host names accepted besides loopback, the

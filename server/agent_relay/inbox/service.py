@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Connection
@@ -10,7 +13,7 @@ from sqlalchemy.engine import Connection
 from agent_relay.addressing import addresses_for, reaches
 from agent_relay.agents import service as agents
 from agent_relay.clock import now_ms
-from agent_relay.db import PendingEvent, UnitOfWork
+from agent_relay.db import Database, PendingEvent, UnitOfWork
 from agent_relay.errors import NotFound, ServiceUnavailable
 from agent_relay.inbox import repository as repo
 from agent_relay.inbox.schemas import DRAFT_WIRE, DraftIn, DraftRecord
@@ -22,7 +25,58 @@ if TYPE_CHECKING:  # services never import FastAPI (context.py does)
     from agent_relay.context import Relay
 
 # Events after which an inbox may have something new for the agent.
-_WAKING_EVENTS = {"message.new", "message.claim_released"}
+_WAKING_EVENTS = {"message.new", "message.claim_released", "message.redriven"}
+log = logging.getLogger("agent_relay.inbox")
+
+
+class _DeliveryRecorder:
+    """Records each message's FIRST delivery to an agent in the ledger without slowing the
+    read (§15 cost rule): pairs this process has recorded are remembered (bounded), new ones
+    are buffered and written by one writer job that the read does not wait for; the insert
+    keeps the first time when another process got there first."""
+
+    MAX_SEEN = 200_000
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.seen: dict[tuple[int, str], None] = {}  # insertion-ordered: the oldest go first
+        self.pending: list[tuple[int, str]] = []
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    def record(self, agent_id: str, items: list[MessageRecord]) -> None:
+        seen = self.seen
+        fresh = [(m["id"], agent_id) for m in items if (m["id"], agent_id) not in seen]
+        if not fresh:
+            return
+        if len(seen) + len(fresh) > self.MAX_SEEN:
+            for key in list(seen)[: self.MAX_SEEN // 2]:
+                del seen[key]
+        for key in fresh:
+            seen[key] = None
+        if not self.pending:
+            task = asyncio.get_running_loop().create_task(self._flush())
+            self.tasks.add(task)
+            task.add_done_callback(self.tasks.discard)
+        self.pending.extend(fresh)
+
+    async def _flush(self) -> None:
+        batch, self.pending = self.pending, []
+        try:
+            await self.db.write(lambda uow: messages.record_delivered(uow, batch))
+        except Exception:  # recorded again on a later read
+            log.exception("recording %d deliveries failed", len(batch))
+            for key in batch:
+                self.seen.pop(key, None)
+
+
+_recorders: weakref.WeakKeyDictionary[Database, _DeliveryRecorder] = weakref.WeakKeyDictionary()
+
+
+def _recorder(db: Database) -> _DeliveryRecorder:
+    recorder = _recorders.get(db)
+    if recorder is None:
+        recorder = _recorders[db] = _DeliveryRecorder(db)
+    return recorder
 
 
 def _read(
@@ -53,6 +107,8 @@ async def read_inbox(
         items, _ = await relay.db.read(
             lambda conn: _read(conn, agent_id, guard, after=after, unread=unread, limit=limit)
         )
+        if items:
+            _recorder(relay.db).record(agent_id, items)
         return items
     addresses: frozenset[str] = frozenset()
 
@@ -70,6 +126,7 @@ async def read_inbox(
                 lambda conn: _read(conn, agent_id, guard, after=after, unread=unread, limit=limit)
             )
             if items:
+                _recorder(relay.db).record(agent_id, items)
                 return items
             addresses = frozenset(addr_list)
             remaining = deadline - time.monotonic()

@@ -35,6 +35,26 @@ class Message(SQLModel, table=True):
             sqlite_where=sa.text("claim_expires_at IS NOT NULL"),
             postgresql_where=sa.text("claim_expires_at IS NOT NULL"),
         ),
+        # §15: the dead-letter list (newest first) and the stuck list; the reaper's stuck
+        # check walks only rows not yet judged (stuck_at IS NULL: direct and claimable sends).
+        sa.Index(
+            "ix_messages_dead_lettered_at",
+            "dead_lettered_at",
+            sqlite_where=sa.text("dead_lettered_at IS NOT NULL"),
+            postgresql_where=sa.text("dead_lettered_at IS NOT NULL"),
+        ),
+        sa.Index(
+            "ix_messages_unjudged",
+            "created_at",
+            sqlite_where=sa.text("stuck_at IS NULL"),
+            postgresql_where=sa.text("stuck_at IS NULL"),
+        ),
+        sa.Index(
+            "ix_messages_stuck",
+            "id",
+            sqlite_where=sa.text("stuck_at > 0"),
+            postgresql_where=sa.text("stuck_at > 0"),
+        ),
         IDS_ONLY_GROW,
     )
 
@@ -53,6 +73,37 @@ class Message(SQLModel, table=True):
     payload: dict[str, Any] | None = json_field()
     channel: str | None = Field(default=None, max_length=200)
     created_at: int = ms_field()
+    # §15 work done once. delivery_count: claims granted (not extensions); max_deliveries
+    # NULL = no limit (plain messages, and internal ones whose owner governs them: tasks).
+    delivery_count: int = Field(
+        default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0")
+    )
+    max_deliveries: int | None = Field(default=None, sa_column=sa.Column(sa.Integer, nullable=True))
+    completed_by: str | None = Field(default=None, max_length=200)
+    completed_at: int | None = ms_field(nullable=True)
+    dead_lettered_at: int | None = ms_field(nullable=True)
+    hidden_until: int | None = ms_field(nullable=True)  # release with delayMs
+    # NULL: not judged yet; 0: judged, not stuck (or never watched: group chat); >0: when
+    # message.stuck fired. Internal, not on the wire.
+    stuck_at: int | None = ms_field(nullable=True)
+
+
+class MessageDelivery(SQLModel, table=True):
+    """The delivery ledger (§15): one row per agent a message reached, the first time of
+    each step. Rows are written only on the first delivery and on acks, claims, completion
+    and wake-ups, never per inbox read."""
+
+    __tablename__ = "message_deliveries"
+
+    message_id: int = Field(
+        sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
+    )
+    agent_id: str = Field(primary_key=True, max_length=200)
+    delivered_at: int | None = ms_field(nullable=True)
+    read_at: int | None = ms_field(nullable=True)
+    claimed_at: int | None = ms_field(nullable=True)
+    completed_at: int | None = ms_field(nullable=True)
+    woken_at: int | None = ms_field(nullable=True)
 
 
 class MessageAck(SQLModel, table=True):

@@ -26,6 +26,7 @@ def _get_kwargs(
     after: int | None | Unset = UNSET,
     before: int | None | Unset = UNSET,
     limit: int | Unset = 100,
+    stuck: bool | Unset = False,
 
 ) -> dict[str, Any]:
     
@@ -79,6 +80,8 @@ def _get_kwargs(
     params["before"] = json_before
 
     params["limit"] = limit
+
+    params["stuck"] = stuck
 
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -168,6 +171,7 @@ def sync_detailed(
     after: int | None | Unset = UNSET,
     before: int | None | Unset = UNSET,
     limit: int | Unset = 100,
+    stuck: bool | Unset = False,
 
 ) -> Response[ErrorBody | list[MessageOut]]:
     """ List Messages
@@ -182,6 +186,8 @@ def sync_detailed(
         after (int | None | Unset):
         before (int | None | Unset):
         limit (int | Unset): Page size (default 100, max 1000) Default: 100.
+        stuck (bool | Unset): Only stuck work: direct messages unread, claimable ones never
+            claimed Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -200,6 +206,7 @@ channel=channel,
 after=after,
 before=before,
 limit=limit,
+stuck=stuck,
 
     )
 
@@ -219,6 +226,7 @@ def sync(
     after: int | None | Unset = UNSET,
     before: int | None | Unset = UNSET,
     limit: int | Unset = 100,
+    stuck: bool | Unset = False,
 
 ) -> ErrorBody | list[MessageOut] | None:
     """ List Messages
@@ -233,6 +241,8 @@ def sync(
         after (int | None | Unset):
         before (int | None | Unset):
         limit (int | Unset): Page size (default 100, max 1000) Default: 100.
+        stuck (bool | Unset): Only stuck work: direct messages unread, claimable ones never
+            claimed Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -252,6 +262,7 @@ channel=channel,
 after=after,
 before=before,
 limit=limit,
+stuck=stuck,
 
     ).parsed
 
@@ -265,6 +276,7 @@ async def asyncio_detailed(
     after: int | None | Unset = UNSET,
     before: int | None | Unset = UNSET,
     limit: int | Unset = 100,
+    stuck: bool | Unset = False,
 
 ) -> Response[ErrorBody | list[MessageOut]]:
     """ List Messages
@@ -279,6 +291,8 @@ async def asyncio_detailed(
         after (int | None | Unset):
         before (int | None | Unset):
         limit (int | Unset): Page size (default 100, max 1000) Default: 100.
+        stuck (bool | Unset): Only stuck work: direct messages unread, claimable ones never
+            claimed Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -297,6 +311,7 @@ channel=channel,
 after=after,
 before=before,
 limit=limit,
+stuck=stuck,
 
     )
 
@@ -316,6 +331,7 @@ async def asyncio(
     after: int | None | Unset = UNSET,
     before: int | None | Unset = UNSET,
     limit: int | Unset = 100,
+    stuck: bool | Unset = False,
 
 ) -> ErrorBody | list[MessageOut] | None:
     """ List Messages
@@ -330,6 +346,8 @@ async def asyncio(
         after (int | None | Unset):
         before (int | None | Unset):
         limit (int | Unset): Page size (default 100, max 1000) Default: 100.
+        stuck (bool | Unset): Only stuck work: direct messages unread, claimable ones never
+            claimed Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -349,5 +367,6 @@ channel=channel,
 after=after,
 before=before,
 limit=limit,
+stuck=stuck,
 
     )).parsed
