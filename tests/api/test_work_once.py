@@ -254,7 +254,7 @@ async def test_stuck_work_fires_once_and_is_listed(client: httpx.AsyncClient, ap
     assert (await _reap(client))["stuckMessageIds"] == []  # not old enough yet
     await asyncio.sleep(1.05)
     reaped = await asyncio.gather(_reap(client), _reap(client))
-    assert sorted(sum((r["stuckMessageIds"] for r in reaped), [])) == [unread, open_work]
+    assert sorted(i for r in reaped for i in r["stuckMessageIds"]) == [unread, open_work]
     for _ in range(100):  # PostgreSQL: the hub hears of the commit a moment later
         if len(sub.pending) >= 2:
             break
