@@ -78,6 +78,8 @@ class _AgentBase:
         self._claimed: set[int] = set()  # claims this process holds
         self._acked: set[int] = set()
         self._failed: set[int] = set()  # a handler raised: not retried by this process
+        self._looping = 0  # messages() loops running: stop() inside one finishes at its end
+        self._said_goodbye = False
         self._open()
 
     def _open(self) -> None:
@@ -186,13 +188,18 @@ class RelayAgent(_AgentBase):
         return card
 
     def stop(self) -> None:
+        """Stop and go offline. Called inside a `messages()` loop body, the message in hand
+        is still acked when the body returns: the connection closes when the loop ends."""
         self._stop.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=5)
-        if not self.superseded:
-            with contextlib.suppress(RelayError):
-                self.client.heartbeat(self.id, status="offline")
-        self.client.close()
+        if not self._said_goodbye:
+            self._said_goodbye = True
+            if not self.superseded:
+                with contextlib.suppress(RelayError):
+                    self.client.heartbeat(self.id, status="offline")
+        if not self._looping:
+            self.client.close()
 
     def __enter__(self) -> RelayAgent:
         self.start()
@@ -225,29 +232,38 @@ class RelayAgent(_AgentBase):
         """Yield unread inbox messages as they arrive (long-poll), oldest first, until stopped
         or superseded; each is acked when the loop body finishes (see the module doc). Starts
         after `after` (default: every unread message, so a restart resumes where it left off)."""
-        if after is not None:
-            self._cursor = after
-        while self.running:
-            try:
-                items = self._guarded(self.client.inbox, self.id, wait=wait, after=self._cursor, unread=True)
-                if not items and self._cursor:  # idle: anything given back behind the cursor?
-                    items = self._redelivered(self._guarded(self.client.inbox, self.id, unread=True))
-            except SessionSupersededError:
-                return
-            except RelayConnectionError as exc:
-                log.warning("agent %s: inbox poll failed: %s", self.id, exc)
-                self._stop.wait(1.0)
-                continue
-            for message in items:
-                self._advance([message])
+        self._looping += 1
+        try:
+            if after is not None:
+                self._cursor = after
+            while self.running:
                 try:
-                    yield message
-                except GeneratorExit:  # the body raised or broke out: not done
-                    self._not_done(message)
-                    raise
-                self._done(message)
-                if not self.running:
+                    items = self._guarded(
+                        self.client.inbox, self.id, wait=wait, after=self._cursor, unread=True
+                    )
+                    if not items and self._cursor:  # idle: anything given back behind the cursor?
+                        items = self._redelivered(self._guarded(self.client.inbox, self.id, unread=True))
+                except SessionSupersededError:
                     return
+                except RelayConnectionError as exc:
+                    log.warning("agent %s: inbox poll failed: %s", self.id, exc)
+                    self._stop.wait(1.0)
+                    continue
+                for message in items:
+                    self._advance([message])
+                    try:
+                        yield message
+                    except GeneratorExit:  # the body raised or broke out: not done
+                        self._not_done(message)
+                        raise
+                    self._done(message)
+                    if not self.running:
+                        return
+        finally:
+            self._looping -= 1
+            if self._said_goodbye and not self._looping:  # stop() was called inside the loop
+                with contextlib.suppress(Exception):  # may run at interpreter exit
+                    self.client.close()
 
     def run(self, handler: Callable[[MessageOut], Any], wait: float = 25.0) -> None:
         """Handle every unread message until stopped: claimable ones are claimed first (and
@@ -407,15 +423,19 @@ class AsyncRelayAgent(_AgentBase):
         return card
 
     async def stop(self) -> None:
+        """As RelayAgent.stop."""
         self._stopped.set()
-        if self._task is not None:
+        if self._task is not None and self._task is not asyncio.current_task():
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        if not self.superseded:
-            with contextlib.suppress(RelayError):
-                await self.client.heartbeat(self.id, status="offline")
-        await self.client.aclose()
+        if not self._said_goodbye:
+            self._said_goodbye = True
+            if not self.superseded:
+                with contextlib.suppress(RelayError):
+                    await self.client.heartbeat(self.id, status="offline")
+        if not self._looping:
+            await self.client.aclose()
 
     async def __aenter__(self) -> AsyncRelayAgent:
         await self.start()
@@ -450,27 +470,36 @@ class AsyncRelayAgent(_AgentBase):
     async def messages(self, wait: float = 25.0, *, after: int | None = None) -> AsyncIterator[MessageOut]:
         """As RelayAgent.messages. An async generator is not closed at once when the body
         raises: use `run(handler)` for a prompt release of a failed claim."""
-        if after is not None:
-            self._cursor = after
-        while self.running:
-            try:
-                items = await self._guarded(
-                    self.client.inbox(self.id, wait=wait, after=self._cursor, unread=True)
-                )
-                if not items and self._cursor:
-                    items = self._redelivered(await self._guarded(self.client.inbox(self.id, unread=True)))
-            except SessionSupersededError:
-                return
-            except RelayConnectionError as exc:
-                log.warning("agent %s: inbox poll failed: %s", self.id, exc)
-                await asyncio.sleep(1.0)
-                continue
-            for message in items:
-                self._advance([message])
-                yield message
-                await self._done(message)
-                if not self.running:
+        self._looping += 1
+        try:
+            if after is not None:
+                self._cursor = after
+            while self.running:
+                try:
+                    items = await self._guarded(
+                        self.client.inbox(self.id, wait=wait, after=self._cursor, unread=True)
+                    )
+                    if not items and self._cursor:
+                        items = self._redelivered(
+                            await self._guarded(self.client.inbox(self.id, unread=True))
+                        )
+                except SessionSupersededError:
                     return
+                except RelayConnectionError as exc:
+                    log.warning("agent %s: inbox poll failed: %s", self.id, exc)
+                    await asyncio.sleep(1.0)
+                    continue
+                for message in items:
+                    self._advance([message])
+                    yield message
+                    await self._done(message)
+                    if not self.running:
+                        return
+        finally:
+            self._looping -= 1
+            if self._said_goodbye and not self._looping:
+                with contextlib.suppress(Exception):
+                    await self.client.aclose()
 
     async def run(self, handler: Callable[[MessageOut], Awaitable[Any]], wait: float = 25.0) -> None:
         """As RelayAgent.run, with an async handler."""
