@@ -36,6 +36,7 @@ class _DeliveryRecorder:
     keeps the first time when another process got there first."""
 
     MAX_SEEN = 200_000
+    BATCH_WINDOW_S = 0.02
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -60,13 +61,17 @@ class _DeliveryRecorder:
         self.pending.extend(fresh)
 
     async def _flush(self) -> None:
+        await asyncio.sleep(self.BATCH_WINDOW_S)  # gather the reads of a moment into one write
         batch, self.pending = self.pending, []
         try:
             await self.db.write(lambda uow: messages.record_delivered(uow, batch))
-        except Exception:  # recorded again on a later read
-            log.exception("recording %d deliveries failed", len(batch))
-            for key in batch:
-                self.seen.pop(key, None)
+        except Exception:
+            try:  # a message deleted since it was read fails the batch's foreign key
+                await self.db.write(lambda uow: messages.record_delivered(uow, batch, only_existing=True))
+            except Exception:  # recorded again on a later read
+                log.exception("recording %d deliveries failed", len(batch))
+                for key in batch:
+                    self.seen.pop(key, None)
 
 
 _recorders: weakref.WeakKeyDictionary[Database, _DeliveryRecorder] = weakref.WeakKeyDictionary()

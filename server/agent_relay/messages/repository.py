@@ -334,17 +334,30 @@ def _ledger_insert(conn: Connection) -> Any:
     return (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(ledger)
 
 
-def record_delivered(conn: Connection, pairs: list[tuple[int, str]], now: int) -> None:
-    """First deliveries, many at once; a pair already in the ledger keeps its first time
-    (rows of messages deleted meanwhile are skipped)."""
+@functools.lru_cache(maxsize=4)
+def _first_delivery(dialect: str) -> Any:
+    # one statement per dialect, run as executemany: compiling a multi-row VALUES per batch
+    # cost ten times the insert itself (measured: 25 ms vs 1.5 ms for 100 rows on SQLite)
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ledger).on_conflict_do_nothing()
+
+
+_existing_ids = sa.select(messages.c.id).where(messages.c.id.in_(sa.bindparam("ids", expanding=True)))
+
+
+def record_delivered(
+    conn: Connection, pairs: list[tuple[int, str]], now: int, *, only_existing: bool = False
+) -> None:
+    """First deliveries, many at once; a pair already in the ledger keeps its first time.
+    A message deleted since it was read fails the foreign key (and the batch); the caller
+    retries with `only_existing`, which first looks up which messages are still there."""
     if not pairs:
         return
-    present = set(
-        conn.execute(sa.select(messages.c.id).where(messages.c.id.in_({m for m, _ in pairs}))).scalars()
-    )
-    rows = [{"message_id": m, "agent_id": a, "delivered_at": now} for m, a in pairs if m in present]
+    rows = [{"message_id": m, "agent_id": a, "delivered_at": now} for m, a in pairs]
+    if only_existing:
+        present = set(conn.execute(_existing_ids, {"ids": sorted({m for m, _ in pairs})}).scalars())
+        rows = [r for r in rows if r["message_id"] in present]
     if rows:
-        conn.execute(_ledger_insert(conn).values(rows).on_conflict_do_nothing())
+        conn.execute(_first_delivery(conn.dialect.name), rows)
 
 
 def record_step(conn: Connection, message_id: int, agent_id: str, step: str, now: int) -> bool:

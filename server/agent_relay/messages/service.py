@@ -283,9 +283,10 @@ def deliveries(conn: Connection, message_id: int) -> list[DeliveryRecord]:
 _LEDGER_COLUMNS = ("delivered_at", "read_at", "claimed_at", "completed_at", "woken_at")
 
 
-def record_delivered(uow: UnitOfWork, pairs: list[tuple[int, str]]) -> None:
-    """First deliveries by inbox reads, batched (see inbox.service)."""
-    repo.record_delivered(uow.conn, pairs, uow.now)
+def record_delivered(uow: UnitOfWork, pairs: list[tuple[int, str]], *, only_existing: bool = False) -> None:
+    """First deliveries by inbox reads, batched (see inbox.service). A batch naming a
+    message deleted meanwhile fails; `only_existing` (the retry) skips such messages."""
+    repo.record_delivered(uow.conn, pairs, uow.now, only_existing=only_existing)
 
 
 def unread_for_wake(conn: Connection, agent_id: str, *, sent_before: int, sent_after: int) -> list[int]:
