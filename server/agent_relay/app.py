@@ -30,6 +30,7 @@ from agent_relay.context import Relay
 from agent_relay.db import Database
 from agent_relay.errors import RelayError
 from agent_relay.events.bus import create_bus
+from agent_relay.inbox import service as inbox_service
 from agent_relay.inbox.router import router as inbox_router
 from agent_relay.integrations.router import router as integrations_router
 from agent_relay.messages.router import dead_letters_router
@@ -114,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
             await supervisor.shutdown()  # stop every connector process this server started
+            await inbox_service.flush_deliveries(db)  # the ledger's buffered first deliveries
             await bus.stop()
             await asyncio.to_thread(db.stop)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 import weakref
@@ -43,8 +44,11 @@ class _DeliveryRecorder:
         self.seen: dict[tuple[int, str], None] = {}  # insertion-ordered: the oldest go first
         self.pending: list[tuple[int, str]] = []
         self.tasks: set[asyncio.Task[None]] = set()
+        self.closed = False
 
     def record(self, agent_id: str, items: list[MessageRecord]) -> None:
+        if self.closed:
+            return
         seen = self.seen
         fresh = [(m["id"], agent_id) for m in items if (m["id"], agent_id) not in seen]
         if not fresh:
@@ -75,6 +79,18 @@ class _DeliveryRecorder:
 
 
 _recorders: weakref.WeakKeyDictionary[Database, _DeliveryRecorder] = weakref.WeakKeyDictionary()
+
+
+async def flush_deliveries(db: Database) -> None:
+    """At shutdown, before the writer stops: write what is buffered, and record no more."""
+    recorder = _recorder(db)
+    recorder.closed = True  # a read finishing after this records nothing
+    for task in list(recorder.tasks):
+        task.cancel()
+    batch, recorder.pending = recorder.pending, []
+    if batch:
+        with contextlib.suppress(Exception):
+            await db.write(lambda uow: messages.record_delivered(uow, batch, only_existing=True))
 
 
 def _recorder(db: Database) -> _DeliveryRecorder:
