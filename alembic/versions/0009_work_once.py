@@ -86,7 +86,21 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "delivery_reads",
+        sa.Column("agent_id", sa.String(length=200), nullable=False),
+        sa.Column("read_at", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("lo", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("hi", sa.BigInteger(), nullable=False),
+        sa.Column("ids", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("agent_id", "read_at", "lo"),
+    )
+    op.create_index("ix_delivery_reads_read_at", "delivery_reads", ["read_at"])
+
+
 def downgrade() -> None:
+    op.drop_index("ix_delivery_reads_read_at", table_name="delivery_reads")
+    op.drop_table("delivery_reads")
     op.drop_table("message_deliveries")
     for name in ("ix_messages_stuck", "ix_messages_unjudged", "ix_messages_dead_lettered_at"):
         op.drop_index(name, table_name="messages")

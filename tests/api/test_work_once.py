@@ -216,7 +216,7 @@ async def test_delivery_ledger_states(client: httpx.AsyncClient, app) -> None:
     assert await _inbox_ids(client, "w2") == [work]
 
     async def ledger(message_id: int) -> dict[str, dict]:
-        for _ in range(100):  # first deliveries are written behind the read
+        for _ in range(300):  # first deliveries are written behind the read, once a second
             rows = (await client.get(f"/api/messages/{message_id}/deliveries")).json()
             if all(r["state"] != "pending" for r in rows):
                 return {r["agentId"]: r for r in rows}

@@ -12,11 +12,12 @@ from sqlalchemy.sql.elements import ColumnElement
 from agent_relay.db import Prepared, dumps_json
 from agent_relay.leases import free_for, held_by, lapsed, visible
 from agent_relay.listing import newest_first
-from agent_relay.models import Message, MessageAck, MessageDelivery
+from agent_relay.models import DeliveryRead, Message, MessageAck, MessageDelivery
 
 messages: sa.Table = Message.__table__  # type: ignore[attr-defined]
 acks: sa.Table = MessageAck.__table__  # type: ignore[attr-defined]
 ledger: sa.Table = MessageDelivery.__table__  # type: ignore[attr-defined]
+reads: sa.Table = DeliveryRead.__table__  # type: ignore[attr-defined]
 
 _insert = Prepared.insert_returning_id(messages)
 _JSON_COLUMNS = ("meta", "payload")
@@ -335,29 +336,40 @@ def _ledger_insert(conn: Connection) -> Any:
 
 
 @functools.lru_cache(maxsize=4)
-def _first_delivery(dialect: str) -> Any:
-    # one statement per dialect, run as executemany: compiling a multi-row VALUES per batch
-    # cost ten times the insert itself (measured: 25 ms vs 1.5 ms for 100 rows on SQLite)
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(ledger).on_conflict_do_nothing()
+def _first_reads(dialect: str) -> Any:
+    # one statement per dialect, run as executemany (compiling a multi-row VALUES per batch
+    # cost more than the insert)
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(reads).on_conflict_do_nothing()
 
 
-_existing_ids = sa.select(messages.c.id).where(messages.c.id.in_(sa.bindparam("ids", expanding=True)))
-
-
-def record_delivered(
-    conn: Connection, pairs: list[tuple[int, str]], now: int, *, only_existing: bool = False
-) -> None:
-    """First deliveries, many at once; a pair already in the ledger keeps its first time.
-    A message deleted since it was read fails the foreign key (and the batch); the caller
-    retries with `only_existing`, which first looks up which messages are still there."""
-    if not pairs:
-        return
-    rows = [{"message_id": m, "agent_id": a, "delivered_at": now} for m, a in pairs]
-    if only_existing:
-        present = set(conn.execute(_existing_ids, {"ids": sorted({m for m, _ in pairs})}).scalars())
-        rows = [r for r in rows if r["message_id"] in present]
+def record_delivered(conn: Connection, deliveries: list[tuple[str, list[int]]], now: int) -> None:
+    """First deliveries by inbox reads: one row per (agent, ids it was handed first)."""
+    rows = [
+        {"agent_id": agent, "read_at": now, "lo": min(ids), "hi": max(ids), "ids": ",".join(map(str, ids))}
+        for agent, ids in deliveries
+        if ids
+    ]
     if rows:
-        conn.execute(_first_delivery(conn.dialect.name), rows)
+        conn.execute(_first_reads(conn.dialect.name), rows)
+
+
+def first_reads(conn: Connection, message_id: int, sent_at: int, agent_id: str | None) -> dict[str, int]:
+    """agent -> when an inbox read first handed it this message (from delivery_reads)."""
+    q = sa.select(reads.c.agent_id, reads.c.read_at, reads.c.ids).where(
+        reads.c.read_at >= sent_at, reads.c.lo <= message_id, reads.c.hi >= message_id
+    )
+    if agent_id is not None:
+        q = q.where(reads.c.agent_id == agent_id)
+    wanted = str(message_id)
+    first: dict[str, int] = {}
+    for agent, read_at, ids in conn.execute(q.order_by(reads.c.read_at).limit(10_000)):
+        if agent not in first and wanted in ids.split(","):
+            first[agent] = read_at
+    return first
+
+
+def prune_reads(conn: Connection, before: int) -> None:
+    conn.execute(sa.delete(reads).where(reads.c.read_at < before))
 
 
 def record_step(conn: Connection, message_id: int, agent_id: str, step: str, now: int) -> bool:

@@ -270,23 +270,41 @@ def dead_letters(conn: Connection, *, before: int | None, limit: int) -> list[Me
 
 
 def deliveries(conn: Connection, message_id: int) -> list[DeliveryRecord]:
-    """The ledger: one row per agent the message reached; a direct message its recipient
-    has not received yet shows that recipient as `pending`."""
+    """The ledger: one row per agent the message reached (its steps, and the first inbox
+    read that handed it over); a direct message its recipient has not received yet shows
+    that recipient as `pending`."""
     row = _row(conn, message_id)
-    out = [DELIVERY_WIRE.build(r) for r in repo.ledger_rows(conn, message_id)]
     recipient = row["to_addr"]
-    if not is_group(recipient) and all(d["agentId"] != recipient for d in out):
-        out.insert(0, DELIVERY_WIRE.build(dict.fromkeys(_LEDGER_COLUMNS) | {"agent_id": recipient}))
-    return out
+    direct = not is_group(recipient)
+    steps = {r["agent_id"]: dict(r) for r in repo.ledger_rows(conn, message_id)}
+    reads = repo.first_reads(conn, message_id, row["created_at"], recipient if direct else None)
+    if direct:
+        steps.setdefault(recipient, _blank_step(recipient))
+    for agent_id, read_at in reads.items():
+        step = steps.setdefault(agent_id, _blank_step(agent_id))
+        if step["delivered_at"] is None or read_at < step["delivered_at"]:
+            step["delivered_at"] = read_at
+    return [DELIVERY_WIRE.build(steps[a]) for a in sorted(steps)]
 
 
-_LEDGER_COLUMNS = ("delivered_at", "read_at", "claimed_at", "completed_at", "woken_at")
+def _blank_step(agent_id: str) -> dict[str, Any]:
+    return {
+        "agent_id": agent_id,
+        "delivered_at": None,
+        "read_at": None,
+        "claimed_at": None,
+        "completed_at": None,
+        "woken_at": None,
+    }
 
 
-def record_delivered(uow: UnitOfWork, pairs: list[tuple[int, str]], *, only_existing: bool = False) -> None:
-    """First deliveries by inbox reads, batched (see inbox.service). A batch naming a
-    message deleted meanwhile fails; `only_existing` (the retry) skips such messages."""
-    repo.record_delivered(uow.conn, pairs, uow.now, only_existing=only_existing)
+def record_delivered(uow: UnitOfWork, deliveries: list[tuple[str, list[int]]]) -> None:
+    """First deliveries by inbox reads, batched (see inbox.service): (agent, message ids)."""
+    repo.record_delivered(uow.conn, deliveries, uow.now)
+
+
+def prune_delivery_reads(uow: UnitOfWork, before: int) -> None:
+    repo.prune_reads(uow.conn, before)
 
 
 def unread_for_wake(conn: Connection, agent_id: str, *, sent_before: int, sent_after: int) -> list[int]:

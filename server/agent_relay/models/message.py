@@ -89,9 +89,9 @@ class Message(SQLModel, table=True):
 
 
 class MessageDelivery(SQLModel, table=True):
-    """The delivery ledger (§15): one row per agent a message reached, the first time of
-    each step. Rows are written only on the first delivery and on acks, claims, completion
-    and wake-ups, never per inbox read."""
+    """The delivery ledger (§15): one row per agent, the first time of each step it took
+    with the message (acks, claims, completion, wake-ups); first deliveries by inbox reads
+    are in delivery_reads, merged in by the ledger route."""
 
     __tablename__ = "message_deliveries"
 
@@ -104,6 +104,22 @@ class MessageDelivery(SQLModel, table=True):
     claimed_at: int | None = ms_field(nullable=True)
     completed_at: int | None = ms_field(nullable=True)
     woken_at: int | None = ms_field(nullable=True)
+
+
+class DeliveryRead(SQLModel, table=True):
+    """First deliveries by inbox reads (§15 ledger), one row per read that returned messages
+    this process had not recorded for that agent: the ids as text, with their range for the
+    lookup. One small row per read instead of one per message keeps the read fast; the
+    ledger route expands them. Pruned with the event log."""
+
+    __tablename__ = "delivery_reads"
+    __table_args__ = (sa.Index("ix_delivery_reads_read_at", "read_at"),)
+
+    agent_id: str = Field(primary_key=True, max_length=200)
+    read_at: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
+    lo: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
+    hi: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    ids: str = Field(sa_column=sa.Column(sa.Text, nullable=False))  # "12,15,19"
 
 
 class MessageAck(SQLModel, table=True):

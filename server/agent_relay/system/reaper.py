@@ -27,6 +27,7 @@ REAP_STEPS: list[ReapStep] = []
 
 def _core_step(uow: UnitOfWork, settings: Settings) -> dict[str, list[Any]]:
     prune_events(uow.conn, uow.now - settings.event_retention_ms)
+    messages.prune_delivery_reads(uow, uow.now - settings.event_retention_ms)
     released, dead = messages.release_expired(uow)
     return {
         "releasedMessageIds": released,
