@@ -228,10 +228,12 @@ def ack(uow: UnitOfWork, message_id: int, agent_id: str, guard: SessionGuard) ->
     """A read receipt for `agent_id`; from the live holder of a claim it also completes the
     message (once: a single conditional UPDATE)."""
     agents.validate_session(uow.conn, agent_id, guard)
-    _row(uow.conn, message_id)
+    row = _row(uow.conn, message_id)
     acked_at = repo.ack(uow.conn, message_id, agent_id, uow.now)
     repo.record_step(uow.conn, message_id, agent_id, "read_at", acked_at)
-    completed = repo.complete(uow.conn, message_id, agent_id, uow.now)
+    # the conditional UPDATE decides; the row read above only spares acks that cannot complete
+    holder = row["claimable"] and row["claimed_by"] == agent_id and row["completed_at"] is None
+    completed = bool(holder) and repo.complete(uow.conn, message_id, agent_id, uow.now)
     if completed:
         repo.record_step(uow.conn, message_id, agent_id, "completed_at", uow.now)
         uow.emit("message.completed", get(uow.conn, message_id))
