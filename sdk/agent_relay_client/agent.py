@@ -4,7 +4,14 @@
 restarted process supersedes the old one; every later call carries that session in the
 `X-Agent-Instance-Id` / `X-Agent-Epoch` headers. A background thread (or task, for
 AsyncRelayAgent) heartbeats. When the relay answers 409 "agent session superseded" the
-agent stops: `superseded` turns true, `messages()` ends, heartbeats stop."""
+agent stops: `superseded` turns true, `messages()` ends, heartbeats stop.
+
+Work done once (contract §15): `messages()` reads unread messages only and acks each when
+the loop body that got it finishes, so a restarted agent resumes where it left off and never
+redoes acked work. A claimable message is acked only if this agent claimed it (the ack then
+completes it). A body that raises (or breaks out) leaves the message unacked, and a claim
+this agent holds on it is released for redelivery. `run(handler)` does the same with a
+function, claiming claimable messages first."""
 
 from __future__ import annotations
 
@@ -68,6 +75,11 @@ class _AgentBase:
         self._url = url
         self._token = token
         self._cursor = 0
+        self._claimed: set[int] = set()  # claims this process holds
+        self._acked: set[int] = set()
+        self._failed: set[int] = set()  # a handler raised: not retried by this process
+        self._looping = 0  # messages() loops running: stop() inside one finishes at its end
+        self._said_goodbye = False
         self._open()
 
     def _open(self) -> None:
@@ -119,6 +131,20 @@ class _AgentBase:
         for message in items:
             self._cursor = max(self._cursor, message.id)
 
+    def _redelivered(self, items: list[MessageOut]) -> list[MessageOut]:
+        """Unread messages behind the cursor: claims given back (by another agent, or a lease
+        that lapsed) are visible again. Not the ones this process failed on."""
+        return [m for m in items if m.id <= self._cursor and m.id not in self._failed | self._acked]
+
+    def _should_ack(self, message: MessageOut) -> bool:
+        """After a body finished: ack, unless done already or a claimable one it did not claim."""
+        if message.id in self._acked:
+            return False
+        return not message.claimable or message.id in self._claimed
+
+    def _should_give_back(self, message: MessageOut) -> bool:
+        return message.id in self._claimed and message.id not in self._acked
+
     def _claim_body(self, lease_ms: int | None) -> dict[str, Any]:
         return {"agentId": self.id, **({"leaseMs": lease_ms} if lease_ms else {})}
 
@@ -162,13 +188,18 @@ class RelayAgent(_AgentBase):
         return card
 
     def stop(self) -> None:
+        """Stop and go offline. Called inside a `messages()` loop body, the message in hand
+        is still acked when the body returns: the connection closes when the loop ends."""
         self._stop.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=5)
-        if not self.superseded:
-            with contextlib.suppress(RelayError):
-                self.client.heartbeat(self.id, status="offline")
-        self.client.close()
+        if not self._said_goodbye:
+            self._said_goodbye = True
+            if not self.superseded:
+                with contextlib.suppress(RelayError):
+                    self.client.heartbeat(self.id, status="offline")
+        if not self._looping:
+            self.client.close()
 
     def __enter__(self) -> RelayAgent:
         self.start()
@@ -198,24 +229,69 @@ class RelayAgent(_AgentBase):
         self._guarded(self.client.heartbeat, self.id, status=status, ready=ready)
 
     def messages(self, wait: float = 25.0, *, after: int | None = None) -> Iterator[MessageOut]:
-        """Yield inbox messages as they arrive (long-poll), oldest first, until stopped
-        or superseded. Starts after `after` (default: everything not yet seen)."""
-        if after is not None:
-            self._cursor = after
-        while self.running:
-            try:
-                items = self._guarded(self.client.inbox, self.id, wait=wait, after=self._cursor)
-            except SessionSupersededError:
-                return
-            except RelayConnectionError as exc:
-                log.warning("agent %s: inbox poll failed: %s", self.id, exc)
-                self._stop.wait(1.0)
-                continue
-            for message in items:
-                self._advance([message])
-                yield message
-                if not self.running:
+        """Yield unread inbox messages as they arrive (long-poll), oldest first, until stopped
+        or superseded; each is acked when the loop body finishes (see the module doc). Starts
+        after `after` (default: every unread message, so a restart resumes where it left off)."""
+        self._looping += 1
+        try:
+            if after is not None:
+                self._cursor = after
+            while self.running:
+                try:
+                    items = self._guarded(
+                        self.client.inbox, self.id, wait=wait, after=self._cursor, unread=True
+                    )
+                    if not items and self._cursor:  # idle: anything given back behind the cursor?
+                        items = self._redelivered(self._guarded(self.client.inbox, self.id, unread=True))
+                except SessionSupersededError:
                     return
+                except RelayConnectionError as exc:
+                    log.warning("agent %s: inbox poll failed: %s", self.id, exc)
+                    self._stop.wait(1.0)
+                    continue
+                for message in items:
+                    self._advance([message])
+                    try:
+                        yield message
+                    except GeneratorExit:  # the body raised or broke out: not done
+                        self._not_done(message)
+                        raise
+                    self._done(message)
+                    if not self.running:
+                        return
+        finally:
+            self._looping -= 1
+            if self._said_goodbye and not self._looping:  # stop() was called inside the loop
+                with contextlib.suppress(Exception):  # may run at interpreter exit
+                    self.client.close()
+
+    def run(self, handler: Callable[[MessageOut], Any], wait: float = 25.0) -> None:
+        """Handle every unread message until stopped: claimable ones are claimed first (and
+        skipped when another agent wins), each is acked after `handler` returns; when it
+        raises, the message stays unacked and its claim is released for redelivery."""
+        for message in self.messages(wait):
+            if message.claimable and message.id not in self._claimed and self.claim(message) is None:
+                continue
+            try:
+                handler(message)
+            except Exception:
+                log.exception("agent %s: handler failed on message %s", self.id, message.id)
+                self._not_done(message)
+
+    def _done(self, message: MessageOut) -> None:
+        if self._should_ack(message):
+            try:
+                self.ack(message)
+            except (RelayConnectionError, SessionSupersededError):
+                raise
+            except RelayError as exc:  # deleted meanwhile, say
+                log.warning("agent %s: ack of message %s failed: %s", self.id, message.id, exc)
+
+    def _not_done(self, message: MessageOut) -> None:
+        self._failed.add(message.id)
+        if self._should_give_back(message):
+            with contextlib.suppress(RelayError):
+                self.release(message)
 
     def send(
         self,
@@ -259,19 +335,29 @@ class RelayAgent(_AgentBase):
         )
 
     def claim(self, message: MessageOut | int, lease_ms: int | None = None) -> MessageOut | None:
-        """The claimed message, or None when another agent holds it."""
+        """The claimed message, or None when another agent holds it (or it is completed or
+        dead-lettered)."""
         try:
-            return self._guarded(self.client.claim, self._id(message), self.id, lease_ms)
+            claimed = self._guarded(self.client.claim, self._id(message), self.id, lease_ms)
         except SessionSupersededError:
             raise
         except ConflictError:
             return None
+        self._claimed.add(claimed.id)
+        return claimed
 
-    def release(self, message: MessageOut | int) -> MessageOut:
-        return self._guarded(self.client.release, self._id(message), self.id)
+    def release(self, message: MessageOut | int, delay_ms: int | None = None) -> MessageOut:
+        """Give the claim back (hidden from every inbox for `delay_ms`, if given)."""
+        released = self._guarded(self.client.release, self._id(message), self.id, delay_ms)
+        self._claimed.discard(released.id)
+        return released
 
     def ack(self, message: MessageOut | int) -> None:
-        self._guarded(self.client.ack, self._id(message), self.id)
+        """Read receipt; from the holder of the claim it completes the message."""
+        message_id = self._id(message)
+        self._guarded(self.client.ack, message_id, self.id)
+        self._acked.add(message_id)
+        self._claimed.discard(message_id)
 
     # -- tasks (from integrations) -------------------------------------------------
     def tasks(self, status: ListTasksStatusType0 = "open") -> list[TaskOut]:
@@ -337,15 +423,19 @@ class AsyncRelayAgent(_AgentBase):
         return card
 
     async def stop(self) -> None:
+        """As RelayAgent.stop."""
         self._stopped.set()
-        if self._task is not None:
+        if self._task is not None and self._task is not asyncio.current_task():
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        if not self.superseded:
-            with contextlib.suppress(RelayError):
-                await self.client.heartbeat(self.id, status="offline")
-        await self.client.aclose()
+        if not self._said_goodbye:
+            self._said_goodbye = True
+            if not self.superseded:
+                with contextlib.suppress(RelayError):
+                    await self.client.heartbeat(self.id, status="offline")
+        if not self._looping:
+            await self.client.aclose()
 
     async def __aenter__(self) -> AsyncRelayAgent:
         await self.start()
@@ -378,22 +468,64 @@ class AsyncRelayAgent(_AgentBase):
         await self._guarded(self.client.heartbeat(self.id, status=status, ready=ready))
 
     async def messages(self, wait: float = 25.0, *, after: int | None = None) -> AsyncIterator[MessageOut]:
-        if after is not None:
-            self._cursor = after
-        while self.running:
-            try:
-                items = await self._guarded(self.client.inbox(self.id, wait=wait, after=self._cursor))
-            except SessionSupersededError:
-                return
-            except RelayConnectionError as exc:
-                log.warning("agent %s: inbox poll failed: %s", self.id, exc)
-                await asyncio.sleep(1.0)
-                continue
-            for message in items:
-                self._advance([message])
-                yield message
-                if not self.running:
+        """As RelayAgent.messages. An async generator is not closed at once when the body
+        raises: use `run(handler)` for a prompt release of a failed claim."""
+        self._looping += 1
+        try:
+            if after is not None:
+                self._cursor = after
+            while self.running:
+                try:
+                    items = await self._guarded(
+                        self.client.inbox(self.id, wait=wait, after=self._cursor, unread=True)
+                    )
+                    if not items and self._cursor:
+                        items = self._redelivered(
+                            await self._guarded(self.client.inbox(self.id, unread=True))
+                        )
+                except SessionSupersededError:
                     return
+                except RelayConnectionError as exc:
+                    log.warning("agent %s: inbox poll failed: %s", self.id, exc)
+                    await asyncio.sleep(1.0)
+                    continue
+                for message in items:
+                    self._advance([message])
+                    yield message
+                    await self._done(message)
+                    if not self.running:
+                        return
+        finally:
+            self._looping -= 1
+            if self._said_goodbye and not self._looping:
+                with contextlib.suppress(Exception):
+                    await self.client.aclose()
+
+    async def run(self, handler: Callable[[MessageOut], Awaitable[Any]], wait: float = 25.0) -> None:
+        """As RelayAgent.run, with an async handler."""
+        async for message in self.messages(wait):
+            if message.claimable and message.id not in self._claimed and await self.claim(message) is None:
+                continue
+            try:
+                await handler(message)
+            except Exception:
+                log.exception("agent %s: handler failed on message %s", self.id, message.id)
+                await self._not_done(message)
+
+    async def _done(self, message: MessageOut) -> None:
+        if self._should_ack(message):
+            try:
+                await self.ack(message)
+            except (RelayConnectionError, SessionSupersededError):
+                raise
+            except RelayError as exc:
+                log.warning("agent %s: ack of message %s failed: %s", self.id, message.id, exc)
+
+    async def _not_done(self, message: MessageOut) -> None:
+        self._failed.add(message.id)
+        if self._should_give_back(message):
+            with contextlib.suppress(RelayError):
+                await self.release(message)
 
     async def send(
         self,
@@ -439,17 +571,24 @@ class AsyncRelayAgent(_AgentBase):
 
     async def claim(self, message: MessageOut | int, lease_ms: int | None = None) -> MessageOut | None:
         try:
-            return await self._guarded(self.client.claim(self._id(message), self.id, lease_ms))
+            claimed = await self._guarded(self.client.claim(self._id(message), self.id, lease_ms))
         except SessionSupersededError:
             raise
         except ConflictError:
             return None
+        self._claimed.add(claimed.id)
+        return claimed
 
-    async def release(self, message: MessageOut | int) -> MessageOut:
-        return await self._guarded(self.client.release(self._id(message), self.id))
+    async def release(self, message: MessageOut | int, delay_ms: int | None = None) -> MessageOut:
+        released = await self._guarded(self.client.release(self._id(message), self.id, delay_ms))
+        self._claimed.discard(released.id)
+        return released
 
     async def ack(self, message: MessageOut | int) -> None:
-        await self._guarded(self.client.ack(self._id(message), self.id))
+        message_id = self._id(message)
+        await self._guarded(self.client.ack(message_id, self.id))
+        self._acked.add(message_id)
+        self._claimed.discard(message_id)
 
     # -- tasks (from integrations) -------------------------------------------------
     async def tasks(self, status: ListTasksStatusType0 = "open") -> list[TaskOut]:

@@ -522,13 +522,17 @@ def inbox(
         typer.Option("--wait", metavar="SECONDS", help="long-poll up to SECONDS (max 60) for something new"),
     ] = 0,
     after: Annotated[int, typer.Option("--after", metavar="ID", help="only messages after this id")] = 0,
-    unread: Annotated[bool, typer.Option("--unread", help="only messages the agent has not acked")] = False,
+    unread: Annotated[
+        bool,
+        typer.Option("--unread/--all", help="only messages the agent has not acked (the default), or all"),
+    ] = True,
     limit: Annotated[int, typer.Option("--limit", help="at most this many")] = 100,
     url: Url = None,
     token: Token = None,
     as_json: AsJson = None,
 ) -> None:
-    """Read an agent's inbox, oldest first (its id, its label, tags, capabilities, broadcast)."""
+    """Read an agent's unread messages, oldest first (its id, its label, tags, capabilities,
+    broadcast); `--all` includes the ones it acked."""
     with _session(ctx, url, token, as_json) as s:
         with (
             s.waiting(f"waiting up to {wait:g}s for messages to {agent} (Ctrl-C stops)")
@@ -540,7 +544,10 @@ def inbox(
             s.emit_json(items)
             return
         if not items:
-            s.line("inbox empty" + (f" (waited {wait:g}s)" if wait else ""))
+            s.line(
+                ("inbox empty" if not unread else "no unread messages")
+                + (f" (waited {wait:g}s)" if wait else "")
+            )
         for m in items:
             s.line(_message_line(m.to_dict()))
 
@@ -580,13 +587,15 @@ def ack(
     token: Token = None,
     as_json: AsJson = None,
 ) -> None:
-    """Mark a message read for an agent (it leaves `inbox --unread`)."""
+    """Mark a message read for an agent (it leaves `relay inbox`); from the holder of its
+    claim this completes the message."""
     with _session(ctx, url, token, as_json) as s:
         receipt = s.client.ack(message_id, agent)
         if s.json:
             s.emit_json(receipt)
         else:
-            s.line(f"acked #{receipt.message_id} as {receipt.agent_id}")
+            done = " (completed)" if receipt.completed else ""
+            s.line(f"acked #{receipt.message_id} as {receipt.agent_id}{done}")
 
 
 @app.command(rich_help_panel="Agent loop")
@@ -594,15 +603,21 @@ def release(
     ctx: typer.Context,
     message_id: Annotated[int, typer.Argument(metavar="ID", help="message id")],
     agent: AsAgent,
+    delay_ms: Annotated[
+        int | None, typer.Option("--delay-ms", metavar="MS", help="keep it out of every inbox this long")
+    ] = None,
     url: Url = None,
     token: Token = None,
     as_json: AsJson = None,
 ) -> None:
-    """Give back a message you claimed, so another agent can claim it."""
+    """Give back a message you claimed, so another agent can claim it (dead-lettered when
+    its deliveries are spent)."""
     with _session(ctx, url, token, as_json) as s:
-        message = s.client.release(message_id, agent)
+        message = s.client.release(message_id, agent, delay_ms)
         if s.json:
             s.emit_json(message)
+        elif message.dead_lettered_at:
+            s.line(f"released #{message.id}: dead-lettered after {message.delivery_count} deliveries")
         else:
             s.line(f"released #{message.id}")
 

@@ -347,8 +347,9 @@ class RelayClient(_Base, Operations):
     def claim(self, message_id: int, agent_id: str, lease_ms: int | None = None) -> MessageOut:
         return self.claim_message(message_id, body=_drop_none({"agentId": agent_id, "leaseMs": lease_ms}))
 
-    def release(self, message_id: int, agent_id: str) -> MessageOut:
-        return self.release_message(message_id, body={"agentId": agent_id})
+    def release(self, message_id: int, agent_id: str, delay_ms: int | None = None) -> MessageOut:
+        """Give a claim back (hidden from every inbox for `delay_ms`, if given)."""
+        return self.release_message(message_id, body=_drop_none({"agentId": agent_id, "delayMs": delay_ms}))
 
     def ack(self, message_id: int, agent_id: str) -> AckOut:
         return self.ack_message(message_id, body={"agentId": agent_id})
@@ -504,8 +505,9 @@ class AsyncRelayClient(_Base, AsyncOperations):
         body = _drop_none({"agentId": agent_id, "leaseMs": lease_ms})
         return await self.claim_message(message_id, body=body)
 
-    async def release(self, message_id: int, agent_id: str) -> MessageOut:
-        return await self.release_message(message_id, body={"agentId": agent_id})
+    async def release(self, message_id: int, agent_id: str, delay_ms: int | None = None) -> MessageOut:
+        body = _drop_none({"agentId": agent_id, "delayMs": delay_ms})
+        return await self.release_message(message_id, body=body)
 
     async def ack(self, message_id: int, agent_id: str) -> AckOut:
         return await self.ack_message(message_id, body={"agentId": agent_id})

@@ -31,8 +31,10 @@ from agent_relay.context import Relay
 from agent_relay.db import Database
 from agent_relay.errors import RelayError
 from agent_relay.events.bus import create_bus
+from agent_relay.inbox import service as inbox_service
 from agent_relay.inbox.router import router as inbox_router
 from agent_relay.integrations.router import router as integrations_router
+from agent_relay.messages.router import dead_letters_router
 from agent_relay.messages.router import router as messages_router
 from agent_relay.middleware import BodySizeLimit, BrowserGuard, NormalizeRequest, TokenAuth
 from agent_relay.orchestrators.router import router as orchestrators_router
@@ -61,6 +63,7 @@ GC_GEN0_THRESHOLD = 20_000
 ROUTERS = [
     messages_router,
     inbox_router,
+    dead_letters_router,
     spawn_router,  # POST /api/agents/spawn: before the agents router's /api/agents/{id} routes
     agents_router,
     activity_router,
@@ -117,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             await supervisor.shutdown()  # stop every connector process this server started
             authenticator.store = None
             await token_store.close()
+            await inbox_service.flush_deliveries(db)  # the ledger's buffered first deliveries
             await bus.stop()
             await asyncio.to_thread(db.stop)
 

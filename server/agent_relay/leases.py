@@ -32,6 +32,19 @@ def free_for(
     return sa.or_(holder.is_(None), holder == agent, expires_at < now)
 
 
+def held_by(
+    holder: sa.ColumnElement[Any], expires_at: sa.ColumnElement[Any], agent: Any, now: Any
+) -> ColumnElement[bool]:
+    """SQL: `agent` holds a live claim (what completes a message on ack, and what makes a
+    claim an extension rather than a new delivery)."""
+    return sa.and_(holder == agent, sa.or_(expires_at.is_(None), expires_at >= now))
+
+
+def visible(hidden_until: sa.ColumnElement[Any], now: Any) -> ColumnElement[bool]:
+    """SQL: not held back by a release with a delay (delayMs)."""
+    return sa.or_(hidden_until.is_(None), hidden_until <= now)
+
+
 def lapsed(expires_at: sa.ColumnElement[Any], now: Any) -> ColumnElement[bool]:
     """SQL: a lease that ran out (what the reaper releases). NULL expiry never lapses."""
     return expires_at < now

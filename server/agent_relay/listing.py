@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,11 +17,11 @@ def newest_first(
     limit: int,
     before: int | None = None,
     after: int | None = None,
-    where: sa.ColumnElement[bool] | None = None,
+    where: Sequence[sa.ColumnElement[bool]] = (),
 ) -> list[RowMapping]:
     """Rows whose columns equal the given values (a None or empty value: no filter),
-    with id < `before` / id > `after` and `where` (a caller's own condition), newest first."""
-    q = sa.select(table) if where is None else sa.select(table).where(where)
+    with id < `before` / id > `after` and any extra `where` conditions, newest first."""
+    q = sa.select(table).where(*where)
     for column, value in equals.items():
         if value is not None and value != "":
             q = q.where(table.c[column] == value)

@@ -63,6 +63,12 @@ class Settings(BaseSettings):
     # Outbound requests (task callbacks; outbound.py): host names and CIDRs that may be
     # reached although they are loopback, private, link-local or metadata addresses.
     outbound_allow: str = ""
+    # Work done once (contract §15). max_deliveries: claims a claimable message gets before
+    # a lapsed or released lease dead-letters it (a send's maxDeliveries overrides it).
+    max_deliveries: int = Field(5, ge=1, le=1000)
+    stuck_after_ms: int = Field(600_000, ge=1000)  # direct/claimable still unread: message.stuck
+    # Unread this long, an orchestrator-managed agent is woken (action `wake`); 0 turns it off.
+    wake_after_ms: int = Field(120_000, ge=0)
     pair_ttl_ms: int = Field(10 * 60_000, ge=1000)  # how long a pair invite stays pending
     # The HTTP edge (contract §12, §13). Browsers: comma-separated origins allowed to make
     # state-changing requests (and CORS), and Host names accepted besides loopback, the

@@ -327,6 +327,30 @@ EVENTS: dict[str, tuple[str, dict[str, Any], bool, str]] = {
         True,
         "A claim was released, by its holder or because its lease expired",
     ),
+    "message.completed": (
+        "MessageCompletedEvent",
+        {"$ref": f"{_SCHEMAS}MessageOut"},
+        True,
+        "The holder of a live claim acked the message: done, never claimable again",
+    ),
+    "message.dead_lettered": (
+        "MessageDeadLetteredEvent",
+        {"$ref": f"{_SCHEMAS}MessageOut"},
+        True,
+        "A lease lapsed or was released with deliveryCount at maxDeliveries",
+    ),
+    "message.redriven": (
+        "MessageRedrivenEvent",
+        {"$ref": f"{_SCHEMAS}MessageOut"},
+        True,
+        "An admin redrove a dead letter: claimable again, deliveryCount 0",
+    ),
+    "message.stuck": (
+        "MessageStuckEvent",
+        {"$ref": f"{_SCHEMAS}MessageOut"},
+        True,
+        "A direct message unread (or claimable one never claimed) AGENT_RELAY_STUCK_AFTER_MS after sending",
+    ),
     "message.deleted": ("MessageDeletedEvent", _MESSAGE_DELETED, True, "A message was deleted"),
     "agent.status": (
         "AgentStatusEvent",

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from agent_relay_client import AsyncRelayAgent, RelayAgent, RelayClient, SessionSupersededError
+from agent_relay_client import AsyncRelayAgent, ConflictError, RelayAgent, RelayClient, SessionSupersededError
 
 from tests.support import ServerProcess
 
@@ -36,10 +36,14 @@ def test_agent_registers_heartbeats_and_works(relay: RelayClient) -> None:
         reply = agent.reply(got, "done")
         assert (reply.from_, reply.to, reply.reply_to) == ("w1", "boss", task.id)
         agent.ack(got)
+        assert relay.get_message(task.id).completed_by == "w1", "the holder's ack completes it (§15)"
         assert next(stream).body == "fyi"
-        assert agent.release(task.id).claimed_by is None
-        relay.claim(task.id, "someone-else")
-        assert agent.claim(task.id) is None, "a message held by another agent is not ours"
+        with pytest.raises(ConflictError):
+            agent.release(task.id)
+        assert agent.claim(task.id) is None, "completed work is not claimable again"
+        other = relay.send("label:workers", "more", sender="boss", claimable=True)
+        relay.claim(other.id, "someone-else")
+        assert agent.claim(other.id) is None, "a message held by another agent is not ours"
     assert relay.get_agent("w1").status == "offline", "stop() says goodbye"
 
 

@@ -420,3 +420,48 @@ def test_a_prompt_that_looks_like_an_option_stays_a_prompt(relay, api, tmp_path,
         assert len(managed(api)) == 1
     finally:
         daemon.stop()
+
+
+def test_wake_types_the_notice_into_the_agent_terminal(db_url, tmp_path, socket_name):
+    """§15 wake, end to end: a direct message unread past AGENT_RELAY_WAKE_AFTER_MS makes the
+    relay send the agent's orchestrator a `wake`; the daemon types the configured notice into
+    the agent's tmux pane; the fake agent (at its prompt) reads its inbox; the ledger has wokenAt."""
+    env = {"AGENT_RELAY_TOKEN": TOKEN, "AGENT_RELAY_WAKE_AFTER_MS": "500", "AGENT_RELAY_REAP_INTERVAL_MS": "300"}
+    server = ServerProcess(db_url, tmp_path / "server-home", env=env).start()
+    seen = tmp_path / "agent-input.txt"
+    config = fake_config()
+    config["providers"]["claude"]["command"] = [sys.executable, FAKE_AGENT, "--echo-input", str(seen)]
+    config["wakeNotice"] = "New relay messages ({count}): run `relay inbox {agentId}`"
+    daemon = make_daemon(server, tmp_path, socket_name, config).start()
+    api = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=10)
+    try:
+        wait_for(lambda: (o := orchestrator(api)) and o["status"] == "online", what="registration")
+        r = api.post(f"/api/orchestrators/{ORCH}/spawn", json={"provider": "claude", "cwd": "proj"})
+        assert r.status_code == 202, r.text
+        ((agent_id, a),) = wait_for(lambda: managed(api) or None, what="managed agent").items()
+        wait_for(lambda: registered_with_pid(api, agent_id, a["pid"]), what="fake agent registration")
+        sent = api.post("/api/messages", json={"from": "boss", "to": agent_id, "body": "please rebase"}).json()
+
+        text = wait_for(
+            lambda: (t := seen.read_text() if seen.exists() else "") and "read #" in t and t,
+            timeout=20,
+            what="the agent to be woken and read its inbox",
+        )
+        assert f"input: New relay messages (1): run `relay inbox {agent_id}`" in text
+        assert f"read #{sent['id']}: please rebase" in text
+        (row,) = api.get(f"/api/messages/{sent['id']}/deliveries").json()
+        assert row["agentId"] == agent_id and row["wokenAt"] is not None and row["state"] == "read"
+        # one wake per message: later sweeps send no second one
+        time.sleep(1.0)
+        wakes = [
+            m
+            for m in api.get("/api/messages", params={"to": INBOX}).json()
+            if (m.get("payload") or {}).get("orchestratorControl", {}).get("action") == "wake"
+        ]
+        assert len(wakes) == 1 and wakes[0]["payload"]["orchestratorControl"]["messageIds"] == [sent["id"]]
+        assert wait_for(lambda: wakes[0]["id"] in results(api), what="the wake result")
+        assert results(api)[wakes[0]["id"]]["payload"]["orchestratorResult"]["ok"] is True
+    finally:
+        daemon.stop()
+        api.close()
+        server.stop()

@@ -34,6 +34,12 @@ def test_message_agent_activity_shapes() -> None:
                 "payload": None,
                 "channel": None,
                 "created_at": 5,
+                "delivery_count": 0,
+                "max_deliveries": None,
+                "completed_by": None,
+                "completed_at": None,
+                "dead_lettered_at": None,
+                "hidden_until": None,
             }
         ),
     )

@@ -10,7 +10,8 @@ A config file (JSON, or TOML by its `.toml` suffix) may override any provider:
                    "promptFlag": [],          # [] = the prompt is the last argument, after `--`
                    "env": {"FOO": "bar"}},
         "codex": {"command": ["codex"], ...}},
-     "tmuxSocket": "agent-relay", "heartbeatInterval": 30, "pollInterval": 5}
+     "tmuxSocket": "agent-relay", "heartbeatInterval": 30, "pollInterval": 5,
+     "wakeNotice": "New relay messages: run `relay inbox {agentId}`"}
 
 Fields left out keep the defaults below. `command` may also be a string (split with
 shlex, never run through a shell)."""
@@ -24,6 +25,9 @@ from pathlib import Path
 from typing import Any
 
 APPROVAL_MODES = ("open", "guarded", "read-only")
+# Typed into an agent's terminal on a `wake` action (§15): one line, which a Claude Code or
+# Codex session takes as input. {agentId} and {count} (unread messages) are filled in.
+DEFAULT_WAKE_NOTICE = "New relay messages: run `relay inbox {agentId}`"
 
 DEFAULT_PROVIDERS: dict[str, dict[str, Any]] = {
     # Claude Code: bypass all prompts / ask before acting / plan mode (no edits).
@@ -79,6 +83,10 @@ class DaemonConfig:
     tmux_socket: str | None = None
     heartbeat_interval: float | None = None
     poll_interval: float | None = None
+    wake_notice: str = DEFAULT_WAKE_NOTICE
+
+    def notice_for(self, agent_id: str, count: int) -> str:
+        return self.wake_notice.replace("{agentId}", agent_id).replace("{count}", str(count))
 
 
 def _str_list(value: Any, where: str) -> list[str]:
@@ -130,7 +138,11 @@ def parse_config(raw: dict[str, Any]) -> DaemonConfig:
         if not isinstance(value, dict):
             raise ConfigError(f"providers.{name} must be an object")
         providers[name] = _provider(name, value)
+    notice = raw.get("wakeNotice", DEFAULT_WAKE_NOTICE)
+    if not isinstance(notice, str) or not notice.strip() or "\n" in notice or "\r" in notice:
+        raise ConfigError("wakeNotice must be one non-empty line")
     return DaemonConfig(
+        wake_notice=notice,
         providers=providers,
         tmux_socket=raw.get("tmuxSocket"),
         heartbeat_interval=raw.get("heartbeatInterval"),

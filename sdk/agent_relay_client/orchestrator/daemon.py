@@ -465,6 +465,18 @@ class OrchestratorDaemon:
             log.info("agent %s stopped (session %s)", m.agent_id, m.tmux_session)
         return stopped
 
+    def wake_agent(self, agent_id: Any, message_ids: Any) -> str:
+        """Type the configured one-line notice into a managed agent's terminal (§15 wake)."""
+        if not isinstance(agent_id, str) or agent_id not in self.agents:
+            raise SpawnError(f"agent not managed by this orchestrator: {agent_id}")
+        count = len(message_ids) if isinstance(message_ids, list) else 1
+        m = self.agents[agent_id]
+        try:
+            self.tmux.type_line(m.tmux_session, self.config.notice_for(agent_id, count))
+        except TmuxError as exc:
+            raise SpawnError(f"cannot wake {agent_id}: {exc}") from None
+        return m.agent_id
+
     def execute(self, message: dict[str, Any]) -> None:
         """Run one control message; always ends with a report, a result and the ack.
 
@@ -499,6 +511,9 @@ class OrchestratorDaemon:
             elif action == "shutdown":
                 ids = self.shutdown(ctrl.get("agentId"))
                 ok, text, extra = True, f"stopped {', '.join(ids) or 'no agents'}", {"agentIds": ids}
+            elif action == "wake":
+                woken = self.wake_agent(ctrl.get("agentId"), ctrl.get("messageIds"))
+                ok, text, extra = True, f"woke {woken}", {"agentId": woken}
             else:
                 raise SpawnError(f"unknown orchestrator action: {action}")
         except SpawnError as exc:
@@ -509,7 +524,7 @@ class OrchestratorDaemon:
             log.exception("control message %s (%s) crashed", message["id"], action)
         self.done.append(message["id"])
         self._save()
-        if ok or self.agents != before:
+        if (ok and action != "wake") or self.agents != before:  # a wake changes no agent
             self.report()
         self._result(message, action, ok, text, **{k: v for k, v in extra.items() if v is not None})
         self._ack(message)

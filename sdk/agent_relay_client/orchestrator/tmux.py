@@ -62,5 +62,11 @@ class Tmux:
         result = self._run("show-options", "-q", "-v", "-t", f"={name}:", option, check=False)
         return result.stdout.strip() or None if result.returncode == 0 else None
 
+    def type_line(self, name: str, text: str) -> None:
+        """Type `text` into the session's active pane and press Enter (`-l`: literally, so
+        key names in the text are not keys)."""
+        self._run("send-keys", "-t", f"={name}:", "-l", text)
+        self._run("send-keys", "-t", f"={name}:", "Enter")
+
     def kill_server(self) -> None:
         self._run("kill-server", check=False)

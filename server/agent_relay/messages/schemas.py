@@ -10,6 +10,9 @@ from agent_relay.wire import OutModel, PositiveId, WireModel, WireShape
 
 MessageKind = Literal["chat", "channel.event", "task", "pair", "control", "system"]
 MESSAGE_KINDS: tuple[str, ...] = MessageKind.__args__  # type: ignore[attr-defined]
+MaxDeliveries = Annotated[int, Field(ge=1, le=1000)]
+DeliveryState = Literal["pending", "delivered", "read", "claimed", "completed"]
+MAX_DELAY_MS = 7 * 24 * 3600_000  # a release may hold a message back at most a week
 
 
 class SendMessage(SessionFields):
@@ -30,6 +33,11 @@ class SendMessage(SessionFields):
     meta: dict[str, Any] | None = None
     payload: dict[str, Any] | None = None
     channel: Annotated[str, StringConstraints(max_length=200)] | None = None
+    max_deliveries: MaxDeliveries | None = Field(
+        default=None,
+        description="Claimable messages: claims granted before a lapse or release dead-letters it "
+        "(default AGENT_RELAY_MAX_DELIVERIES)",
+    )
 
     model_config = {
         "json_schema_extra": {
@@ -64,6 +72,7 @@ class NewMessage:
     meta: dict[str, Any] | None = None
     payload: dict[str, Any] | None = None
     channel: str | None = None
+    max_deliveries: int | None = None  # None: no limit (the owning domain governs redelivery)
 
 
 class AgentRef(SessionFields):
@@ -76,6 +85,14 @@ class ClaimIn(AgentRef):
     lease_ms: PositiveId | None = None
 
     model_config = {"json_schema_extra": {"examples": [{"agentId": "claude-1", "leaseMs": 600000}]}}
+
+
+class ReleaseIn(AgentRef):
+    delay_ms: Annotated[int, Field(ge=0, le=MAX_DELAY_MS)] | None = Field(
+        default=None, description="Keep the message out of every inbox and unclaimable this long"
+    )
+
+    model_config = {"json_schema_extra": {"examples": [{"agentId": "claude-1", "delayMs": 30000}]}}
 
 
 class BroadcastIn(WireModel):
@@ -105,6 +122,24 @@ class MessageOut(OutModel):
     payload: dict[str, Any] | None = None
     channel: str | None = None
     created_at: int
+    delivery_count: int = 0
+    max_deliveries: int | None = None
+    completed_by: str | None = None
+    completed_at: int | None = None
+    dead_lettered_at: int | None = None
+    hidden_until: int | None = None
+
+
+class DeliveryOut(OutModel):
+    """One row of a message's delivery ledger: how far it got with one agent."""
+
+    agent_id: str
+    state: DeliveryState
+    delivered_at: int | None = None
+    read_at: int | None = None
+    claimed_at: int | None = None
+    completed_at: int | None = None
+    woken_at: int | None = None
 
 
 class AckOut(OutModel):
@@ -112,6 +147,7 @@ class AckOut(OutModel):
     message_id: int
     agent_id: str
     acked_at: int
+    completed: bool = Field(default=False, description="This ack completed the agent's claim (§15)")
 
 
 class DeletedOut(OutModel):
@@ -138,6 +174,12 @@ MessageRecord = TypedDict(
         "payload": dict[str, Any] | None,
         "channel": str | None,
         "createdAt": int,
+        "deliveryCount": int,
+        "maxDeliveries": int | None,
+        "completedBy": str | None,
+        "completedAt": int | None,
+        "deadLetteredAt": int | None,
+        "hiddenUntil": int | None,
     },
 )
 MESSAGE_WIRE = WireShape(
@@ -153,8 +195,33 @@ class AckRecord(TypedDict):
     messageId: int
     agentId: str
     ackedAt: int
+    completed: bool
 
 
 class DeletedRecord(TypedDict):
     ok: bool
     id: int
+
+
+class DeliveryRecord(TypedDict):
+    agentId: str
+    state: DeliveryState
+    deliveredAt: int | None
+    readAt: int | None
+    claimedAt: int | None
+    completedAt: int | None
+    wokenAt: int | None
+
+
+def delivery_state(row: Any) -> DeliveryState:
+    """The furthest step reached (a row only woken for is still pending)."""
+    if row["completed_at"] is not None:
+        return "completed"
+    if row["claimed_at"] is not None:
+        return "claimed"
+    if row["read_at"] is not None:
+        return "read"
+    return "delivered" if row["delivered_at"] is not None else "pending"
+
+
+DELIVERY_WIRE = WireShape(DeliveryOut, DeliveryRecord, derive={"state": delivery_state})

@@ -1,6 +1,10 @@
-"""Message rules: sending (idempotent), claims with leases, acks, deletes. The only door to
-messages' data: routers and other domains (tasks, pairs, channels, orchestrators, inbox)
-come through here."""
+"""Message rules: sending (idempotent), claims with leases, acks, deletes; and work done
+once (contract §15): completion, delivery counts and dead letters, delayed release, the
+delivery ledger, stuck work. The only door to messages' data: routers and other domains
+(tasks, pairs, channels, orchestrators, inbox) come through here.
+
+Every step that must happen once across processes (claim, completion, dead-lettering,
+redrive, judging a message stuck, a wake-up) is one conditional UPDATE in the repository."""
 
 from __future__ import annotations
 
@@ -11,14 +15,17 @@ from sqlalchemy.exc import IntegrityError
 
 from agent_relay.activity import presenter
 from agent_relay.activity import service as activity
+from agent_relay.addressing import is_group
 from agent_relay.agents import service as agents
 from agent_relay.db import UnitOfWork, savepoint
-from agent_relay.errors import BadRequest, Conflict, NotFound
+from agent_relay.errors import BadRequest, Conflict, NotFound, RelayError
 from agent_relay.messages import repository as repo
 from agent_relay.messages.schemas import (
+    DELIVERY_WIRE,
     MESSAGE_WIRE,
     AckRecord,
     DeletedRecord,
+    DeliveryRecord,
     MessageRecord,
     NewMessage,
     SendMessage,
@@ -35,11 +42,13 @@ def send(
     guard: SessionGuard = NO_GUARD,
     *,
     max_body_bytes: int | None = None,
+    default_max_deliveries: int | None = None,
     record_activity: bool = True,
 ) -> tuple[MessageRecord, bool]:
     """Store a message (True: 201) or return the one already stored under the same
     (sender, idempotencyKey) (False: 200, nothing new, no second event). `guard` fences
-    the sender's session when the sender is a registered agent."""
+    the sender's session when the sender is a registered agent. A claimable message gets
+    its `maxDeliveries` from the command, else `default_max_deliveries` (None: no limit)."""
     conn = uow.conn
     sender, body, idempotency_key = cmd.from_, cmd.body, cmd.idempotency_key
     if sender is None:  # the router fills it in from the token (principal.sender)
@@ -52,6 +61,7 @@ def send(
         existing = repo.by_idempotency_key(conn, sender, idempotency_key)
         if existing is not None:
             return _build(existing), False
+    claimable = bool(cmd.claimable)
     values: dict[str, Any] = {
         "from_agent": sender,
         "to_addr": cmd.to,
@@ -59,7 +69,7 @@ def send(
         "subject": cmd.subject,
         "body": body,
         "reply_to": cmd.reply_to,
-        "claimable": bool(cmd.claimable),
+        "claimable": claimable,
         "claimed_by": None,
         "claim_expires_at": None,
         "idempotency_key": idempotency_key,
@@ -67,6 +77,14 @@ def send(
         "payload": cmd.payload,
         "channel": cmd.channel,
         "created_at": uow.now,
+        "delivery_count": 0,
+        "max_deliveries": (cmd.max_deliveries or default_max_deliveries) if claimable else None,
+        "completed_by": None,
+        "completed_at": None,
+        "dead_lettered_at": None,
+        "hidden_until": None,
+        # only direct and claimable messages can be stuck (§15); group chat is judged at once
+        "stuck_at": 0 if not claimable and is_group(cmd.to) else None,
     }
     if idempotency_key:
         try:
@@ -137,8 +155,11 @@ def list_messages(
     before: int | None,
     limit: int,
     principal: Principal = ADMIN,
+    stuck: bool = False,
 ) -> list[MessageRecord]:
-    """Newest first; a None filter is no filter. An agent token sees only its own messages."""
+    """Newest first; a None filter is no filter. An agent token sees only its own messages.
+    `stuck`: only messages judged stuck that still are (a direct message unread by its
+    recipient, claimable work never claimed)."""
     viewer = agents.viewer(conn, principal)
     rows = repo.list_filtered(
         conn,
@@ -150,6 +171,7 @@ def list_messages(
         before=before,
         limit=limit,
         viewer=viewer,
+        stuck=stuck,
     )
     return [_build(r) for r in rows]
 
@@ -175,41 +197,175 @@ def claim(
     guard: SessionGuard,
     principal: Principal = ADMIN,
 ) -> MessageRecord:
+    result = claim_or_refusal(uow, message_id, agent_id, lease_ms, guard, principal)
+    if isinstance(result, RelayError):
+        raise result
+    return result
+
+
+def claim_or_refusal(
+    uow: UnitOfWork,
+    message_id: int,
+    agent_id: str,
+    lease_ms: int,
+    guard: SessionGuard,
+    principal: Principal = ADMIN,
+) -> MessageRecord | RelayError:
+    """The claim route's job: a refusal that changed something (a spent message whose last
+    lease lapsed is dead-lettered on the spot) is returned, not raised, so the change
+    commits; the router raises it after."""
     principal.act_as(agent_id)
     _check_visible(uow.conn, message_id, principal)
     agents.validate_session(uow.conn, agent_id, guard)
     if repo.claim(uow.conn, message_id, agent_id, uow.now + lease_ms, uow.now):
+        repo.record_step(uow.conn, message_id, agent_id, "claimed_at", uow.now)
         message = get(uow.conn, message_id)
         uow.emit("message.claimed", message)
         return message
     row = _row(uow.conn, message_id)
     if not row["claimable"]:
         raise BadRequest("message is not claimable")
+    _refuse_finished(row)
+    dead = repo.dead_letter_if_spent(uow.conn, message_id, uow.now)
+    if dead is not None:  # its last lease lapsed before the reaper came by
+        uow.emit("message.dead_lettered", _build(dead))
+        return Conflict("message is dead-lettered")
+    if row["hidden_until"] is not None and row["hidden_until"] > uow.now:
+        raise Conflict(f"message is held back until {row['hidden_until']}")
     raise Conflict(f"message already claimed by {row['claimed_by']}")
 
 
+def _refuse_finished(row: RowMapping) -> None:
+    if row["completed_at"] is not None:
+        raise Conflict("message already completed")
+    if row["dead_lettered_at"] is not None:
+        raise Conflict("message is dead-lettered")
+
+
 def release(
-    uow: UnitOfWork, message_id: int, agent_id: str, guard: SessionGuard, principal: Principal = ADMIN
+    uow: UnitOfWork,
+    message_id: int,
+    agent_id: str,
+    guard: SessionGuard,
+    delay_ms: int | None = None,
+    principal: Principal = ADMIN,
 ) -> MessageRecord:
+    """The holder lets go: back to the queue (hidden for `delay_ms`), or dead-lettered when
+    its deliveries are spent."""
     principal.act_as(agent_id)
     agents.validate_session(uow.conn, agent_id, guard)
-    if not repo.release(uow.conn, message_id, agent_id):
-        _row(uow.conn, message_id)
+    hidden_until = uow.now + delay_ms if delay_ms else None
+    row = repo.release(uow.conn, message_id, agent_id, uow.now, hidden_until)
+    if row is None:
+        _refuse_finished(_row(uow.conn, message_id))
         raise Conflict(f"message is not claimed by {agent_id}")
-    message = get(uow.conn, message_id)
-    uow.emit("message.claim_released", message)
+    message = _build(row)
+    uow.emit("message.dead_lettered" if row["dead_lettered_at"] else "message.claim_released", message)
     return message
 
 
 def ack(
     uow: UnitOfWork, message_id: int, agent_id: str, guard: SessionGuard, principal: Principal = ADMIN
 ) -> AckRecord:
+    """A read receipt for `agent_id`; from the live holder of a claim it also completes the
+    message (once: a single conditional UPDATE)."""
     principal.act_as(agent_id)
     _check_visible(uow.conn, message_id, principal)
     agents.validate_session(uow.conn, agent_id, guard)
-    _row(uow.conn, message_id)
+    row = _row(uow.conn, message_id)
     acked_at = repo.ack(uow.conn, message_id, agent_id, uow.now)
-    return {"ok": True, "messageId": message_id, "agentId": agent_id, "ackedAt": acked_at}
+    repo.record_step(uow.conn, message_id, agent_id, "read_at", acked_at)
+    # the conditional UPDATE decides; the row read above only spares acks that cannot complete
+    holder = row["claimable"] and row["claimed_by"] == agent_id and row["completed_at"] is None
+    completed = bool(holder) and repo.complete(uow.conn, message_id, agent_id, uow.now)
+    if completed:
+        repo.record_step(uow.conn, message_id, agent_id, "completed_at", uow.now)
+        uow.emit("message.completed", get(uow.conn, message_id))
+    return {
+        "ok": True,
+        "messageId": message_id,
+        "agentId": agent_id,
+        "ackedAt": acked_at,
+        "completed": completed,
+    }
+
+
+def complete_for_owner(uow: UnitOfWork, message_id: int, agent_id: str) -> bool:
+    """Another domain finished the work this message carries (a task reached a final
+    status): complete it, by `agent_id`, whoever holds its claim."""
+    if repo.complete(uow.conn, message_id, agent_id, uow.now, any_holder=True):
+        repo.record_step(uow.conn, message_id, agent_id, "completed_at", uow.now)
+        uow.emit("message.completed", get(uow.conn, message_id))
+        return True
+    return False
+
+
+def redrive(uow: UnitOfWork, message_id: int) -> MessageRecord:
+    """A dead letter back in the queue, claimable again with deliveryCount 0."""
+    row = repo.redrive(uow.conn, message_id)
+    if row is None:
+        _row(uow.conn, message_id)
+        raise Conflict("message is not dead-lettered")
+    message = _build(row)
+    uow.emit("message.redriven", message)
+    return message
+
+
+def dead_letters(
+    conn: Connection, *, before: int | None, limit: int, principal: Principal = ADMIN
+) -> list[MessageRecord]:
+    """Newest first; an agent token sees only the dead letters it may see (as list_messages)."""
+    viewer = agents.viewer(conn, principal)
+    return [_build(r) for r in repo.dead_letters(conn, before=before, limit=limit, viewer=viewer)]
+
+
+def deliveries(conn: Connection, message_id: int, principal: Principal = ADMIN) -> list[DeliveryRecord]:
+    """The ledger: one row per agent the message reached (its steps, and the first inbox
+    read that handed it over); a direct message its recipient has not received yet shows
+    that recipient as `pending`. Only for those who may see the message (§15: the sender,
+    the recipients and the admin)."""
+    _check_visible(conn, message_id, principal)
+    row = _row(conn, message_id)
+    recipient = row["to_addr"]
+    direct = not is_group(recipient)
+    steps = {r["agent_id"]: dict(r) for r in repo.ledger_rows(conn, message_id)}
+    reads = repo.first_reads(conn, message_id, row["created_at"], recipient if direct else None)
+    if direct:
+        steps.setdefault(recipient, _blank_step(recipient))
+    for agent_id, read_at in reads.items():
+        step = steps.setdefault(agent_id, _blank_step(agent_id))
+        if step["delivered_at"] is None or read_at < step["delivered_at"]:
+            step["delivered_at"] = read_at
+    return [DELIVERY_WIRE.build(steps[a]) for a in sorted(steps)]
+
+
+def _blank_step(agent_id: str) -> dict[str, Any]:
+    return {
+        "agent_id": agent_id,
+        "delivered_at": None,
+        "read_at": None,
+        "claimed_at": None,
+        "completed_at": None,
+        "woken_at": None,
+    }
+
+
+def record_delivered(uow: UnitOfWork, deliveries: list[tuple[str, list[int]]]) -> None:
+    """First deliveries by inbox reads, batched (see inbox.service): (agent, message ids)."""
+    repo.record_delivered(uow.conn, deliveries, uow.now)
+
+
+def prune_delivery_reads(uow: UnitOfWork, before: int) -> None:
+    repo.prune_reads(uow.conn, before)
+
+
+def unread_for_wake(conn: Connection, agent_id: str, *, sent_before: int, sent_after: int) -> list[int]:
+    return repo.unread_for_wake(conn, agent_id, sent_before=sent_before, sent_after=sent_after)
+
+
+def mark_woken(uow: UnitOfWork, agent_id: str, message_ids: list[int]) -> list[int]:
+    """Record a wake-up in the ledger; only the ids not woken for before (once, across reapers)."""
+    return [m for m in message_ids if repo.record_step(uow.conn, m, agent_id, "woken_at", uow.now)]
 
 
 def delete(uow: UnitOfWork, message_id: int) -> DeletedRecord:
@@ -219,8 +375,24 @@ def delete(uow: UnitOfWork, message_id: int) -> DeletedRecord:
     return {"ok": True, "id": message_id}
 
 
-def release_expired(uow: UnitOfWork) -> list[int]:
-    rows = repo.release_expired(uow.conn, uow.now)
+def release_expired(uow: UnitOfWork) -> tuple[list[int], list[int]]:
+    """The reaper: lapsed leases let go. (released ids, dead-lettered ids)."""
+    released: list[int] = []
+    dead: list[int] = []
+    for row in repo.release_expired(uow.conn, uow.now):
+        if row["dead_lettered_at"]:
+            uow.emit("message.dead_lettered", _build(row))
+            dead.append(row["id"])
+        else:
+            uow.emit("message.claim_released", _build(row))
+            released.append(row["id"])
+    return released, dead
+
+
+def judge_stuck(uow: UnitOfWork, stuck_after_ms: int) -> list[int]:
+    """The reaper: direct or claimable messages still pending/delivered `stuck_after_ms`
+    after sending fire `message.stuck`, once each."""
+    rows = repo.judge_stuck(uow.conn, uow.now - stuck_after_ms, uow.now)
     for row in rows:
-        uow.emit("message.claim_released", _build(row))
+        uow.emit("message.stuck", _build(row))
     return [row["id"] for row in rows]

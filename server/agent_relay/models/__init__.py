@@ -9,7 +9,7 @@ from agent_relay.models.blob import Blob
 from agent_relay.models.channel import ChannelBinding
 from agent_relay.models.connector import Connector
 from agent_relay.models.event import EventRecord
-from agent_relay.models.message import InboxDraft, Message, MessageAck
+from agent_relay.models.message import DeliveryRead, InboxDraft, Message, MessageAck, MessageDelivery
 from agent_relay.models.orchestrator import Orchestrator
 from agent_relay.models.pair import Pair
 from agent_relay.models.task import (
@@ -31,12 +31,14 @@ __all__ = [
     "CallbackDelivery",
     "ChannelBinding",
     "Connector",
+    "DeliveryRead",
     "EventRecord",
     "InboxDraft",
     "IntegrationRateLimit",
     "IntegrationState",
     "Message",
     "MessageAck",
+    "MessageDelivery",
     "Orchestrator",
     "Pair",
     "Task",

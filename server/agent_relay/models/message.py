@@ -35,6 +35,26 @@ class Message(SQLModel, table=True):
             sqlite_where=sa.text("claim_expires_at IS NOT NULL"),
             postgresql_where=sa.text("claim_expires_at IS NOT NULL"),
         ),
+        # §15: the dead-letter list (newest first) and the stuck list; the reaper's stuck
+        # check walks only rows not yet judged (stuck_at IS NULL: direct and claimable sends).
+        sa.Index(
+            "ix_messages_dead_lettered_at",
+            "dead_lettered_at",
+            sqlite_where=sa.text("dead_lettered_at IS NOT NULL"),
+            postgresql_where=sa.text("dead_lettered_at IS NOT NULL"),
+        ),
+        sa.Index(
+            "ix_messages_unjudged",
+            "created_at",
+            sqlite_where=sa.text("stuck_at IS NULL"),
+            postgresql_where=sa.text("stuck_at IS NULL"),
+        ),
+        sa.Index(
+            "ix_messages_stuck",
+            "id",
+            sqlite_where=sa.text("stuck_at > 0"),
+            postgresql_where=sa.text("stuck_at > 0"),
+        ),
         IDS_ONLY_GROW,
     )
 
@@ -53,6 +73,53 @@ class Message(SQLModel, table=True):
     payload: dict[str, Any] | None = json_field()
     channel: str | None = Field(default=None, max_length=200)
     created_at: int = ms_field()
+    # §15 work done once. delivery_count: claims granted (not extensions); max_deliveries
+    # NULL = no limit (plain messages, and internal ones whose owner governs them: tasks).
+    delivery_count: int = Field(
+        default=0, sa_column=sa.Column(sa.Integer, nullable=False, server_default="0")
+    )
+    max_deliveries: int | None = Field(default=None, sa_column=sa.Column(sa.Integer, nullable=True))
+    completed_by: str | None = Field(default=None, max_length=200)
+    completed_at: int | None = ms_field(nullable=True)
+    dead_lettered_at: int | None = ms_field(nullable=True)
+    hidden_until: int | None = ms_field(nullable=True)  # release with delayMs
+    # NULL: not judged yet; 0: judged, not stuck (or never watched: group chat); >0: when
+    # message.stuck fired. Internal, not on the wire.
+    stuck_at: int | None = ms_field(nullable=True)
+
+
+class MessageDelivery(SQLModel, table=True):
+    """The delivery ledger (§15): one row per agent, the first time of each step it took
+    with the message (acks, claims, completion, wake-ups); first deliveries by inbox reads
+    are in delivery_reads, merged in by the ledger route."""
+
+    __tablename__ = "message_deliveries"
+
+    message_id: int = Field(
+        sa_column=sa.Column(sa.BigInteger, sa.ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True)
+    )
+    agent_id: str = Field(primary_key=True, max_length=200)
+    delivered_at: int | None = ms_field(nullable=True)
+    read_at: int | None = ms_field(nullable=True)
+    claimed_at: int | None = ms_field(nullable=True)
+    completed_at: int | None = ms_field(nullable=True)
+    woken_at: int | None = ms_field(nullable=True)
+
+
+class DeliveryRead(SQLModel, table=True):
+    """First deliveries by inbox reads (§15 ledger), one row per read that returned messages
+    this process had not recorded for that agent: the ids as text, with their range for the
+    lookup. One small row per read instead of one per message keeps the read fast; the
+    ledger route expands them. Pruned with the event log."""
+
+    __tablename__ = "delivery_reads"
+    __table_args__ = (sa.Index("ix_delivery_reads_read_at", "read_at"),)
+
+    agent_id: str = Field(primary_key=True, max_length=200)
+    read_at: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
+    lo: int = Field(sa_column=sa.Column(sa.BigInteger, primary_key=True, autoincrement=False))
+    hi: int = Field(sa_column=sa.Column(sa.BigInteger, nullable=False))
+    ids: str = Field(sa_column=sa.Column(sa.Text, nullable=False))  # "12,15,19"
 
 
 class MessageAck(SQLModel, table=True):

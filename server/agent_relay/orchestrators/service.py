@@ -202,6 +202,52 @@ def reap_stale(uow: UnitOfWork, settings: Settings) -> dict[str, list[Any]]:
 REAP_STEPS.append(reap_stale)
 
 
+# How far back unread messages still wake an agent: older ones are not news to wake for.
+WAKE_WINDOW_MS = 24 * 3600_000
+
+
+def wake_idle_agents(uow: UnitOfWork, settings: Settings) -> dict[str, list[Any]]:
+    """Reaper (§15 wake): a managed agent with direct messages unread for
+    AGENT_RELAY_WAKE_AFTER_MS gets one `wake` control message to its online orchestrator per
+    sweep; the ledger's wokenAt (set by one conditional write per message) makes each
+    message wake it once, whichever reaper runs."""
+    if not settings.wake_after_ms:
+        return {}
+    woken: list[str] = []
+    sent_before = uow.now - settings.wake_after_ms
+    for row in repo.list_all(uow.conn, status="online"):
+        for managed in row["managed_agents"] or []:
+            agent_id = managed.get("agentId")
+            if not isinstance(agent_id, str):
+                continue
+            ids = messages.unread_for_wake(
+                uow.conn, agent_id, sent_before=sent_before, sent_after=sent_before - WAKE_WINDOW_MS
+            )
+            fresh = messages.mark_woken(uow, agent_id, ids) if ids else []
+            if not fresh:
+                continue
+            messages.control(
+                uow,
+                to=row["agent_id"],
+                subject="Wake agent",
+                body=f"wake {agent_id}: {len(fresh)} unread message(s)",
+                payload={
+                    "orchestratorControl": {
+                        "action": "wake",
+                        "agentId": agent_id,
+                        "messageIds": fresh,
+                        "requestedBy": "relay",
+                        "requestedAt": uow.now,
+                    }
+                },
+            )
+            woken.append(agent_id)
+    return {"wokenAgentIds": woken}
+
+
+REAP_STEPS.append(wake_idle_agents)
+
+
 # -- spawning and actions ----------------------------------------------------------------
 
 

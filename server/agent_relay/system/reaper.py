@@ -27,8 +27,12 @@ REAP_STEPS: list[ReapStep] = []
 
 def _core_step(uow: UnitOfWork, settings: Settings) -> dict[str, list[Any]]:
     prune_events(uow.conn, uow.now - settings.event_retention_ms)
+    messages.prune_delivery_reads(uow, uow.now - settings.event_retention_ms)
+    released, dead = messages.release_expired(uow)
     return {
-        "releasedMessageIds": messages.release_expired(uow),
+        "releasedMessageIds": released,
+        "deadLetteredMessageIds": dead,
+        "stuckMessageIds": messages.judge_stuck(uow, settings.stuck_after_ms),
         "reapedAgentIds": agents.reap_stale(uow, settings.agent_stale_after_ms),
     }
 

@@ -34,6 +34,9 @@ class ReapOut(OutModel):
     released_message_ids: list[int]
     released_task_ids: list[str | int]
     expired_pair_ids: list[int] = []
+    dead_lettered_message_ids: list[int] = []
+    stuck_message_ids: list[int] = []
+    woken_agent_ids: list[str] = []
 
 
 class WhoAmIOut(OutModel):

@@ -49,12 +49,14 @@ def list_filtered(
     viewer: Viewer | None = None,
 ) -> list[RowMapping]:
     equals = {"status": status, "claimed_by": claimed_by, "source": source, "target": target}
-    where = None
+    where: list[sa.ColumnElement[bool]] = []
     if viewer is not None:  # an agent token: the tasks it may work on (Viewer.may_work_on)
-        where = sa.or_(
-            tasks.c.target.is_(None),
-            tasks.c.target.in_(sorted(viewer.addresses)),
-            tasks.c.claimed_by == viewer.agent_id,
+        where.append(
+            sa.or_(
+                tasks.c.target.is_(None),
+                tasks.c.target.in_(sorted(viewer.addresses)),
+                tasks.c.claimed_by == viewer.agent_id,
+            )
         )
     return newest_first(conn, tasks, equals=equals, before=before, limit=limit, where=where)
 

@@ -266,8 +266,12 @@ def _status_values(
 
 def _after_status_change(uow: UnitOfWork, before: RowMapping, after: RowMapping) -> None:
     """Keep the task message's claim in step with the task's (best effort: a plain
-    message to one agent has no claim)."""
+    message to one agent has no claim). A task in a final status completes its message
+    (§15: it leaves every inbox and is never claimable again)."""
     message_id = after["message_id"]
+    if message_id is not None and after["status"] in FINAL_STATUSES:
+        messages.complete_for_owner(uow, message_id, after["claimed_by"] or "system")
+        return
     if message_id is None or before["claimed_by"] is None or after["claimed_by"] == before["claimed_by"]:
         return
     with contextlib.suppress(RelayError):

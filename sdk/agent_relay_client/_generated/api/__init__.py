@@ -38,6 +38,7 @@ from ..models.claim_in import ClaimIn
 from ..models.connector_action_in import ConnectorActionIn
 from ..models.connector_out import ConnectorOut
 from ..models.deleted_out import DeletedOut
+from ..models.delivery_out import DeliveryOut
 from ..models.draft_in import DraftIn
 from ..models.draft_out import DraftOut
 from ..models.error_body import ErrorBody
@@ -76,6 +77,7 @@ from ..models.post_channel_activity_body import PostChannelActivityBody
 from ..models.post_channel_event_body import PostChannelEventBody
 from ..models.put_connector_config_response_put_connector_config import PutConnectorConfigResponsePutConnectorConfig
 from ..models.reap_out import ReapOut
+from ..models.release_in import ReleaseIn
 from ..models.send_message import SendMessage
 from ..models.task_claim_in import TaskClaimIn
 from ..models.task_out import TaskOut
@@ -120,12 +122,15 @@ from .inbox import set_inbox_draft as _set_inbox_draft
 from .inbox import delete_inbox_draft as _delete_inbox_draft
 from .integrations import list_integrations as _list_integrations
 from .integrations import post_integration_event as _post_integration_event
+from .messages import list_dead_letters as _list_dead_letters
 from .messages import list_messages as _list_messages
 from .messages import send_message as _send_message
 from .messages import get_message as _get_message
 from .messages import delete_message as _delete_message
 from .messages import ack_message as _ack_message
 from .messages import claim_message as _claim_message
+from .messages import list_deliveries as _list_deliveries
+from .messages import redrive_message as _redrive_message
 from .messages import release_message as _release_message
 from .orchestrators import list_orchestrators as _list_orchestrators
 from .orchestrators import register_orchestrator as _register_orchestrator
@@ -184,6 +189,8 @@ OPERATIONS: dict[str, ModuleType] = {
     "list_channel_bindings": _list_channel_bindings,
     "list_channels": _list_channels,
     "list_connectors": _list_connectors,
+    "list_dead_letters": _list_dead_letters,
+    "list_deliveries": _list_deliveries,
     "list_host_directories": _list_host_directories,
     "list_inbox": _list_inbox,
     "list_integrations": _list_integrations,
@@ -196,6 +203,7 @@ OPERATIONS: dict[str, ModuleType] = {
     "post_channel_event": _post_channel_event,
     "post_integration_event": _post_integration_event,
     "put_connector_config": _put_connector_config,
+    "redrive_message": _redrive_message,
     "register_agent": _register_agent,
     "register_connector": _register_connector,
     "register_orchestrator": _register_orchestrator,
@@ -573,6 +581,30 @@ class Operations:
         """
         return cast(list[ConnectorOut], self._call(_list_connectors, {"limit": limit}))
 
+    def list_dead_letters(
+        self,
+        *,
+        before: int | None | Unset = UNSET,
+        limit: int | Unset = 100,
+    ) -> list[MessageOut]:
+        """List Dead Letters
+
+        Dead-lettered messages, newest first (`before`: a message id). An agent token sees
+        only the ones it sent, held or that reach it.
+        """
+        return cast(list[MessageOut], self._call(_list_dead_letters, {"before": before, "limit": limit}))
+
+    def list_deliveries(
+        self,
+        id: int,
+    ) -> list[DeliveryOut]:
+        """List Deliveries
+
+        The delivery ledger: how far the message got with each agent it reached (the sender,
+        the recipients and the admin; 404 for an agent token the message does not concern).
+        """
+        return cast(list[DeliveryOut], self._call(_list_deliveries, {"id": id}))
+
     def list_host_directories(
         self,
         *,
@@ -623,13 +655,14 @@ class Operations:
         after: int | None | Unset = UNSET,
         before: int | None | Unset = UNSET,
         limit: int | Unset = 100,
+        stuck: bool | Unset = False,
     ) -> list[MessageOut]:
         """List Messages
 
         Messages, newest first. An agent token sees only messages it sent, holds or that
         reach it.
         """
-        return cast(list[MessageOut], self._call(_list_messages, {"from_": from_, "to": to, "kind": kind, "channel": channel, "after": after, "before": before, "limit": limit}))
+        return cast(list[MessageOut], self._call(_list_messages, {"from_": from_, "to": to, "kind": kind, "channel": channel, "after": after, "before": before, "limit": limit, "stuck": stuck}))
 
     def list_orchestrators(
         self,
@@ -733,6 +766,16 @@ class Operations:
         """
         return cast(PutConnectorConfigResponsePutConnectorConfig, self._call(_put_connector_config, {"id": id, "body": body}))
 
+    def redrive_message(
+        self,
+        id: int,
+    ) -> MessageOut:
+        """Redrive Message
+
+        Admin only: a dead-lettered message claimable again, with deliveryCount 0.
+        """
+        return cast(MessageOut, self._call(_redrive_message, {"id": id}))
+
     def register_agent(
         self,
         *,
@@ -776,9 +819,13 @@ class Operations:
         self,
         id: int,
         *,
-        body: AgentRef | Mapping[str, Any],
+        body: ReleaseIn | Mapping[str, Any],
     ) -> MessageOut:
-        """Release Message"""
+        """Release Message
+
+        Let go of your claim: back to the queue (hidden for `delayMs`), or dead-lettered when
+        its deliveries are spent.
+        """
         return cast(MessageOut, self._call(_release_message, {"id": id, "body": body}))
 
     def request_agent_action(
@@ -1311,6 +1358,30 @@ class AsyncOperations:
         """
         return cast(list[ConnectorOut], await self._call(_list_connectors, {"limit": limit}))
 
+    async def list_dead_letters(
+        self,
+        *,
+        before: int | None | Unset = UNSET,
+        limit: int | Unset = 100,
+    ) -> list[MessageOut]:
+        """List Dead Letters
+
+        Dead-lettered messages, newest first (`before`: a message id). An agent token sees
+        only the ones it sent, held or that reach it.
+        """
+        return cast(list[MessageOut], await self._call(_list_dead_letters, {"before": before, "limit": limit}))
+
+    async def list_deliveries(
+        self,
+        id: int,
+    ) -> list[DeliveryOut]:
+        """List Deliveries
+
+        The delivery ledger: how far the message got with each agent it reached (the sender,
+        the recipients and the admin; 404 for an agent token the message does not concern).
+        """
+        return cast(list[DeliveryOut], await self._call(_list_deliveries, {"id": id}))
+
     async def list_host_directories(
         self,
         *,
@@ -1361,13 +1432,14 @@ class AsyncOperations:
         after: int | None | Unset = UNSET,
         before: int | None | Unset = UNSET,
         limit: int | Unset = 100,
+        stuck: bool | Unset = False,
     ) -> list[MessageOut]:
         """List Messages
 
         Messages, newest first. An agent token sees only messages it sent, holds or that
         reach it.
         """
-        return cast(list[MessageOut], await self._call(_list_messages, {"from_": from_, "to": to, "kind": kind, "channel": channel, "after": after, "before": before, "limit": limit}))
+        return cast(list[MessageOut], await self._call(_list_messages, {"from_": from_, "to": to, "kind": kind, "channel": channel, "after": after, "before": before, "limit": limit, "stuck": stuck}))
 
     async def list_orchestrators(
         self,
@@ -1471,6 +1543,16 @@ class AsyncOperations:
         """
         return cast(PutConnectorConfigResponsePutConnectorConfig, await self._call(_put_connector_config, {"id": id, "body": body}))
 
+    async def redrive_message(
+        self,
+        id: int,
+    ) -> MessageOut:
+        """Redrive Message
+
+        Admin only: a dead-lettered message claimable again, with deliveryCount 0.
+        """
+        return cast(MessageOut, await self._call(_redrive_message, {"id": id}))
+
     async def register_agent(
         self,
         *,
@@ -1514,9 +1596,13 @@ class AsyncOperations:
         self,
         id: int,
         *,
-        body: AgentRef | Mapping[str, Any],
+        body: ReleaseIn | Mapping[str, Any],
     ) -> MessageOut:
-        """Release Message"""
+        """Release Message
+
+        Let go of your claim: back to the queue (hidden for `delayMs`), or dead-lettered when
+        its deliveries are spent.
+        """
         return cast(MessageOut, await self._call(_release_message, {"id": id, "body": body}))
 
     async def request_agent_action(

@@ -59,6 +59,8 @@ from .connector_out_manifest import ConnectorOutManifest
 from .connector_out_state import ConnectorOutState
 from .database_health import DatabaseHealth
 from .deleted_out import DeletedOut
+from .delivery_out import DeliveryOut
+from .delivery_out_state import DeliveryOutState
 from .draft_in import DraftIn
 from .draft_in_meta_type_0 import DraftInMetaType0
 from .draft_out import DraftOut
@@ -93,6 +95,8 @@ from .managed_agent_provider import ManagedAgentProvider
 from .managed_agents_in import ManagedAgentsIn
 from .message_claim_released_event import MessageClaimReleasedEvent
 from .message_claimed_event import MessageClaimedEvent
+from .message_completed_event import MessageCompletedEvent
+from .message_dead_lettered_event import MessageDeadLetteredEvent
 from .message_deleted_event import MessageDeletedEvent
 from .message_deleted_event_data import MessageDeletedEventData
 from .message_new_event import MessageNewEvent
@@ -100,6 +104,8 @@ from .message_out import MessageOut
 from .message_out_kind import MessageOutKind
 from .message_out_meta_type_0 import MessageOutMetaType0
 from .message_out_payload_type_0 import MessageOutPayloadType0
+from .message_redriven_event import MessageRedrivenEvent
+from .message_stuck_event import MessageStuckEvent
 from .ok_body import OkBody
 from .orchestrator_action_in import OrchestratorActionIn
 from .orchestrator_action_in_action import OrchestratorActionInAction
@@ -134,6 +140,7 @@ from .process_status import ProcessStatus
 from .process_status_last_exit_type_0 import ProcessStatusLastExitType0
 from .put_connector_config_response_put_connector_config import PutConnectorConfigResponsePutConnectorConfig
 from .reap_out import ReapOut
+from .release_in import ReleaseIn
 from .route_candidate_out import RouteCandidateOut
 from .route_candidate_out_mode import RouteCandidateOutMode
 from .route_candidate_out_tier import RouteCandidateOutTier
@@ -218,6 +225,8 @@ __all__ = (
     "ConnectorOutState",
     "DatabaseHealth",
     "DeletedOut",
+    "DeliveryOut",
+    "DeliveryOutState",
     "DraftIn",
     "DraftInMetaType0",
     "DraftOut",
@@ -252,6 +261,8 @@ __all__ = (
     "ManagedAgentsIn",
     "MessageClaimedEvent",
     "MessageClaimReleasedEvent",
+    "MessageCompletedEvent",
+    "MessageDeadLetteredEvent",
     "MessageDeletedEvent",
     "MessageDeletedEventData",
     "MessageNewEvent",
@@ -259,6 +270,8 @@ __all__ = (
     "MessageOutKind",
     "MessageOutMetaType0",
     "MessageOutPayloadType0",
+    "MessageRedrivenEvent",
+    "MessageStuckEvent",
     "OkBody",
     "OrchestratorActionIn",
     "OrchestratorActionInAction",
@@ -293,6 +306,7 @@ __all__ = (
     "ProcessStatusLastExitType0",
     "PutConnectorConfigResponsePutConnectorConfig",
     "ReapOut",
+    "ReleaseIn",
     "RouteCandidateOut",
     "RouteCandidateOutMode",
     "RouteCandidateOutTier",

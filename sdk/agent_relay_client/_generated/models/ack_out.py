@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 
 
 
@@ -26,6 +27,8 @@ class AckOut:
     agent_id: str
     message_id: int
     ok: bool
+    completed: bool | Unset = False
+    """ This ack completed the agent's claim (§15) """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -41,6 +44,8 @@ class AckOut:
 
         ok = self.ok
 
+        completed = self.completed
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -50,6 +55,8 @@ class AckOut:
             "messageId": message_id,
             "ok": ok,
         })
+        if completed is not UNSET:
+            field_dict["completed"] = completed
 
         return field_dict
 
@@ -66,11 +73,14 @@ class AckOut:
 
         ok = d.pop("ok")
 
+        completed = d.pop("completed", UNSET)
+
         ack_out = cls(
             acked_at=acked_at,
             agent_id=agent_id,
             message_id=message_id,
             ok=ok,
+            completed=completed,
         )
 
 

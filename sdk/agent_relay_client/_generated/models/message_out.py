@@ -39,7 +39,13 @@ class MessageOut:
     channel: None | str | Unset = UNSET
     claim_expires_at: int | None | Unset = UNSET
     claimed_by: None | str | Unset = UNSET
+    completed_at: int | None | Unset = UNSET
+    completed_by: None | str | Unset = UNSET
+    dead_lettered_at: int | None | Unset = UNSET
+    delivery_count: int | Unset = 0
+    hidden_until: int | None | Unset = UNSET
     idempotency_key: None | str | Unset = UNSET
+    max_deliveries: int | None | Unset = UNSET
     meta: MessageOutMetaType0 | None | Unset = UNSET
     payload: MessageOutPayloadType0 | None | Unset = UNSET
     reply_to: int | None | Unset = UNSET
@@ -85,11 +91,43 @@ class MessageOut:
         else:
             claimed_by = self.claimed_by
 
+        completed_at: int | None | Unset
+        if isinstance(self.completed_at, Unset):
+            completed_at = UNSET
+        else:
+            completed_at = self.completed_at
+
+        completed_by: None | str | Unset
+        if isinstance(self.completed_by, Unset):
+            completed_by = UNSET
+        else:
+            completed_by = self.completed_by
+
+        dead_lettered_at: int | None | Unset
+        if isinstance(self.dead_lettered_at, Unset):
+            dead_lettered_at = UNSET
+        else:
+            dead_lettered_at = self.dead_lettered_at
+
+        delivery_count = self.delivery_count
+
+        hidden_until: int | None | Unset
+        if isinstance(self.hidden_until, Unset):
+            hidden_until = UNSET
+        else:
+            hidden_until = self.hidden_until
+
         idempotency_key: None | str | Unset
         if isinstance(self.idempotency_key, Unset):
             idempotency_key = UNSET
         else:
             idempotency_key = self.idempotency_key
+
+        max_deliveries: int | None | Unset
+        if isinstance(self.max_deliveries, Unset):
+            max_deliveries = UNSET
+        else:
+            max_deliveries = self.max_deliveries
 
         meta: dict[str, Any] | None | Unset
         if isinstance(self.meta, Unset):
@@ -137,8 +175,20 @@ class MessageOut:
             field_dict["claimExpiresAt"] = claim_expires_at
         if claimed_by is not UNSET:
             field_dict["claimedBy"] = claimed_by
+        if completed_at is not UNSET:
+            field_dict["completedAt"] = completed_at
+        if completed_by is not UNSET:
+            field_dict["completedBy"] = completed_by
+        if dead_lettered_at is not UNSET:
+            field_dict["deadLetteredAt"] = dead_lettered_at
+        if delivery_count is not UNSET:
+            field_dict["deliveryCount"] = delivery_count
+        if hidden_until is not UNSET:
+            field_dict["hiddenUntil"] = hidden_until
         if idempotency_key is not UNSET:
             field_dict["idempotencyKey"] = idempotency_key
+        if max_deliveries is not UNSET:
+            field_dict["maxDeliveries"] = max_deliveries
         if meta is not UNSET:
             field_dict["meta"] = meta
         if payload is not UNSET:
@@ -204,6 +254,48 @@ class MessageOut:
         claimed_by = _parse_claimed_by(d.pop("claimedBy", UNSET))
 
 
+        def _parse_completed_at(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        completed_at = _parse_completed_at(d.pop("completedAt", UNSET))
+
+
+        def _parse_completed_by(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        completed_by = _parse_completed_by(d.pop("completedBy", UNSET))
+
+
+        def _parse_dead_lettered_at(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        dead_lettered_at = _parse_dead_lettered_at(d.pop("deadLetteredAt", UNSET))
+
+
+        delivery_count = d.pop("deliveryCount", UNSET)
+
+        def _parse_hidden_until(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        hidden_until = _parse_hidden_until(d.pop("hiddenUntil", UNSET))
+
+
         def _parse_idempotency_key(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -212,6 +304,16 @@ class MessageOut:
             return cast(None | str | Unset, data)
 
         idempotency_key = _parse_idempotency_key(d.pop("idempotencyKey", UNSET))
+
+
+        def _parse_max_deliveries(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        max_deliveries = _parse_max_deliveries(d.pop("maxDeliveries", UNSET))
 
 
         def _parse_meta(data: object) -> MessageOutMetaType0 | None | Unset:
@@ -285,7 +387,13 @@ class MessageOut:
             channel=channel,
             claim_expires_at=claim_expires_at,
             claimed_by=claimed_by,
+            completed_at=completed_at,
+            completed_by=completed_by,
+            dead_lettered_at=dead_lettered_at,
+            delivery_count=delivery_count,
+            hidden_until=hidden_until,
             idempotency_key=idempotency_key,
+            max_deliveries=max_deliveries,
             meta=meta,
             payload=payload,
             reply_to=reply_to,

@@ -29,7 +29,10 @@ class ReapOut:
     reaped_orchestrator_ids: list[str]
     released_message_ids: list[int]
     released_task_ids: list[int | str]
+    dead_lettered_message_ids: list[int] | Unset = UNSET
     expired_pair_ids: list[int] | Unset = UNSET
+    stuck_message_ids: list[int] | Unset = UNSET
+    woken_agent_ids: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -59,9 +62,27 @@ class ReapOut:
 
 
 
+        dead_lettered_message_ids: list[int] | Unset = UNSET
+        if not isinstance(self.dead_lettered_message_ids, Unset):
+            dead_lettered_message_ids = self.dead_lettered_message_ids
+
+
+
         expired_pair_ids: list[int] | Unset = UNSET
         if not isinstance(self.expired_pair_ids, Unset):
             expired_pair_ids = self.expired_pair_ids
+
+
+
+        stuck_message_ids: list[int] | Unset = UNSET
+        if not isinstance(self.stuck_message_ids, Unset):
+            stuck_message_ids = self.stuck_message_ids
+
+
+
+        woken_agent_ids: list[str] | Unset = UNSET
+        if not isinstance(self.woken_agent_ids, Unset):
+            woken_agent_ids = self.woken_agent_ids
 
 
 
@@ -75,8 +96,14 @@ class ReapOut:
             "releasedMessageIds": released_message_ids,
             "releasedTaskIds": released_task_ids,
         })
+        if dead_lettered_message_ids is not UNSET:
+            field_dict["deadLetteredMessageIds"] = dead_lettered_message_ids
         if expired_pair_ids is not UNSET:
             field_dict["expiredPairIds"] = expired_pair_ids
+        if stuck_message_ids is not UNSET:
+            field_dict["stuckMessageIds"] = stuck_message_ids
+        if woken_agent_ids is not UNSET:
+            field_dict["wokenAgentIds"] = woken_agent_ids
 
         return field_dict
 
@@ -107,7 +134,16 @@ class ReapOut:
             released_task_ids.append(released_task_ids_item)
 
 
+        dead_lettered_message_ids = cast(list[int], d.pop("deadLetteredMessageIds", UNSET))
+
+
         expired_pair_ids = cast(list[int], d.pop("expiredPairIds", UNSET))
+
+
+        stuck_message_ids = cast(list[int], d.pop("stuckMessageIds", UNSET))
+
+
+        woken_agent_ids = cast(list[str], d.pop("wokenAgentIds", UNSET))
 
 
         reap_out = cls(
@@ -116,7 +152,10 @@ class ReapOut:
             reaped_orchestrator_ids=reaped_orchestrator_ids,
             released_message_ids=released_message_ids,
             released_task_ids=released_task_ids,
+            dead_lettered_message_ids=dead_lettered_message_ids,
             expired_pair_ids=expired_pair_ids,
+            stuck_message_ids=stuck_message_ids,
+            woken_agent_ids=woken_agent_ids,
         )
 
 

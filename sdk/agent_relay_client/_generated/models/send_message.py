@@ -41,6 +41,9 @@ class SendMessage:
     instance_id: None | str | Unset = UNSET
     kind: SendMessageKind | Unset = UNSET
     """ Default: `"chat"`. """
+    max_deliveries: int | None | Unset = UNSET
+    """ Claimable messages: claims granted before a lapse or release dead-letters it (default
+    AGENT_RELAY_MAX_DELIVERIES) """
     meta: None | SendMessageMetaType0 | Unset = UNSET
     payload: None | SendMessagePayloadType0 | Unset = UNSET
     reply_to: int | None | Unset = UNSET
@@ -99,6 +102,12 @@ class SendMessage:
             kind = self.kind
 
 
+        max_deliveries: int | None | Unset
+        if isinstance(self.max_deliveries, Unset):
+            max_deliveries = UNSET
+        else:
+            max_deliveries = self.max_deliveries
+
         meta: dict[str, Any] | None | Unset
         if isinstance(self.meta, Unset):
             meta = UNSET
@@ -148,6 +157,8 @@ class SendMessage:
             field_dict["instanceId"] = instance_id
         if kind is not UNSET:
             field_dict["kind"] = kind
+        if max_deliveries is not UNSET:
+            field_dict["maxDeliveries"] = max_deliveries
         if meta is not UNSET:
             field_dict["meta"] = meta
         if payload is not UNSET:
@@ -240,6 +251,16 @@ class SendMessage:
 
 
 
+        def _parse_max_deliveries(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        max_deliveries = _parse_max_deliveries(d.pop("maxDeliveries", UNSET))
+
+
         def _parse_meta(data: object) -> None | SendMessageMetaType0 | Unset:
             if data is None:
                 return data
@@ -310,6 +331,7 @@ class SendMessage:
             idempotency_key=idempotency_key,
             instance_id=instance_id,
             kind=kind,
+            max_deliveries=max_deliveries,
             meta=meta,
             payload=payload,
             reply_to=reply_to,

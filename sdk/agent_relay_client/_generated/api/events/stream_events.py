@@ -14,8 +14,12 @@ from ...models.channel_activity_event import ChannelActivityEvent
 from ...models.error_body import ErrorBody
 from ...models.message_claim_released_event import MessageClaimReleasedEvent
 from ...models.message_claimed_event import MessageClaimedEvent
+from ...models.message_completed_event import MessageCompletedEvent
+from ...models.message_dead_lettered_event import MessageDeadLetteredEvent
 from ...models.message_deleted_event import MessageDeletedEvent
 from ...models.message_new_event import MessageNewEvent
+from ...models.message_redriven_event import MessageRedrivenEvent
+from ...models.message_stuck_event import MessageStuckEvent
 from ...models.orchestrator_removed_event import OrchestratorRemovedEvent
 from ...models.orchestrator_status_event import OrchestratorStatusEvent
 from ...models.pair_updated_event import PairUpdatedEvent
@@ -81,9 +85,9 @@ def _get_kwargs(
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageDeletedEvent | MessageNewEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageCompletedEvent | MessageDeadLetteredEvent | MessageDeletedEvent | MessageNewEvent | MessageRedrivenEvent | MessageStuckEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody | None:
     if response.status_code == 200:
-        def _parse_response_200(data: object) -> ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageDeletedEvent | MessageNewEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent:
+        def _parse_response_200(data: object) -> ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageCompletedEvent | MessageDeadLetteredEvent | MessageDeletedEvent | MessageNewEvent | MessageRedrivenEvent | MessageStuckEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent:
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
@@ -117,7 +121,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_relay_event_type_3 = MessageDeletedEvent.from_dict(data)
+                componentsschemas_relay_event_type_3 = MessageCompletedEvent.from_dict(data)
 
 
 
@@ -127,7 +131,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_relay_event_type_4 = AgentStatusEvent.from_dict(data)
+                componentsschemas_relay_event_type_4 = MessageDeadLetteredEvent.from_dict(data)
 
 
 
@@ -137,7 +141,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_relay_event_type_5 = TaskCreatedEvent.from_dict(data)
+                componentsschemas_relay_event_type_5 = MessageRedrivenEvent.from_dict(data)
 
 
 
@@ -147,7 +151,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_relay_event_type_6 = TaskUpdatedEvent.from_dict(data)
+                componentsschemas_relay_event_type_6 = MessageStuckEvent.from_dict(data)
 
 
 
@@ -157,7 +161,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_relay_event_type_7 = PairUpdatedEvent.from_dict(data)
+                componentsschemas_relay_event_type_7 = MessageDeletedEvent.from_dict(data)
 
 
 
@@ -167,7 +171,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_relay_event_type_8 = OrchestratorStatusEvent.from_dict(data)
+                componentsschemas_relay_event_type_8 = AgentStatusEvent.from_dict(data)
 
 
 
@@ -177,7 +181,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_relay_event_type_9 = OrchestratorRemovedEvent.from_dict(data)
+                componentsschemas_relay_event_type_9 = TaskCreatedEvent.from_dict(data)
 
 
 
@@ -187,20 +191,60 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                componentsschemas_relay_event_type_10 = ActivityNewEvent.from_dict(data)
+                componentsschemas_relay_event_type_10 = TaskUpdatedEvent.from_dict(data)
 
 
 
                 return componentsschemas_relay_event_type_10
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_relay_event_type_11 = PairUpdatedEvent.from_dict(data)
+
+
+
+                return componentsschemas_relay_event_type_11
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_relay_event_type_12 = OrchestratorStatusEvent.from_dict(data)
+
+
+
+                return componentsschemas_relay_event_type_12
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_relay_event_type_13 = OrchestratorRemovedEvent.from_dict(data)
+
+
+
+                return componentsschemas_relay_event_type_13
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                componentsschemas_relay_event_type_14 = ActivityNewEvent.from_dict(data)
+
+
+
+                return componentsschemas_relay_event_type_14
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
             if not isinstance(data, dict):
                 raise TypeError()
-            componentsschemas_relay_event_type_11 = ChannelActivityEvent.from_dict(data)
+            componentsschemas_relay_event_type_15 = ChannelActivityEvent.from_dict(data)
 
 
 
-            return componentsschemas_relay_event_type_11
+            return componentsschemas_relay_event_type_15
 
         response_200 = _parse_response_200(response.text)
 
@@ -247,7 +291,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageDeletedEvent | MessageNewEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageCompletedEvent | MessageDeadLetteredEvent | MessageDeletedEvent | MessageNewEvent | MessageRedrivenEvent | MessageStuckEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -264,7 +308,7 @@ def sync_detailed(
     token: None | str | Unset = UNSET,
     last_event_id: None | str | Unset = UNSET,
 
-) -> Response[ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageDeletedEvent | MessageNewEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody]:
+) -> Response[ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageCompletedEvent | MessageDeadLetteredEvent | MessageDeletedEvent | MessageNewEvent | MessageRedrivenEvent | MessageStuckEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody]:
     """ Stream Events
 
      Live events (`message.new`, `agent.status`, `task.updated`, …). Reconnect with
@@ -283,7 +327,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageDeletedEvent | MessageNewEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody]
+        Response[ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageCompletedEvent | MessageDeadLetteredEvent | MessageDeletedEvent | MessageNewEvent | MessageRedrivenEvent | MessageStuckEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody]
      """
 
 
@@ -309,7 +353,7 @@ def sync(
     token: None | str | Unset = UNSET,
     last_event_id: None | str | Unset = UNSET,
 
-) -> ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageDeletedEvent | MessageNewEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody | None:
+) -> ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageCompletedEvent | MessageDeadLetteredEvent | MessageDeletedEvent | MessageNewEvent | MessageRedrivenEvent | MessageStuckEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody | None:
     """ Stream Events
 
      Live events (`message.new`, `agent.status`, `task.updated`, …). Reconnect with
@@ -328,7 +372,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageDeletedEvent | MessageNewEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody
+        ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageCompletedEvent | MessageDeadLetteredEvent | MessageDeletedEvent | MessageNewEvent | MessageRedrivenEvent | MessageStuckEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody
      """
 
 
@@ -349,7 +393,7 @@ async def asyncio_detailed(
     token: None | str | Unset = UNSET,
     last_event_id: None | str | Unset = UNSET,
 
-) -> Response[ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageDeletedEvent | MessageNewEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody]:
+) -> Response[ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageCompletedEvent | MessageDeadLetteredEvent | MessageDeletedEvent | MessageNewEvent | MessageRedrivenEvent | MessageStuckEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody]:
     """ Stream Events
 
      Live events (`message.new`, `agent.status`, `task.updated`, …). Reconnect with
@@ -368,7 +412,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageDeletedEvent | MessageNewEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody]
+        Response[ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageCompletedEvent | MessageDeadLetteredEvent | MessageDeletedEvent | MessageNewEvent | MessageRedrivenEvent | MessageStuckEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody]
      """
 
 
@@ -394,7 +438,7 @@ async def asyncio(
     token: None | str | Unset = UNSET,
     last_event_id: None | str | Unset = UNSET,
 
-) -> ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageDeletedEvent | MessageNewEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody | None:
+) -> ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageCompletedEvent | MessageDeadLetteredEvent | MessageDeletedEvent | MessageNewEvent | MessageRedrivenEvent | MessageStuckEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody | None:
     """ Stream Events
 
      Live events (`message.new`, `agent.status`, `task.updated`, …). Reconnect with
@@ -413,7 +457,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageDeletedEvent | MessageNewEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody
+        ActivityNewEvent | AgentStatusEvent | ChannelActivityEvent | MessageClaimedEvent | MessageClaimReleasedEvent | MessageCompletedEvent | MessageDeadLetteredEvent | MessageDeletedEvent | MessageNewEvent | MessageRedrivenEvent | MessageStuckEvent | OrchestratorRemovedEvent | OrchestratorStatusEvent | PairUpdatedEvent | TaskCreatedEvent | TaskUpdatedEvent | ErrorBody
      """
 
 

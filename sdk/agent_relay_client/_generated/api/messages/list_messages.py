@@ -26,6 +26,7 @@ def _get_kwargs(
     after: int | None | Unset = UNSET,
     before: int | None | Unset = UNSET,
     limit: int | Unset = 100,
+    stuck: bool | Unset = False,
 
 ) -> dict[str, Any]:
     
@@ -79,6 +80,8 @@ def _get_kwargs(
     params["before"] = json_before
 
     params["limit"] = limit
+
+    params["stuck"] = stuck
 
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -168,6 +171,7 @@ def sync_detailed(
     after: int | None | Unset = UNSET,
     before: int | None | Unset = UNSET,
     limit: int | Unset = 100,
+    stuck: bool | Unset = False,
 
 ) -> Response[ErrorBody | list[MessageOut]]:
     """ List Messages
@@ -183,6 +187,8 @@ def sync_detailed(
         after (int | None | Unset):
         before (int | None | Unset):
         limit (int | Unset): Page size (default 100, max 1000) Default: 100.
+        stuck (bool | Unset): Only stuck work: direct messages unread, claimable ones never
+            claimed Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -201,6 +207,7 @@ channel=channel,
 after=after,
 before=before,
 limit=limit,
+stuck=stuck,
 
     )
 
@@ -220,6 +227,7 @@ def sync(
     after: int | None | Unset = UNSET,
     before: int | None | Unset = UNSET,
     limit: int | Unset = 100,
+    stuck: bool | Unset = False,
 
 ) -> ErrorBody | list[MessageOut] | None:
     """ List Messages
@@ -235,6 +243,8 @@ def sync(
         after (int | None | Unset):
         before (int | None | Unset):
         limit (int | Unset): Page size (default 100, max 1000) Default: 100.
+        stuck (bool | Unset): Only stuck work: direct messages unread, claimable ones never
+            claimed Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -254,6 +264,7 @@ channel=channel,
 after=after,
 before=before,
 limit=limit,
+stuck=stuck,
 
     ).parsed
 
@@ -267,6 +278,7 @@ async def asyncio_detailed(
     after: int | None | Unset = UNSET,
     before: int | None | Unset = UNSET,
     limit: int | Unset = 100,
+    stuck: bool | Unset = False,
 
 ) -> Response[ErrorBody | list[MessageOut]]:
     """ List Messages
@@ -282,6 +294,8 @@ async def asyncio_detailed(
         after (int | None | Unset):
         before (int | None | Unset):
         limit (int | Unset): Page size (default 100, max 1000) Default: 100.
+        stuck (bool | Unset): Only stuck work: direct messages unread, claimable ones never
+            claimed Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -300,6 +314,7 @@ channel=channel,
 after=after,
 before=before,
 limit=limit,
+stuck=stuck,
 
     )
 
@@ -319,6 +334,7 @@ async def asyncio(
     after: int | None | Unset = UNSET,
     before: int | None | Unset = UNSET,
     limit: int | Unset = 100,
+    stuck: bool | Unset = False,
 
 ) -> ErrorBody | list[MessageOut] | None:
     """ List Messages
@@ -334,6 +350,8 @@ async def asyncio(
         after (int | None | Unset):
         before (int | None | Unset):
         limit (int | Unset): Page size (default 100, max 1000) Default: 100.
+        stuck (bool | Unset): Only stuck work: direct messages unread, claimable ones never
+            claimed Default: False.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -353,5 +371,6 @@ channel=channel,
 after=after,
 before=before,
 limit=limit,
+stuck=stuck,
 
     )).parsed

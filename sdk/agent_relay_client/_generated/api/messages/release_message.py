@@ -8,9 +8,9 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
-from ...models.agent_ref import AgentRef
 from ...models.error_body import ErrorBody
 from ...models.message_out import MessageOut
+from ...models.release_in import ReleaseIn
 from typing import cast
 
 
@@ -18,7 +18,7 @@ from typing import cast
 def _get_kwargs(
     id: int,
     *,
-    body: AgentRef,
+    body: ReleaseIn,
 
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
@@ -139,14 +139,17 @@ def sync_detailed(
     id: int,
     *,
     client: AuthenticatedClient | Client,
-    body: AgentRef,
+    body: ReleaseIn,
 
 ) -> Response[ErrorBody | MessageOut]:
     """ Release Message
 
+     Let go of your claim: back to the queue (hidden for `delayMs`), or dead-lettered when
+    its deliveries are spent.
+
     Args:
         id (int): Message id
-        body (AgentRef):
+        body (ReleaseIn):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -173,14 +176,17 @@ def sync(
     id: int,
     *,
     client: AuthenticatedClient | Client,
-    body: AgentRef,
+    body: ReleaseIn,
 
 ) -> ErrorBody | MessageOut | None:
     """ Release Message
 
+     Let go of your claim: back to the queue (hidden for `delayMs`), or dead-lettered when
+    its deliveries are spent.
+
     Args:
         id (int): Message id
-        body (AgentRef):
+        body (ReleaseIn):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -202,14 +208,17 @@ async def asyncio_detailed(
     id: int,
     *,
     client: AuthenticatedClient | Client,
-    body: AgentRef,
+    body: ReleaseIn,
 
 ) -> Response[ErrorBody | MessageOut]:
     """ Release Message
 
+     Let go of your claim: back to the queue (hidden for `delayMs`), or dead-lettered when
+    its deliveries are spent.
+
     Args:
         id (int): Message id
-        body (AgentRef):
+        body (ReleaseIn):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -236,14 +245,17 @@ async def asyncio(
     id: int,
     *,
     client: AuthenticatedClient | Client,
-    body: AgentRef,
+    body: ReleaseIn,
 
 ) -> ErrorBody | MessageOut | None:
     """ Release Message
 
+     Let go of your claim: back to the queue (hidden for `delayMs`), or dead-lettered when
+    its deliveries are spent.
+
     Args:
         id (int): Message id
-        body (AgentRef):
+        body (ReleaseIn):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
