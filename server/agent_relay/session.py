@@ -33,7 +33,9 @@ class SessionGuard:
         """This guard with the body's fields where no header set them."""
         if (instance_id is None or self.instance_id) and (epoch is None or self.epoch is not None):
             return self
-        return SessionGuard(self.instance_id or instance_id or None, self.epoch if self.epoch is not None else epoch)
+        return SessionGuard(
+            self.instance_id or instance_id or None, self.epoch if self.epoch is not None else epoch
+        )
 
     def check(self, current_instance: str | None, current_epoch: int | None) -> None:
         """409 when this guard names an older session than the registered one: a lower

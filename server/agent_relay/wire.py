@@ -113,7 +113,9 @@ class WireShape(Generic[R]):
                 read = f"_{name}({read})"
             items.append(f"{field.alias or name!r}: {read}")
         # our own field names and aliases only; Mapping[Any, Any]: a RowMapping's keys may be columns
-        self.build: Callable[[Mapping[Any, Any]], R] = eval("lambda row: {" + ", ".join(items) + "}", namespace)
+        self.build: Callable[[Mapping[Any, Any]], R] = eval(
+            "lambda row: {" + ", ".join(items) + "}", namespace
+        )
         WireShape.registry.append(self)
 
 
