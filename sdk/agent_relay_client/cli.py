@@ -544,10 +544,7 @@ def inbox(
             s.emit_json(items)
             return
         if not items:
-            s.line(
-                ("inbox empty" if not unread else "no unread messages")
-                + (f" (waited {wait:g}s)" if wait else "")
-            )
+            s.line("inbox empty" + (f" (waited {wait:g}s)" if wait else ""))
         for m in items:
             s.line(_message_line(m.to_dict()))
 

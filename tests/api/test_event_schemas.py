@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import jsonschema
+import pytest
 
 from tests.support import ServerProcess
 
@@ -46,6 +48,38 @@ def _call(client: httpx.Client, method: str, path: str, body: dict[str, Any] | N
     return response.json()
 
 
+@pytest.fixture
+def live_server(db_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
+    """A short stuck threshold, so the run can produce message.stuck too."""
+    server = ServerProcess(
+        db_url, tmp_path / "server-home", env={"AGENT_RELAY_STUCK_AFTER_MS": "1000"}
+    ).start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _work_once_events(client: httpx.Client) -> None:
+    """message.completed, message.dead_lettered, message.redriven, message.stuck (§15)."""
+    done = _call(
+        client, "POST", "/api/messages", {"from": "ev-a", "to": "ev-b", "body": "w", "claimable": True}
+    )
+    _call(client, "POST", f"/api/messages/{done['id']}/claim", {"agentId": "ev-b"})
+    _call(client, "POST", f"/api/messages/{done['id']}/ack", {"agentId": "ev-b"})
+    dead = _call(
+        client,
+        "POST",
+        "/api/messages",
+        {"from": "ev-a", "to": "label:x", "body": "d", "claimable": True, "maxDeliveries": 1},
+    )
+    _call(client, "POST", f"/api/messages/{dead['id']}/claim", {"agentId": "ev-b"})
+    _call(client, "POST", f"/api/messages/{dead['id']}/release", {"agentId": "ev-b"})
+    _call(client, "POST", f"/api/messages/{dead['id']}/redrive", {})
+    time.sleep(1.1)  # the unread direct message sent before is stuck now
+    _call(client, "POST", "/api/system/reap")
+
+
 def test_replayed_events_match_their_schemas(live_server: ServerProcess) -> None:
     spec = httpx.get(f"{live_server.url}/openapi.json", timeout=10).json()
     with httpx.Client(base_url=live_server.url, timeout=10) as client:
@@ -60,6 +94,8 @@ def test_replayed_events_match_their_schemas(live_server: ServerProcess) -> None
         task = _call(client, "POST", "/api/integrations/events", {"externalId": "ev-1", "title": "CI failed"})
         _call(client, "POST", f"/api/tasks/{task['id']}/status", {"status": "in_progress", "agentId": "ev-b"})
         _call(client, "POST", "/api/pairs", {"from": "ev-a", "to": "ev-b"})
+        _call(client, "POST", "/api/messages", {"from": "ev-a", "to": "ev-b", "body": "never read"})
+        _work_once_events(client)
         _call(client, "POST", "/api/orchestrators", {"id": "ev-host", "hostname": "h", "baseDir": "/tmp"})
         _call(client, "DELETE", "/api/orchestrators/ev-host")
         _call(client, "DELETE", "/api/agents/ev-a")

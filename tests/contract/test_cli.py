@@ -182,7 +182,8 @@ def test_register_and_the_agent_loop(relay: RelayClient, shared_server: ServerPr
     assert relay.get_message(mid).claimed_by is None
     # released: another member of the address can claim it now
     assert json.loads(ok(url, "claim", str(mid), "--as", "w2"))["claimedBy"] == "w2"
-    assert json.loads(ok(url, "inbox", "w1", "--after", str(mid)))[0]["id"] == other["id"]
+    assert json.loads(ok(url, "inbox", "w1", "--after", str(mid))) == []  # unread by default: acked
+    assert json.loads(ok(url, "inbox", "w1", "--after", str(mid), "--all"))[0]["id"] == other["id"]
     wrong = run(url, "release", str(mid), "--as", "w1")
     assert wrong.returncode == 1 and wrong.stderr.startswith("relay: 409 ")
 
