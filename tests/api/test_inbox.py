@@ -96,3 +96,30 @@ async def test_drafts(client: httpx.AsyncClient) -> None:
     assert got["body"] == "half a thought" and got["to"] == "bob" and got["agentId"] == "a1"
     assert (await client.delete("/api/inbox/a1/draft")).json() == {"ok": True}
     assert (await client.delete("/api/inbox/a1/draft")).status_code == 404
+
+
+async def test_long_poll_wakes_for_a_group_message_committed_during_its_first_read(
+    client: httpx.AsyncClient, app
+) -> None:
+    """The waiter learns its addresses from its first read; a `label:` message committed
+    while that read ran was judged against no addresses and dropped, so the agent slept
+    until `wait` ran out (seen as a flaky echo-agent test on a loaded machine)."""
+    await register(client, "a1", label="rev")
+    db = app.state.relay.db
+    original_read = db.read
+    sent: list[int] = []
+
+    async def read_then_send(fn):  # the first read returns its (empty) snapshot after the send
+        result = await original_read(fn)
+        if not sent:
+            sent.append((await send(client, to="label:rev")).json()["id"])
+        return result
+
+    db.read = read_then_send
+    try:
+        started = time.monotonic()
+        inbox = (await client.get("/api/inbox/a1", params={"wait": 5})).json()
+    finally:
+        db.read = original_read
+    assert [m["id"] for m in inbox] == sent
+    assert time.monotonic() - started < 3

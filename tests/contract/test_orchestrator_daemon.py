@@ -426,7 +426,11 @@ def test_wake_types_the_notice_into_the_agent_terminal(db_url, tmp_path, socket_
     """§15 wake, end to end: a direct message unread past AGENT_RELAY_WAKE_AFTER_MS makes the
     relay send the agent's orchestrator a `wake`; the daemon types the configured notice into
     the agent's tmux pane; the fake agent (at its prompt) reads its inbox; the ledger has wokenAt."""
-    env = {"AGENT_RELAY_TOKEN": TOKEN, "AGENT_RELAY_WAKE_AFTER_MS": "500", "AGENT_RELAY_REAP_INTERVAL_MS": "300"}
+    env = {
+        "AGENT_RELAY_TOKEN": TOKEN,
+        "AGENT_RELAY_WAKE_AFTER_MS": "500",
+        "AGENT_RELAY_REAP_INTERVAL_MS": "300",
+    }
     server = ServerProcess(db_url, tmp_path / "server-home", env=env).start()
     seen = tmp_path / "agent-input.txt"
     config = fake_config()
@@ -440,7 +444,9 @@ def test_wake_types_the_notice_into_the_agent_terminal(db_url, tmp_path, socket_
         assert r.status_code == 202, r.text
         ((agent_id, a),) = wait_for(lambda: managed(api) or None, what="managed agent").items()
         wait_for(lambda: registered_with_pid(api, agent_id, a["pid"]), what="fake agent registration")
-        sent = api.post("/api/messages", json={"from": "boss", "to": agent_id, "body": "please rebase"}).json()
+        sent = api.post(
+            "/api/messages", json={"from": "boss", "to": agent_id, "body": "please rebase"}
+        ).json()
 
         text = wait_for(
             lambda: (t := seen.read_text() if seen.exists() else "") and "read #" in t and t,

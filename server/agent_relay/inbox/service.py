@@ -131,10 +131,13 @@ async def read_inbox(
         if items:
             _recorder(relay.db).record(agent_id, items)
         return items
-    addresses: frozenset[str] = frozenset()
+    # Unknown until the first read: until then every waking event wakes us (a spurious
+    # re-read is cheap; a `label:`/`tag:` message committed during that read and judged
+    # against no addresses was lost, and the agent slept through it until `wait` ran out).
+    addresses: frozenset[str] | None = None
 
     def accept(ev: PendingEvent) -> bool:
-        return ev.name in _WAKING_EVENTS and reaches(ev.data, agent_id, addresses)
+        return ev.name in _WAKING_EVENTS and (addresses is None or reaches(ev.data, agent_id, addresses))
 
     slots = relay.hub.long_polls
     if not slots.try_acquire():
