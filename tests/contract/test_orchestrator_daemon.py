@@ -442,7 +442,7 @@ def test_wake_types_the_notice_into_the_agent_terminal(db_url, tmp_path, socket_
         wait_for(lambda: (o := orchestrator(api)) and o["status"] == "online", what="registration")
         r = api.post(f"/api/orchestrators/{ORCH}/spawn", json={"provider": "claude", "cwd": "proj"})
         assert r.status_code == 202, r.text
-        ((agent_id, a),) = wait_for(lambda: managed(api) or None, what="managed agent").items()
+        ((agent_id, a),) = wait_for(lambda: started(api) or None, what="managed agent").items()
         wait_for(lambda: registered_with_pid(api, agent_id, a["pid"]), what="fake agent registration")
         sent = api.post(
             "/api/messages", json={"from": "boss", "to": agent_id, "body": "please rebase"}
