@@ -10,14 +10,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import deque
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol, runtime_checkable
 
 import orjson
 
 from agent_relay.db import PendingEvent
+from agent_relay.events.filters import event_keys
 
 Accept = Callable[[PendingEvent], bool]
+EventKeys = Callable[[PendingEvent], Iterable[str]]
+
+
+@runtime_checkable
+class KeyedFilter(Protocol):
+    """A filter that can only accept events naming one of its `keys` (by the hub's
+    `event_keys` function, events/filters.py's by default). A subscriber whose `accept` is a bound method of one is indexed
+    by those keys, so an event costs only the subscribers it may concern (events/filters.py
+    AgentFilter is one; it calls `on_keys_change` when its keys change)."""
+
+    keys: frozenset[str]
+    on_keys_change: Callable[[Any], None] | None
 
 
 class Subscriber:
@@ -25,12 +38,13 @@ class Subscriber:
     per event: a stream wakes once, drains everything that arrived, and writes it as one
     chunk, so under load the batches grow instead of the backlog."""
 
-    __slots__ = ("_waiter", "accept", "maxsize", "overflowed", "pending")
+    __slots__ = ("_waiter", "accept", "indexed", "maxsize", "overflowed", "pending")
 
     def __init__(self, maxsize: int, accept: Accept | None) -> None:
         self.pending: deque[PendingEvent] = deque()
         self.maxsize = maxsize
         self.accept = accept
+        self.indexed: frozenset[str] | None = None  # the keys it is indexed under, if any
         self.overflowed = False
         self._waiter: asyncio.Future[None] | None = None
 
@@ -93,11 +107,25 @@ class Slots:
 
 
 class EventHub:
-    def __init__(self, queue_size: int = 1000, *, max_streams: int = 400, max_long_polls: int = 400) -> None:
+    """Fan-out with an index: a subscriber whose filter is a `KeyedFilter` (every SSE stream
+    with `agentId`) is found through the keys an event names, never scanned; the others
+    (unfiltered streams, long polls, the callback dispatcher) see every event."""
+
+    def __init__(
+        self,
+        queue_size: int = 1000,
+        *,
+        max_streams: int = 400,
+        max_long_polls: int = 400,
+        event_keys: EventKeys = event_keys,
+    ) -> None:
         self.queue_size = queue_size
         self.streams = Slots(max_streams)  # open SSE streams
         self.long_polls = Slots(max_long_polls)  # inbox requests waiting for a message
         self._subscribers: set[Subscriber] = set()
+        self._scanned: set[Subscriber] = set()  # not indexed: offered every event
+        self._by_key: dict[str, set[Subscriber]] = {}
+        self._event_keys = event_keys
         self._loop: asyncio.AbstractEventLoop | None = None
         self.last_id = 0
 
@@ -111,10 +139,31 @@ class EventHub:
     def subscribe(self, accept: Accept | None = None, maxsize: int | None = None) -> Subscriber:
         sub = Subscriber(maxsize or self.queue_size, accept)
         self._subscribers.add(sub)
+        keyed = getattr(accept, "__self__", None)
+        if isinstance(keyed, KeyedFilter):
+            keyed.on_keys_change = lambda f, sub=sub: self._index(sub, f.keys)
+            self._index(sub, keyed.keys)
+        else:
+            self._scanned.add(sub)
         return sub
 
     def unsubscribe(self, sub: Subscriber) -> None:
         self._subscribers.discard(sub)
+        self._scanned.discard(sub)
+        self._index(sub, None)
+
+    def _index(self, sub: Subscriber, keys: frozenset[str] | None) -> None:
+        """(Re-)file a subscriber under `keys` (None: remove it from the index)."""
+        for key in sub.indexed or ():
+            subs = self._by_key.get(key)
+            if subs is not None:
+                subs.discard(sub)
+                if not subs:
+                    del self._by_key[key]
+        sub.indexed = keys
+        if keys is not None and sub in self._subscribers:
+            for key in keys:
+                self._by_key.setdefault(key, set()).add(sub)
 
     def publish_threadsafe(self, events: list[PendingEvent]) -> None:
         """Called by the writer after a commit, from its thread or from the loop itself."""
@@ -139,7 +188,15 @@ class EventHub:
             self._deliver(ev)
 
     def _deliver(self, ev: PendingEvent) -> None:
-        for sub in self._subscribers:
+        by_key = self._by_key
+        if by_key:
+            found = [subs for key in self._event_keys(ev) if (subs := by_key.get(key))]
+            # A copy: accepting an agent.status may re-index the subscriber meanwhile.
+            candidates = set().union(*found) if found else ()
+            for sub in candidates:
+                if not sub.overflowed and sub.accept is not None and sub.accept(ev):
+                    sub.push(ev)
+        for sub in self._scanned:
             if sub.overflowed or (sub.accept is not None and not sub.accept(ev)):
                 continue
             sub.push(ev)
