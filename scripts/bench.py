@@ -5,6 +5,8 @@ What it measures (servers and load generators are separate processes; see --help
   send    POST /api/messages, 32 keep-alive connections, as a ratio to `bare`; p50/p99
   inbox   GET /api/inbox/{agent}?limit=100 over 100k stored messages (1000 agents); p50/p99
   sse     100 SSE subscribers, a publisher at 200 msg/s: publish -> receive p50/p99, lost events
+  fanout  1000 SSE subscribers each filtered to one agent (?agentId=), 100 msg/s to those agents
+  idle    send p99 (no broadcasts) with 2000 idle agent-filtered SSE subscribers vs none
   null    the load generator against a fixed-response raw socket server: its own ceiling
 
 Each measurement runs --repeat times (default 2), interleaved bare/send so machine noise hits
@@ -54,7 +56,11 @@ TARGETS = {
     "inbox_p50_ms": 5.0,
     "sse_p99_ms": 50.0,
     "sse_lost": 0,
+    "fanout_p99_ms": 20.0,  # 1000 agent-filtered subscribers at 100 msg/s
+    "idle_p99_ratio": 2.0,  # send p99 with 2000 idle subscribers / without, at most
 }
+# The relay allows 400 streams and 1000 connections by default; the fan-out scenarios need more.
+MAX_SSE_STREAMS = 5000
 
 
 # -- helpers -------------------------------------------------------------------------------
@@ -193,6 +199,8 @@ class Database:
             AGENT_RELAY_HOME=str(self.home),
             AGENT_RELAY_DATABASE_URL=self.url,
             AGENT_RELAY_REAP_INTERVAL_MS="0",
+            AGENT_RELAY_MAX_SSE_STREAMS=str(MAX_SSE_STREAMS),
+            AGENT_RELAY_MAX_CONNECTIONS=str(MAX_SSE_STREAMS + 1000),
         )
         return env
 
@@ -363,33 +371,44 @@ def loadgen_http(
     return out
 
 
-def measure_sse(port: int, subscribers: int, rate: float, duration: float, tag: str, server: Server) -> dict:
-    sub_out = Path(tempfile.mkstemp(prefix="loadgen-sse-", suffix=".json")[1])
-    pub_out = Path(tempfile.mkstemp(prefix="loadgen-pub-", suffix=".json")[1])
+def start_subscribers(port: int, subscribers: int, tag: str, filter_: str, out: Path) -> subprocess.Popen:
+    """SSE subscribers in a loadgen process, returned once every stream is connected; they
+    stop at the JSON line written to their stdin (see loadgen.py)."""
     sub = subprocess.Popen(
         [
             PY,
             str(SCRIPTS / "loadgen.py"),
             "sse",
             "--out",
-            str(sub_out),
+            str(out),
             "--port",
             str(port),
             "--subscribers",
             str(subscribers),
             "--tag",
             tag,
+            "--filter",
+            filter_,
         ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
     assert sub.stdin and sub.stdout
-    ready = sub.stdout.readline()
-    if not ready:
+    if not sub.stdout.readline():
         raise RuntimeError("SSE subscribers failed to connect")
+    return sub
+
+
+def measure_sse(
+    port: int, subscribers: int, rate: float, duration: float, tag: str, server: Server, filter_: str = "none"
+) -> dict:
+    sub_out = Path(tempfile.mkstemp(prefix="loadgen-sse-", suffix=".json")[1])
+    pub_out = Path(tempfile.mkstemp(prefix="loadgen-pub-", suffix=".json")[1])
+    sub = start_subscribers(port, subscribers, tag, filter_, sub_out)
+    assert sub.stdin
     cpu0 = server.cpu_s()
-    subprocess.run(
+    pub = subprocess.run(
         [
             PY,
             str(SCRIPTS / "loadgen.py"),
@@ -407,8 +426,9 @@ def measure_sse(port: int, subscribers: int, rate: float, duration: float, tag: 
         ],
         capture_output=True,
         text=True,
-        check=True,
     )
+    if pub.returncode != 0:
+        raise RuntimeError(f"publisher failed: {pub.stderr[-2000:]}")
     published = json.loads(pub_out.read_text())
     sub.stdin.write(json.dumps({"expected": published["ok_seqs"]}) + "\n")
     sub.stdin.flush()
@@ -423,6 +443,7 @@ def measure_sse(port: int, subscribers: int, rate: float, duration: float, tag: 
         "publish_statuses": published["statuses"],
         "late_sends": published["late_sends"],
         "subscribers": result["subscribers"],
+        "expected": result["expected"],
         "deliveries": result["deliveries"],
         "lost": result["lost"],
         "duplicates": result["duplicates"],
@@ -434,6 +455,42 @@ def measure_sse(port: int, subscribers: int, rate: float, duration: float, tag: 
         "subscriber_cpu_pct": round(
             100 * result["client_cpu_s"] / (published["wall_s"] + result["settle_s"]), 1
         ),
+    }
+
+
+def measure_idle(port: int, args: argparse.Namespace, tag: str, server: Server, rep: int) -> dict:
+    """Send (no broadcasts) with no subscribers, then with `--idle-subscribers` SSE streams
+    filtered to agents no send names: what idle agents cost the senders."""
+
+    def send() -> dict:
+        return loadgen_http(
+            port,
+            "send-unicast",
+            args.concurrency,
+            args.duration,
+            args.warmup,
+            args.loadgen_procs,
+            server,
+            seed=rep + 21,
+        )
+
+    alone = send()
+    out = Path(tempfile.mkstemp(prefix="loadgen-idle-", suffix=".json")[1])
+    sub = start_subscribers(port, args.idle_subscribers, tag, "idle", out)
+    try:
+        crowded = send()
+    finally:
+        assert sub.stdin
+        sub.stdin.write(json.dumps({"expected": []}) + "\n")
+        sub.stdin.flush()
+        sub.wait(timeout=60)
+        out.unlink(missing_ok=True)
+    return {
+        "subscribers": args.idle_subscribers,
+        "alone": alone,
+        "crowded": crowded,
+        "p99_ratio": round(crowded["p99_ms"] / alone["p99_ms"], 2) if alone["p99_ms"] else None,
+        "cpu_ratio": round(crowded["server_cpu_us_per_req"] / alone["server_cpu_us_per_req"], 2),
     }
 
 
@@ -619,6 +676,8 @@ def run(args: argparse.Namespace) -> dict:
                 "inbox": [],
                 "inbox_c32": [],
                 "sse": [],
+                "fanout": [],
+                "idle": [],
             }
             results["configs"].append(cfg)
             relay = None
@@ -713,6 +772,24 @@ def run(args: argparse.Namespace) -> dict:
                         )
                         cfg["sse"].append(e)
                         log(f"[{label}] run {rep + 1}: sse p99 {e['p99_ms']} ms, lost {e['lost']}")
+                    if full and not args.skip_fanout:
+                        f = measure_sse(
+                            port,
+                            args.fanout_subscribers,
+                            args.fanout_rate,
+                            args.sse_duration,
+                            f"fan{os.getpid()}x{index}x{rep}",
+                            relay,
+                            filter_="agent",
+                        )
+                        cfg["fanout"].append(f)
+                        log(f"[{label}] run {rep + 1}: fanout p99 {f['p99_ms']} ms, lost {f['lost']}")
+                        d = measure_idle(port, args, f"idle{os.getpid()}x{index}x{rep}", relay, rep)
+                        cfg["idle"].append(d)
+                        log(
+                            f"[{label}] run {rep + 1}: send p99 {d['alone']['p99_ms']} ms alone, "
+                            f"{d['crowded']['p99_ms']} ms with {d['subscribers']} idle subscribers"
+                        )
                 if args.profile and workers == 1 and index == 0:
                     results["profile"] = {}
                     for workload in ("send", "inbox"):
@@ -845,6 +922,43 @@ def table(results: dict) -> str:
                     "PASS" if max(lost) == 0 else "FAIL",
                 )
             )
+        if cfg.get("fanout"):
+            f = cfg["fanout"]
+            p99 = [x["p99_ms"] for x in f]
+            row(p + f"fan-out p50 ({f[0]['subscribers']} agent-filtered subs), ms", [x["p50_ms"] for x in f])
+            row(
+                p + "fan-out p99, ms",
+                p99,
+                f"<= {TARGETS['fanout_p99_ms']}",
+                None not in p99 and median(p99) <= TARGETS["fanout_p99_ms"],
+            )
+            row(p + "fan-out server CPU, %", [x["server_cpu_pct"] for x in f])
+            lost = [x["lost"] for x in f]
+            rows.append(
+                (
+                    p + "fan-out lost events",
+                    _runs(lost) + f" of {_runs([x['expected'] for x in f])}",
+                    "0",
+                    "PASS" if max(lost) == 0 else "FAIL",
+                )
+            )
+        if cfg.get("idle"):
+            d = cfg["idle"]
+            n = d[0]["subscribers"]
+            row(p + "send (no broadcast) p99 alone, ms", [x["alone"]["p99_ms"] for x in d])
+            row(p + f"send (no broadcast) p99 with {n} idle subs, ms", [x["crowded"]["p99_ms"] for x in d])
+            ratios = [x["p99_ratio"] for x in d]
+            row(
+                p + f"send p99 with {n} idle subs / alone",
+                ratios,
+                f"<= {TARGETS['idle_p99_ratio']}",
+                None not in ratios and median(ratios) <= TARGETS["idle_p99_ratio"],
+            )
+            row(p + "send server CPU alone, µs/req", [x["alone"]["server_cpu_us_per_req"] for x in d])
+            row(
+                p + f"send server CPU with {n} idle subs, µs/req",
+                [x["crowded"]["server_cpu_us_per_req"] for x in d],
+            )
     out = ["| metric | value (median; runs) | target | pass/fail |", "|---|---|---|---|"]
     out += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]
     if len(results["configs"]) > 1:
@@ -910,6 +1024,10 @@ def main() -> None:
     p.add_argument("--sse-subscribers", type=int, default=100)
     p.add_argument("--sse-rate", type=float, default=200)
     p.add_argument("--sse-duration", type=float, default=10)
+    p.add_argument("--skip-fanout", action="store_true", help="skip the fanout and idle scenarios")
+    p.add_argument("--fanout-subscribers", type=int, default=1000)
+    p.add_argument("--fanout-rate", type=float, default=100)
+    p.add_argument("--idle-subscribers", type=int, default=2000)
     p.add_argument("--profile", action="store_true", help="py-spy the relay under send load")
     p.add_argument("--profile-top", type=int, default=15)
     p.add_argument("--out", default=str(ROOT / "bench-results" / "latest.json"))

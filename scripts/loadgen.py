@@ -8,9 +8,11 @@ client reports its own CPU time so the bench can show it stayed cheap.
 
 Run as a subprocess by scripts/bench.py; prints one JSON object on stdout:
 
-    loadgen.py http --port P --workload send|bare|inbox --concurrency 32 --duration 10 --warmup 2
+    loadgen.py http --port P --workload send|send-unicast|bare|inbox --concurrency 32 --duration 10
     loadgen.py sse --port P --subscribers 100 --tag T       (stop: a JSON line on stdin)
-    loadgen.py publish --port P --rate 200 --duration 10 --tag T
+    loadgen.py sse ... --filter agent   (subscriber i: ?agentId=agent-<i % --agents>; --filter idle:
+                                         ?agentId=idle-<i>, an agent no message names)
+    loadgen.py publish --port P --rate 200 --duration 10 --tag T    (to agent-<seq % --agents>)
 """
 
 from __future__ import annotations
@@ -51,11 +53,14 @@ def _post(path: str, body: bytes) -> bytes:
 
 class SendWorkload:
     """Realistic sends: 1000 senders, mostly direct, some label:/tag:/broadcast, 1 in 4
-    with a fresh idempotencyKey (a repeat key would take the cheaper 200 path)."""
+    with a fresh idempotencyKey (a repeat key would take the cheaper 200 path). Without
+    `broadcast` (workload send-unicast) the broadcast share goes to single agents: no send
+    concerns a subscriber of an agent outside the 1000 (the idle-subscribers scenario)."""
 
-    def __init__(self, path: str, agents: int, seed: int) -> None:
+    def __init__(self, path: str, agents: int, seed: int, broadcast: bool = True) -> None:
         self.path = path
         self.agents = agents
+        self.broadcast = broadcast
         self.rng = random.Random(seed)
         self.prefix = f"{os.getpid()}-{seed}"
         self.n = 0
@@ -72,7 +77,7 @@ class SendWorkload:
         elif r < 0.98:
             to = f"tag:lang-{rng.randrange(10)}"
         else:
-            to = "broadcast"
+            to = "broadcast" if self.broadcast else f"agent-{rng.randrange(self.agents)}"
         if self.n % 4 == 0:
             body = b'{"from":"agent-%d","to":"%s","body":"%s","idempotencyKey":"k-%s-%d"}' % (
                 sender,
@@ -183,7 +188,8 @@ async def run_http(args: argparse.Namespace) -> dict:
     if args.workload == "inbox":
         make = InboxWorkload(args.agents, args.seed)
     else:
-        make = SendWorkload("/api/messages" if args.workload == "send" else "/echo", args.agents, args.seed)
+        path = "/echo" if args.workload == "bare" else "/api/messages"
+        make = SendWorkload(path, args.agents, args.seed, args.workload != "send-unicast")
     start = time.perf_counter()
     stats = Stats(start + args.warmup, start + args.warmup + args.duration)
     stop_at = start + args.warmup + args.duration
@@ -215,7 +221,7 @@ def _clone_args(make, args: argparse.Namespace, i: int) -> tuple:
     seed = args.seed * 1000 + i
     if isinstance(make, InboxWorkload):
         return (args.agents, seed)
-    return (make.path, args.agents, seed)
+    return (make.path, args.agents, seed, make.broadcast)
 
 
 # -- SSE subscribers -----------------------------------------------------------------------
@@ -225,8 +231,9 @@ class SseConn(asyncio.Protocol):
     """One SSE stream: HTTP head, then chunked transfer encoding, then `\\n\\n`-separated
     events. For `message.new` events carrying our tag it records seq and latency."""
 
-    def __init__(self, tag: bytes, ready: asyncio.Future) -> None:
+    def __init__(self, tag: bytes, ready: asyncio.Future, query: bytes = b"") -> None:
         self.tag = tag
+        self.query = query
         self.ready = ready
         self.buf = bytearray()
         self.head_done = False
@@ -239,7 +246,9 @@ class SseConn(asyncio.Protocol):
 
     def connection_made(self, transport) -> None:  # type: ignore[override]
         self.transport = transport
-        transport.write(b"GET /api/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+        transport.write(
+            b"GET /api/events%s HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n" % self.query
+        )
 
     def data_received(self, data: bytes) -> None:
         recv_ns = time.time_ns()
@@ -300,25 +309,37 @@ async def run_sse(args: argparse.Namespace) -> dict:
     loop = asyncio.get_running_loop()
     conns: list[SseConn] = []
     readies = []
-    for _ in range(args.subscribers):
+    for i in range(args.subscribers):
         ready = loop.create_future()
         readies.append(ready)
+        query = {"agent": b"?agentId=agent-%d" % (i % args.agents), "idle": b"?agentId=idle-%d" % i}
         _, proto = await loop.create_connection(
-            lambda r=ready: SseConn(args.tag.encode(), r), "127.0.0.1", args.port
+            lambda r=ready, q=query.get(args.filter, b""): SseConn(args.tag.encode(), r, q),
+            "127.0.0.1",
+            args.port,
         )
         conns.append(proto)
     await asyncio.wait_for(asyncio.gather(*readies), timeout=30)
     cpu0 = _cpu_seconds()
     print(json.dumps({"ready": len(conns)}), flush=True)
     line = await loop.run_in_executor(None, sys.stdin.readline)
-    expected = set(json.loads(line)["expected"]) if line.strip() else set()
+    published = set(json.loads(line)["expected"]) if line.strip() else set()
+
+    def expected_by(i: int) -> set[int]:
+        """What subscriber i must receive: everything, or what was sent to its agent."""
+        if args.filter == "agent":
+            return {seq for seq in published if seq % args.agents == i % args.agents}
+        return set() if args.filter == "idle" else published
+
+    expected = [expected_by(i) for i in range(len(conns))]
+    want = sum(map(len, expected))
     # Late deliveries are slow, not lost: wait until every stream has everything, or until
     # nothing new has arrived for `--settle` seconds.
     settle_start = time.monotonic()
     last_total, last_change = -1, time.monotonic()
     while True:
         total = sum(len(c.seqs) for c in conns)
-        if total >= len(expected) * len(conns):
+        if total >= want:
             break
         if total != last_total:
             last_total, last_change = total, time.monotonic()
@@ -332,16 +353,16 @@ async def run_sse(args: argparse.Namespace) -> dict:
     dups = 0
     closed = 0
     per_sub_received = []
-    for c in conns:
+    for c, exp in zip(conns, expected, strict=True):
         lat.extend(c.lat_us)
-        lost += len(expected - c.seqs)
+        lost += len(exp - c.seqs)
         dups += c.dups
         closed += c.closed
         per_sub_received.append(len(c.seqs))
         c.transport.close()
     return {
         "subscribers": len(conns),
-        "expected_per_subscriber": len(expected),
+        "expected": want,
         "deliveries": len(lat),
         "lost": lost,
         "duplicates": dups,
@@ -407,7 +428,7 @@ async def run_publish(args: argparse.Namespace) -> dict:
                 b'{"from":"bench-pub","to":"agent-%d","body":"fan-out %d",'
                 b'"meta":{"bench":"%s","seq":%d,"t":%d}}'
                 % (
-                    seq % 1000,
+                    seq % args.agents,
                     seq,
                     args.tag.encode(),
                     seq,
@@ -438,7 +459,7 @@ def main() -> None:
     sub = p.add_subparsers(dest="cmd", required=True)
     h = sub.add_parser("http")
     h.add_argument("--port", type=int, required=True)
-    h.add_argument("--workload", choices=["send", "bare", "inbox"], required=True)
+    h.add_argument("--workload", choices=["send", "send-unicast", "bare", "inbox"], required=True)
     h.add_argument("--concurrency", type=int, default=32)
     h.add_argument("--duration", type=float, default=10)
     h.add_argument("--warmup", type=float, default=2)
@@ -449,12 +470,15 @@ def main() -> None:
     s.add_argument("--subscribers", type=int, default=100)
     s.add_argument("--tag", required=True)
     s.add_argument("--settle", type=float, default=3.0, help="give up after this long without progress")
+    s.add_argument("--filter", choices=["none", "agent", "idle"], default="none")
+    s.add_argument("--agents", type=int, default=1000)
     pub = sub.add_parser("publish")
     pub.add_argument("--port", type=int, required=True)
     pub.add_argument("--rate", type=float, default=200)
     pub.add_argument("--duration", type=float, default=10)
     pub.add_argument("--connections", type=int, default=4)
     pub.add_argument("--tag", required=True)
+    pub.add_argument("--agents", type=int, default=1000)
     for sp in (h, s, pub):
         # big results go to a file: under uvloop a pipe write of >64 KiB can come out short
         sp.add_argument("--out", help="write the JSON result here instead of stdout")
