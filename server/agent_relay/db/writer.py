@@ -89,6 +89,7 @@ class PendingEvent:
     data: Mapping[str, Any]
     id: int = 0
     created_at: int = 0
+    tx: int = 0  # PostgreSQL: the storing transaction's id; the log's order is (tx, id)
     frame: bytes = b""  # the SSE frame, rendered once and shared by every subscriber
     payload: bytes = b""  # data as JSON, serialized inside the emitting job's savepoint
 

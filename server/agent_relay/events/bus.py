@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection
 
 from agent_relay.db import Database, PendingEvent
 from agent_relay.events.hub import Accept, EventHub, Subscriber
-from agent_relay.events.log import append_events, events_after, latest_event_id
+from agent_relay.events.log import Position, append_events, latest_position, position_of, read_log
 
 if TYPE_CHECKING:
     from agent_relay.settings import Settings
@@ -71,19 +71,22 @@ class EventBus(Protocol):
 
 
 class LogSubscription:
-    """A hub subscriber that catches up from the durable log: first after the id it was
-    opened with, and again whenever it overflowed (a slow client costs itself only). It
-    subscribes to the hub before reading the log, and skips ids it already handed out, so
-    nothing is lost or doubled at the seam. No connection is held between reads."""
+    """A hub subscriber that catches up from the durable log: first after the position it
+    was opened at, and again whenever it overflowed (a slow client costs itself only). It
+    subscribes to the hub before reading the log, and skips positions it already handed
+    out, so nothing is lost or doubled at the seam. No connection is held between reads."""
 
-    __slots__ = ("_accept", "_db", "_replaying", "_sub", "last_id")
+    __slots__ = ("_accept", "_db", "_replaying", "_sub", "last_id", "position")
 
-    def __init__(self, db: Database, sub: Subscriber, after: int, *, replay: bool) -> None:
+    def __init__(
+        self, db: Database, sub: Subscriber, after: Position, after_id: int, *, replay: bool
+    ) -> None:
         self._db = db
         self._sub = sub
         self._accept = sub.accept
         self._replaying = replay
-        self.last_id = after
+        self.position = after  # in the log's order (events/log.py)
+        self.last_id = after_id
 
     async def next(self, timeout: float) -> list[PendingEvent]:
         sub = self._sub
@@ -100,27 +103,32 @@ class LogSubscription:
                 self._replaying = True
                 continue
             batch = []
-            last = self.last_id
+            last = self.position
             for ev in sub.drain():
                 if ev.id:  # id 0: an ephemeral event, never stored or replayed
-                    if ev.id <= last:
+                    position = (ev.tx, ev.id)
+                    if position <= last:
                         continue
-                    last = ev.id
+                    last = position
+                    self.last_id = ev.id
                 batch.append(ev)
-            self.last_id = last
+            self.position = last
             if batch:
                 return batch
 
     async def _replay_page(self) -> list[PendingEvent]:
-        after = self.last_id
-        page = await self._db.read(lambda conn: events_after(conn, after, REPLAY_PAGE))
-        if len(page) < REPLAY_PAGE:
+        after = self.position
+        page = await self._db.read(lambda conn: read_log(conn, after, REPLAY_PAGE))
+        # What is held behind an older transaction comes live, through the hub.
+        if not page.more:
             self._replaying = False
-        if not page:
+        events = page.events
+        if not events:
             return []
-        self.last_id = page[-1].id
+        self.position = (events[-1].tx, events[-1].id)
+        self.last_id = events[-1].id
         accept = self._accept
-        return page if accept is None else [ev for ev in page if accept(ev)]
+        return events if accept is None else [ev for ev in events if accept(ev)]
 
 
 class LogBus:
@@ -135,19 +143,23 @@ class LogBus:
 
     @contextlib.asynccontextmanager
     async def subscribe(self, after: int | None, accept: Accept | None = None) -> AsyncIterator[Subscription]:
-        sub = self.hub.subscribe(accept)  # before reading the log: nothing slips in between
+        hub = self.hub
+        sub = hub.subscribe(accept)  # before reading the log: nothing slips in between
         try:
             if after is None:
-                # Start "now" (the log's latest id), with nothing to replay.
-                yield LogSubscription(self.db, sub, await self.db.read(latest_event_id), replay=False)
+                # Start "now": after the last event this process delivered; later ones come live.
+                yield LogSubscription(self.db, sub, hub.last_position, hub.last_id, replay=False)
             else:
-                yield LogSubscription(self.db, sub, after, replay=True)
+                position = await self.db.read(lambda conn: position_of(conn, after))
+                yield LogSubscription(self.db, sub, position, after, replay=True)
         finally:
             self.hub.unsubscribe(sub)
 
     async def _start_hub(self) -> None:
         self.hub.bind(asyncio.get_running_loop())
-        self.hub.last_id = await self.db.read(latest_event_id)
+        position = await self.db.read(latest_position)
+        self.hub.last_position = position
+        self.hub.last_id = position[1]
 
 
 class LocalBus(LogBus):

@@ -127,6 +127,8 @@ class EventHub:
         self._by_key: dict[str, set[Subscriber]] = {}
         self._event_keys = event_keys
         self._loop: asyncio.AbstractEventLoop | None = None
+        # The last durable event delivered: its log position (tx, id; events/log.py) and id.
+        self.last_position: tuple[int, int] = (0, 0)
         self.last_id = 0
 
     def bind(self, loop: asyncio.AbstractEventLoop) -> None:
@@ -181,9 +183,12 @@ class EventHub:
             loop.call_soon_threadsafe(self.publish, events)
 
     def publish(self, events: list[PendingEvent]) -> None:
+        """Committed events in log order (by position: on PostgreSQL ids can be out of order)."""
         for ev in events:
-            if ev.id <= self.last_id:
+            position = (ev.tx, ev.id)
+            if position <= self.last_position:
                 continue  # already delivered
+            self.last_position = position
             self.last_id = ev.id
             self._deliver(ev)
 
@@ -206,6 +211,7 @@ class EventHub:
         no id (id 0), its frame carries no `id:` line so a client's Last-Event-ID is left
         alone, it bypasses the id ordering, and it is not replayed. Across processes, see
         Relay.publish_ephemeral."""
-        ev = PendingEvent(name, data, 0, 0, b"event: %s\ndata: %s\n\n" % (name.encode(), orjson.dumps(data)))
+        frame = b"event: %s\ndata: %s\n\n" % (name.encode(), orjson.dumps(data))
+        ev = PendingEvent(name, data, frame=frame)
         self._deliver(ev)
         return ev

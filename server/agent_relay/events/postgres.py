@@ -1,11 +1,12 @@
 """PostgresBus: several relay processes share one durable event log.
 
-Each process publishes to its own SSE subscribers *from the log*, in id order, never
-straight from its writer: that is what makes every process deliver every event, in commit
-order, exactly once. Commit order equals id order because each writer takes a transaction
-advisory lock before it appends events (PostgresBus.append), so a reader that has seen id N
-has seen everything below it. A process wakes on LISTEN/NOTIFY (sent by the committing
-transaction), on its own commits, and on a slow timer as a safety net.
+Each process publishes to its own SSE subscribers *from the log*, in the log's order, never
+straight from its writer: that is what makes every process deliver every event, in the same
+order, exactly once. The order is (transaction id, id), read only below the horizon of
+transactions still running (events/log.py), so writers never wait for each other: no lock.
+A process wakes on LISTEN/NOTIFY (sent by the committing transaction), on its own commits,
+soon again while committed events wait behind an older transaction, and on a slow timer as
+a safety net.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from sqlalchemy.engine import Connection, make_url
 from agent_relay.db import Database, PendingEvent
 from agent_relay.events.bus import LogBus
 from agent_relay.events.hub import EventHub
-from agent_relay.events.log import append_events, events_after
+from agent_relay.events.log import append_events, read_log
 
 log = logging.getLogger("agent_relay.events")
 
@@ -33,7 +34,10 @@ MAX_NOTIFY_PAYLOAD = 7900  # PostgreSQL caps a NOTIFY payload at 8000 bytes
 SAFETY_POLL_S = 1.0
 LISTEN_WAIT_S = 0.5  # how often the listener looks at its stop flag
 PAGE = 500
-EVENT_LOG_LOCK = 0x52454C4159  # 'RELAY': the advisory lock that orders event-log appends
+# Committed events wait behind an older transaction still running: look again after this
+# long, doubling up to the safety poll (its commit's NOTIFY usually wakes us first).
+HELD_RETRY_S = 0.002
+_NOTIFY = f"pg_notify('{NOTIFY_CHANNEL}', '')"
 
 
 def libpq_url(sqlalchemy_url: str) -> str:
@@ -74,24 +78,32 @@ class LogFollower:
                 loop.call_soon_threadsafe(self._wake.set)
 
     async def _follow(self) -> None:
+        timeout, retry = SAFETY_POLL_S, HELD_RETRY_S
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=SAFETY_POLL_S)
+                await asyncio.wait_for(self._wake.wait(), timeout=timeout)
             self._wake.clear()
             try:
-                await self.catch_up()
+                held = await self.catch_up()
             except Exception:  # the database may be briefly unreachable: try again
                 log.warning("event log read failed", exc_info=True)
                 await asyncio.sleep(0.5)
+                continue
+            if held:
+                timeout, retry = retry, min(SAFETY_POLL_S, retry * 2)
+            else:
+                timeout, retry = SAFETY_POLL_S, HELD_RETRY_S
 
-    async def catch_up(self) -> None:
+    async def catch_up(self) -> bool:
+        """Deliver every event the log has after this process's position; True when some
+        committed events still wait behind an older running transaction."""
         while True:
-            after = self.hub.last_id
-            page = await self.db.read(lambda conn, a=after: events_after(conn, a, PAGE))
-            if page:
-                self.hub.publish(page)
-            if len(page) < PAGE:
-                return
+            after = self.hub.last_position
+            page = await self.db.read(lambda conn, a=after: read_log(conn, a, PAGE))
+            if page.events:
+                self.hub.publish(page.events)
+            if not page.more:
+                return page.held
 
     async def notify_ephemeral(self, name: str, data: Mapping[str, Any]) -> bool:
         """Send a never-stored event to every process (this one included, via its own
@@ -149,12 +161,9 @@ class PostgresBus(LogBus):
         self.follower = LogFollower(db, hub)
 
     def append(self, conn: Connection, events: list[PendingEvent], now: int) -> None:
-        # Hold the log's lock from id allocation to commit, so ids commit in order across
-        # processes, and wake the other processes on commit.
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", (EVENT_LOG_LOCK,))
-        cursor.execute(f"SELECT pg_notify('{NOTIFY_CHANNEL}', '')")
-        append_events(conn, events, now)
+        # One round trip: the rows (each with this transaction's id) and a NOTIFY that
+        # wakes the other processes when the batch commits.
+        append_events(conn, events, now, before=_NOTIFY)
 
     def publish(self, events: list[PendingEvent]) -> None:
         self.follower.poke_threadsafe(events)  # our own commit landed: read the log
