@@ -7,6 +7,7 @@ stream out of order; a Last-Event-ID resumes from that event's position."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 import threading
 import time
@@ -158,5 +159,5 @@ def test_concurrent_writers_a_follower_reads_every_event_once_in_log_order(engin
     assert [name for _, name in seen] == [row.name for row in final]
     assert len({name for _, name in seen}) == len(seen) >= writers * batches
     by_writer = [name.split("-")[0] for _, name in seen]
-    switches = sum(1 for x, y in zip(by_writer, by_writer[1:], strict=False) if x != y)
+    switches = sum(1 for x, y in itertools.pairwise(by_writer) if x != y)
     assert switches > writers  # the writers' batches did interleave
