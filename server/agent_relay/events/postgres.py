@@ -37,6 +37,10 @@ PAGE = 500
 # Committed events wait behind an older transaction still running: look again after this
 # long, doubling up to the safety poll (its commit's NOTIFY usually wakes us first).
 HELD_RETRY_S = 0.002
+# At most one log read per this interval: under load every commit in every process wakes
+# every follower, and a read per commit per process would cost each send once per process;
+# waiting for the rest of the interval folds the commits meanwhile into one read.
+MIN_READ_INTERVAL_S = 0.004
 _NOTIFY = f"pg_notify('{NOTIFY_CHANNEL}', '')"
 
 
@@ -79,10 +83,16 @@ class LogFollower:
 
     async def _follow(self) -> None:
         timeout, retry = SAFETY_POLL_S, HELD_RETRY_S
+        loop = asyncio.get_running_loop()
+        last_read = 0.0
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=timeout)
-            self._wake.clear()
+            pause = last_read + MIN_READ_INTERVAL_S - loop.time()
+            if pause > 0:
+                await asyncio.sleep(pause)
+            self._wake.clear()  # after the pause: a commit that woke us meanwhile is in this read
+            last_read = loop.time()
             try:
                 held = await self.catch_up()
             except Exception:  # the database may be briefly unreachable: try again
