@@ -92,30 +92,45 @@ def read_log(conn: Connection, after: Position, limit: int = 500) -> Page:
             .limit(limit)
         ).all()
         return Page(_events(rows), len(rows) == limit, False)
-    # One statement: its snapshot gives both the rows and their horizon.
-    rows = conn.execute(
-        sa.text(
-            f"SELECT id, name, data, created_at, tx, {_HORIZON_PG} AS horizon FROM events "
-            "WHERE tx > 0 AND (tx, id) > (:tx, :id) ORDER BY tx, id LIMIT :limit"
-        ),
-        {"tx": after[0], "id": after[1], "limit": limit},
-    ).all()
-    final = [row for row in rows if row.tx < row.horizon]
-    return Page(_events(final), len(rows) == limit and len(final) == limit, len(final) < len(rows))
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor.execute(READ_PG, {"tx": after[0], "id": after[1], "limit": limit})
+    return page_pg(cursor.fetchall(), limit)
 
 
-def _events(rows: list[sa.Row]) -> list[PendingEvent]:
+# One statement: its snapshot gives both the rows and their horizon. Run on the DBAPI
+# cursor (psycopg, %(name)s parameters) by read_log and by events/postgres.py's follower.
+READ_PG = (
+    f"SELECT id, name, data, created_at, tx, {_HORIZON_PG} FROM events "
+    "WHERE tx > 0 AND (tx, id) > (%(tx)s, %(id)s) ORDER BY tx, id LIMIT %(limit)s"
+)
+
+
+def page_pg(rows: list[tuple], limit: int) -> Page:
+    """READ_PG's rows as a page: those below the horizon; the rest are held."""
+    final = [row[:5] for row in rows if row[4] < row[5]]
+    return Page(_events(final), len(final) == limit, len(final) < len(rows))
+
+
+def _events(rows: list[tuple] | list[sa.Row]) -> list[PendingEvent]:
     out = []
-    for row in rows:
-        ev = PendingEvent(row.name, orjson.loads(row.data), row.id, row.created_at, row.tx)
-        ev.frame = render_sse_frame(row.id, row.name, row.data.encode())
+    for event_id, name, data, created_at, tx in rows:
+        ev = PendingEvent(name, orjson.loads(data), event_id, created_at, tx)
+        ev.frame = render_sse_frame(event_id, name, data.encode())
         out.append(ev)
     return out
 
 
 def events_after(conn: Connection, after_id: int, limit: int = 500) -> list[PendingEvent]:
-    """Up to `limit` events after the event `after_id` (0: from the start), in log order."""
-    return read_log(conn, position_of(conn, after_id), limit).events
+    """Up to `limit` events after the event `after_id` (0: from the start), in log order,
+    every committed one: unlike read_log, not only those below the horizon (for tools and
+    tests that look at what the log holds, not for delivery)."""
+    tx, event_id = position_of(conn, after_id)
+    query = sa.select(_c.id, _c.name, _c.data, _c.created_at, _c.tx).limit(limit)
+    if conn.dialect.name == "sqlite":
+        query = query.where(_c.id > event_id).order_by(_c.id)
+    else:
+        query = query.where(sa.tuple_(_c.tx, _c.id) > sa.tuple_(tx, event_id)).order_by(_c.tx, _c.id)
+    return _events(conn.execute(query).all())
 
 
 def position_of(conn: Connection, event_id: int) -> Position:
