@@ -25,9 +25,9 @@ EventKeys = Callable[[PendingEvent], Iterable[str]]
 @runtime_checkable
 class KeyedFilter(Protocol):
     """A filter that can only accept events naming one of its `keys` (by the hub's
-    `event_keys` function, events/filters.py's by default). A subscriber whose `accept` is a bound method of one is indexed
-    by those keys, so an event costs only the subscribers it may concern (events/filters.py
-    AgentFilter is one; it calls `on_keys_change` when its keys change)."""
+    `event_keys`, events/filters.py's by default). A subscriber whose `accept` is a bound
+    method of one is indexed by those keys, so an event costs only the subscribers it may
+    concern (AgentFilter is one; it calls `on_keys_change` when its keys change)."""
 
     keys: frozenset[str]
     on_keys_change: Callable[[Any], None] | None
