@@ -57,7 +57,7 @@ class LogFollower:
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = False
         # Its own connection, on the loop: a read through db.read (a thread hop, a pool
-        # checkout, a transaction) cost ~3x as much CPU, paid by every process per commit.
+        # checkout, a transaction) cost ~2x as much CPU, paid by every process per commit.
         self._conn: psycopg.AsyncConnection[Any] | None = None
 
     def start(self) -> None:
