@@ -127,3 +127,23 @@ def test_token_via_query_for_event_source(db_url: str, tmp_path) -> None:
             assert response.status_code == 200
     finally:
         server.stop()
+
+
+def test_a_message_pushed_on_the_agent_s_stream_is_delivered(live_server: ServerProcess) -> None:
+    """§15 ledger: `delivered` by an inbox read OR by a push on the agent's own SSE stream."""
+    url = live_server.url
+    post(url, "/api/agents", {"id": "a1", "name": "A"})
+    box: list[dict] = []
+    listener = threading.Thread(target=lambda: box.extend(collect(url, 1, params={"agentId": "a1"})))
+    listener.start()
+    time.sleep(0.5)  # the stream is open
+    message = post(url, "/api/messages", {"from": "boss", "to": "a1", "body": "pushed"})
+    listener.join(10)
+    assert box and box[0]["data"]["id"] == message["id"]
+    deadline = time.monotonic() + 10
+    while True:  # first deliveries are written behind the push, in batches
+        (row,) = httpx.get(f"{url}/api/messages/{message['id']}/deliveries", timeout=10).json()
+        if row["state"] != "pending" or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert row["agentId"] == "a1" and row["state"] == "delivered" and row["deliveredAt"], row

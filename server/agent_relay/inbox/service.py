@@ -93,6 +93,14 @@ async def flush_deliveries(db: Database) -> None:
             await db.write(lambda uow: messages.record_delivered(uow, batch))
 
 
+def record_pushed(db: Database, agent_id: str, events: list[PendingEvent]) -> None:
+    """§15: a message pushed on the agent's own SSE stream is delivered to it, as if its inbox
+    read had returned it (its own sends, also on that stream, are not)."""
+    items = [ev.data for ev in events if ev.name == "message.new" and ev.data.get("from") != agent_id]
+    if items:
+        _recorder(db).record(agent_id, items)  # type: ignore[arg-type]
+
+
 def _recorder(db: Database) -> _DeliveryRecorder:
     recorder = _recorders.get(db)
     if recorder is None:

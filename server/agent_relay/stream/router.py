@@ -17,6 +17,7 @@ from agent_relay.agents import service as agents
 from agent_relay.context import Relay, RelayDep
 from agent_relay.errors import BadRequest, ServiceUnavailable
 from agent_relay.events.filters import AgentFilter
+from agent_relay.inbox import service as inbox
 from agent_relay.principal import PrincipalDep
 from agent_relay.wire import MAX_INT, error_responses
 
@@ -100,5 +101,7 @@ async def _stream(
             batch = await sub.next(heartbeat)
             if batch:
                 yield b"".join([ev.frame for ev in batch])
+                if agent_filter is not None:
+                    inbox.record_pushed(relay.db, agent_filter.agent_id, batch)
             else:
                 yield b": ping\n\n"
