@@ -34,6 +34,7 @@ from agent_relay.events.bus import create_bus
 from agent_relay.inbox import service as inbox_service
 from agent_relay.inbox.router import router as inbox_router
 from agent_relay.integrations.router import router as integrations_router
+from agent_relay.mcp_tools import endpoint as mcp_endpoint
 from agent_relay.messages.router import dead_letters_router
 from agent_relay.messages.router import router as messages_router
 from agent_relay.middleware import BodySizeLimit, BrowserGuard, NormalizeRequest, TokenAuth
@@ -109,7 +110,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         callbacks = CallbackWorker(relay)  # task callback deliveries, resumed from the database
         callbacks.start()
         try:
-            yield
+            async with mcp_endpoint.serving(
+                app.state, mcp_endpoint.max_request_bytes(settings.max_body_bytes)
+            ):
+                yield
         finally:
             await callbacks.stop()
             for task in tasks:
@@ -141,13 +145,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     for router in ROUTERS:
         app.include_router(router)
+    app.router.routes.append(mcp_endpoint.route())  # MCP (§16): the SDK's app, not in the OpenAPI spec
     _install_error_handlers(app)
     install_spec(app)
     app.add_middleware(NormalizeRequest)  # type: ignore[arg-type]
     app.add_middleware(
         BodySizeLimit,  # type: ignore[arg-type]
         max_bytes=settings.max_body_bytes,
-        overrides={"/api/blobs": settings.blob_max_bytes},
+        overrides={
+            "/api/blobs": settings.blob_max_bytes,
+            mcp_endpoint.PATH: mcp_endpoint.max_request_bytes(settings.max_body_bytes),
+        },
     )
     app.add_middleware(TokenAuth, authenticator=authenticator)  # type: ignore[arg-type]
     _install_browser_guard(app, settings)
