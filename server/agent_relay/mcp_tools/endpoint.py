@@ -8,6 +8,7 @@ relay (PostgreSQL, several workers) serves any call, and nothing is kept per cli
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
@@ -77,16 +78,32 @@ SERVER = build_server()
 
 @contextlib.asynccontextmanager
 async def serving(state: Any, max_body_bytes: int) -> AsyncIterator[None]:
-    """Run in the app's lifespan: the SDK's session manager (its task group) for `/mcp`."""
+    """Run in the app's lifespan: the SDK's session manager for `/mcp`. Its task group lives
+    in a task of its own, so a host that enters and leaves the lifespan from different
+    tasks (test fixtures do) leaves it cleanly."""
     manager = StreamableHTTPSessionManager(
         app=SERVER, stateless=True, json_response=True, max_request_body_size=max_body_bytes
     )
-    async with manager.run():
-        state.mcp_manager = manager
-        try:
-            yield
-        finally:
-            state.mcp_manager = None
+    ready, stop = asyncio.Event(), asyncio.Event()
+
+    async def run() -> None:
+        async with manager.run():
+            ready.set()
+            await stop.wait()
+
+    task = asyncio.create_task(run(), name="mcp-sessions")
+    waiting = asyncio.create_task(ready.wait())
+    await asyncio.wait({task, waiting}, return_when=asyncio.FIRST_COMPLETED)
+    if task.done():  # it failed to start: say why
+        waiting.cancel()
+        task.result()
+    state.mcp_manager = manager
+    try:
+        yield
+    finally:
+        state.mcp_manager = None
+        stop.set()
+        await task
 
 
 class McpApp:

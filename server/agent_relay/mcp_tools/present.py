@@ -113,9 +113,3 @@ def unread_line(count: int, capped: bool) -> str:
     number = f"{count}+" if capped else str(count)
     noun = "message" if count == 1 and not capped else "messages"
     return f"{number} unread {noun}: call check_inbox"
-
-
-def claims_line(ids: Sequence[int]) -> str:
-    refs = ", ".join(f"#{i}" for i in ids)
-    noun = "claim" if len(ids) == 1 else "claims"
-    return f"You hold {len(ids)} {noun} ({refs}): ack_message when done, or release_message."

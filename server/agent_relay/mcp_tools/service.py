@@ -75,7 +75,7 @@ class Outcome:
     data: dict[str, Any] = field(default_factory=dict)
     error: bool = False
     shown: frozenset[int] = frozenset()  # message ids this result listed (not "unread" any more)
-    tail_known: tuple[int, bool, list[int]] | None = None  # (unread, capped, own claims) if already known
+    tail_known: tuple[int, bool] | None = None  # (unread, capped) when the tool knows it already
 
 
 class NeedsAgent(Exception):
@@ -210,7 +210,7 @@ async def check_inbox(relay: Relay, caller: Caller, args: InboxArgs) -> Outcome:
         text, {"messages": [present.message_data(m) for m in items]}, shown=frozenset(m["id"] for m in items)
     )
     if unread_only and len(items) < INBOX_PAGE:
-        outcome.tail_known = (0, False, mine)  # the read saw every unread message: no second read
+        outcome.tail_known = (0, False)  # the read saw every unread message: no second read
     return outcome
 
 
@@ -358,23 +358,19 @@ def _error(text: str, status: int, error: str) -> Outcome:
 
 
 async def _add_tail(relay: Relay, caller: Caller, outcome: Outcome) -> None:
-    """The unread line (and the claims this agent holds): read once after the action, which
-    also fences the session for tools that read nothing fenced (whoami, list_agents …)."""
+    """The unread line: read once after the action, which also fences the session for tools
+    that read nothing fenced (whoami, list_agents …). A claim this agent holds is work in
+    progress, not unread."""
     agent_id = caller.agent_id
     assert agent_id is not None
     known = outcome.tail_known
     if known is None:
         shown, guard = outcome.shown, caller.guard
         known = await relay.db.read(lambda conn: _unread(conn, agent_id, guard, shown))
-    count, capped, mine = known
-    extra = []
-    if mine:
-        extra.append(present.claims_line(mine))
-    if count:
-        extra.append(present.unread_line(count, capped))
+    count, capped = known
     outcome.data["unread"] = count
-    if extra:
-        outcome.text = outcome.text + "\n\n" + "\n".join(extra)
+    if count:
+        outcome.text += "\n\n" + present.unread_line(count, capped)
 
 
 def _unread(
@@ -385,10 +381,9 @@ def _unread(
     now = now_ms()
     limit = UNREAD_CAP + len(shown) + 1
     items = messages.visible_to(conn, agent_id, addresses, after=0, unread=True, limit=limit, now=now)
-    mine = [m["id"] for m in items if _held_by(m, agent_id, now)]
-    rest = [m for m in items if m["id"] not in shown and m["id"] not in mine]
+    rest = [m for m in items if m["id"] not in shown and not _held_by(m, agent_id, now)]
     capped = len(items) >= limit and len(rest) >= UNREAD_CAP
-    return min(len(rest), UNREAD_CAP), capped, mine
+    return min(len(rest), UNREAD_CAP), capped
 
 
 # -- refusals, in words an agent can act on ---------------------------------------------------
