@@ -11,6 +11,7 @@ Exit codes: 0 ok, 1 the relay refused (the message says why), 2 bad usage,
 from __future__ import annotations
 
 import fnmatch
+import functools
 import json
 import os
 import queue
@@ -24,6 +25,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any
 
+import anyio
 import httpx
 import typer
 from rich.console import Console
@@ -63,6 +65,7 @@ EPILOG = """\
   relay tail --event 'message.*' --agent worker-1
   relay agents --json | jq '.[].id'
   relay api POST /api/messages -f from=me -f to=worker-1 -f body=hi
+  relay mcp --agent worker-1          (MCP over stdio; needs agent-relay-client[mcp])
 
 [bold]output[/bold]  tables on a terminal; JSON when piped or with --json (--no-json: tables anyway)
 
@@ -1334,6 +1337,55 @@ def token_revoke(
             s.emit_json(result)
         else:
             s.line(f"revoked token {token_id} of {agent}")
+
+
+# -- MCP (contract §16) ---------------------------------------------------------------------
+MCP_MISSING = "relay mcp needs the MCP SDK: pip install 'agent-relay-client[mcp]'"
+
+
+@app.command("mcp", rich_help_panel="Agent loop")
+def mcp_stdio(
+    ctx: typer.Context,
+    agent: Annotated[str, typer.Option("--agent", metavar="AGENT", help="the agent the tools act as")],
+    name: Annotated[str | None, typer.Option("--name", help="display name (default: the id)")] = None,
+    label: Annotated[str | None, typer.Option("--label", help="a group: label:X reaches it")] = None,
+    tag: Annotated[list[str] | None, typer.Option("--tag", help="a tag (repeatable)")] = None,
+    cap: Annotated[list[str] | None, typer.Option("--cap", help="a capability (repeatable)")] = None,
+    heartbeat: Annotated[
+        float, typer.Option("--heartbeat", metavar="SECONDS", help="seconds between heartbeats", min=0.1)
+    ] = 30.0,
+    url: Url = None,
+    token: Token = None,
+) -> None:
+    """Serve the relay's MCP tools over stdio as AGENT, for MCP clients that start a command
+    (claude mcp add relay -- relay mcp --agent AGENT). Registers AGENT with a fresh session,
+    heartbeats while it runs, and stops (exit 1) when a newer process registers as AGENT.
+    Give the token through $AGENT_RELAY_TOKEN: an agent token for AGENT, or the admin token."""
+    try:
+        from agent_relay_client import mcp_bridge
+    except ImportError as exc:
+        if exc.name not in ("mcp", "mcp_types", "httpx2"):
+            raise
+        _error(Console(stderr=True, highlight=False), MCP_MISSING)
+        raise typer.Exit(2) from None
+    g = _globals(ctx).merge(url, token, None)
+    try:
+        code = anyio.run(
+            functools.partial(
+                mcp_bridge.serve,
+                agent,
+                url=g.url,
+                token=g.token,
+                name=name,
+                label=label,
+                tags=tag,
+                capabilities=cap,
+                heartbeat_interval=heartbeat,
+            )
+        )
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+    raise typer.Exit(code)
 
 
 # -- health -----------------------------------------------------------------------------

@@ -1,0 +1,206 @@
+"""`relay mcp --agent ID`: the relay's MCP tools over stdio, for MCP clients that start a
+command instead of speaking HTTP.
+
+One implementation of the tools: this process registers the agent with a fresh session
+(a new instanceId and a rising epoch, as RelayAgent does), heartbeats while it runs, and
+forwards every `tools/list` and `tools/call` to the relay's `/mcp` over streamable HTTP with
+the token, `X-Agent-Id` and the session headers; the relay runs the tools fenced by that
+session. When a newer process registers as the same agent (a heartbeat or a tool answers
+"agent session superseded"), it stops: the client gets that tool result, then end of
+stream, and the command exits with status 1.
+
+Needs the `mcp` extra (`pip install 'agent-relay-client[mcp]'`); the rest of the SDK does
+not import this module."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from typing import Any
+
+import anyio
+import httpx2
+import mcp_types as types
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+from mcp.server import Server, ServerRequestContext
+from mcp.server.stdio import stdio_server
+
+from agent_relay_client.agent import AsyncRelayAgent
+from agent_relay_client.client import DEFAULT_URL, VERSION
+from agent_relay_client.errors import RelayConnectionError, RelayError, SessionSupersededError
+
+log = logging.getLogger("agent_relay_client.mcp")
+SUPERSEDED = "agent session superseded"
+READ_TIMEOUT_S = 60.0  # check_inbox waits at most 20 s on the relay
+FLUSH_GRACE_S = 0.5
+MAX_LINE_BYTES = 16 * 1024 * 1024  # one JSON-RPC message per line
+
+
+def _say(text: str) -> None:
+    """A line for the person who started the command (stderr: stdout carries the protocol)."""
+    print(f"relay mcp: {text}", file=sys.stderr, flush=True)
+
+
+def _error_result(text: str, error: str) -> types.CallToolResult:
+    return types.CallToolResult(
+        content=[types.TextContent(text=text)], structured_content={"error": error}, is_error=True
+    )
+
+
+async def serve(
+    agent_id: str,
+    *,
+    url: str | None = None,
+    token: str | None = None,
+    name: str | None = None,
+    label: str | None = None,
+    tags: list[str] | None = None,
+    capabilities: list[str] | None = None,
+    heartbeat_interval: float = 30.0,
+) -> int:
+    """Serve until stdin closes (0), the session is superseded (1) or the relay refuses to
+    start us (1; 3 when it cannot be reached). Never raises for those."""
+    base = (url or os.environ.get("AGENT_RELAY_URL") or DEFAULT_URL).rstrip("/")
+    token = token if token is not None else (os.environ.get("AGENT_RELAY_TOKEN") or None)
+    agent = AsyncRelayAgent(
+        agent_id,
+        name,
+        url=base,
+        token=token,
+        heartbeat_interval=heartbeat_interval,
+        label=label,
+        tags=tags,
+        capabilities=capabilities,
+    )
+    try:
+        await agent.start()  # registers with a fresh session; heartbeats from now on
+    except RelayConnectionError as exc:
+        _say(f"cannot reach the relay at {base}: {exc.message}")
+        await agent.stop()
+        return 3
+    except RelayError as exc:
+        _say(f"the relay refused to register {agent_id}: {exc.status} {exc.message}")
+        await agent.stop()
+        return 1
+    headers = {"User-Agent": f"agent-relay-client/{VERSION} (relay mcp)", "X-Agent-Id": agent_id}
+    headers.update(agent.session_headers)
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    superseded = anyio.Event()
+    try:
+        async with (
+            httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(30.0, read=READ_TIMEOUT_S)) as http,
+            Client(streamable_http_client(f"{base}/mcp", http_client=http)) as upstream,
+        ):
+            session = upstream.session
+            handshake = session.initialize_result or session.discover_result
+            server = _bridge(upstream, agent, superseded, getattr(handshake, "instructions", None))
+            async with anyio.create_task_group() as tg:
+
+                async def watch() -> None:
+                    await agent._stopped.wait()  # set by a heartbeat answered "superseded"
+                    superseded.set()
+
+                async def stop_when_superseded() -> None:
+                    await superseded.wait()
+                    await anyio.sleep(FLUSH_GRACE_S)  # the answer that said so reaches the client first
+                    tg.cancel_scope.cancel()
+
+                tg.start_soon(watch)
+                tg.start_soon(stop_when_superseded)
+                stdin, pipe = await _stdin_lines()
+                async with stdio_server(stdin=stdin) as (read, write):  # type: ignore[arg-type]
+                    await server.run(read, write, server.create_initialization_options())
+                tg.cancel_scope.cancel()  # stdin closed: the client is done with us
+                if pipe is not None:
+                    pipe.close()
+    except Exception as exc:  # the relay went away mid-way, or refused the MCP connection
+        if not superseded.is_set():
+            _say(f"stopped: {exc!r}")
+            await agent.stop()
+            return 1
+    if superseded.is_set() or agent.superseded:
+        _say(f"{agent_id}: {SUPERSEDED} (a newer process registered as this agent); stopping")
+        await agent.stop()
+        return 1
+    await agent.stop()  # says offline
+    return 0
+
+
+class _Lines:
+    """Standard input as lines read by the event loop: cancellable, unlike the SDK's default
+    (a worker thread blocked in read(), which would keep a superseded process alive for as
+    long as its client keeps stdin open)."""
+
+    def __init__(self, reader: asyncio.StreamReader) -> None:
+        self.reader = reader
+
+    def __aiter__(self) -> _Lines:
+        return self
+
+    async def __anext__(self) -> str:
+        line = await self.reader.readline()
+        if not line:
+            raise StopAsyncIteration
+        return line.decode("utf-8", "replace")
+
+
+async def _stdin_lines() -> tuple[_Lines | None, asyncio.BaseTransport | None]:
+    """(lines, transport) over a duplicate of fd 0; (None, None) where the event loop cannot
+    watch it (a regular file): the SDK's reader then serves it."""
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=MAX_LINE_BYTES)
+    fd = os.dup(0)
+    try:
+        pipe, _ = await loop.connect_read_pipe(
+            lambda: asyncio.StreamReaderProtocol(reader), os.fdopen(fd, "rb", buffering=0)
+        )
+    except (ValueError, OSError):
+        os.close(fd)
+        return None, None
+    return _Lines(reader), pipe
+
+
+def _bridge(
+    upstream: Client, agent: AsyncRelayAgent, superseded: anyio.Event, instructions: str | None
+) -> Server[Any]:
+    async def list_tools(
+        _ctx: ServerRequestContext[Any, Any], _params: types.PaginatedRequestParams | None
+    ) -> types.ListToolsResult:
+        return await upstream.list_tools()
+
+    async def call_tool(
+        ctx: ServerRequestContext[Any, Any], params: types.CallToolRequestParams
+    ) -> types.CallToolResult:
+        if superseded.is_set() or agent.superseded:
+            return _error_result(
+                f"Refused: this session of {agent.id} was superseded by a newer process. Stop working as this agent.",
+                SUPERSEDED,
+            )
+        try:
+            result = await upstream.call_tool(params.name, params.arguments or {})
+        except Exception as exc:  # the relay is unreachable or broke the connection
+            return _error_result(
+                f"The relay could not be reached ({type(exc).__name__}). Try again in a few seconds.",
+                "unreachable",
+            )
+        data = result.structured_content
+        if result.is_error and isinstance(data, dict) and data.get("error") == SUPERSEDED:
+            agent._mark_superseded()
+            superseded.set()  # this answer goes out, then we stop
+        return result
+
+    return Server(
+        "agent-relay",
+        version=VERSION,
+        title="Agent Relay",
+        instructions=instructions,
+        on_list_tools=list_tools,
+        on_call_tool=call_tool,
+    )
+
+
+__all__ = ["SessionSupersededError", "serve"]
