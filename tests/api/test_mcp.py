@@ -282,6 +282,12 @@ async def test_the_admin_names_the_agent_and_nobody_else_gets_in(relay: Relay) -
     async with relay.http2({"X-Agent-Relay-Token": ADMIN, "Origin": "https://evil.example"}) as page:
         r = await page.post("/mcp", json=body)
         assert r.status_code == 403 and r.json() == {"error": "origin not allowed"}
+    async with relay.http2({"X-Agent-Relay-Token": ADMIN}) as admin:
+        cap = 2 * relay.app.state.relay.settings.max_body_bytes + 65536
+        r = await admin.post("/mcp", content=b"x" * (cap + 1), headers={"Content-Type": "application/json"})
+        assert r.status_code == 413
+        r = await admin.post("/mcp", json=body, headers={"Host": "rebound.example"})
+        assert r.status_code == 421
     async with relay.http2({"X-Agent-Relay-Token": ADMIN, "X-Agent-Epoch": "soon"}) as bad:
         r = await bad.post("/mcp", json=body)
         assert r.status_code == 400 and r.json() == {"error": "X-Agent-Epoch must be an integer"}
