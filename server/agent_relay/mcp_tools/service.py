@@ -165,21 +165,26 @@ async def send_message(relay: Relay, caller: Caller, args: SendArgs) -> Outcome:
     settings = relay.settings
     max_bytes, max_deliveries = settings.max_body_bytes, settings.max_deliveries
 
-    def send(uow: UnitOfWork) -> tuple[MessageRecord, bool]:
-        message, _ = messages.send(
-            uow, cmd, caller.guard, max_body_bytes=max_bytes, default_max_deliveries=max_deliveries
+    guard = caller.guard
+    message, _ = await relay.db.write(
+        lambda uow: messages.send(
+            uow, cmd, guard, max_body_bytes=max_bytes, default_max_deliveries=max_deliveries
         )
-        known = is_group(cmd.to) or agents.get_card(uow.conn, cmd.to) is not None
-        return message, known
+    )
 
-    message, known = await relay.db.write(send)
+    def after(conn: Connection) -> tuple[bool, tuple[int, bool]]:
+        # on a reader, not in the writer's transaction: whether the recipient exists, and the unread line
+        known = is_group(cmd.to) or agents.get_card(conn, cmd.to) is not None
+        return known, _unread(conn, sender, guard, frozenset())
+
+    known, tail = await relay.db.read(after)
     what = "claimable work" if message.get("claimable") else "message"
     lines = [f"Sent {what} #{message['id']} to {message['to']}."]
     if not known:
         lines.append(f"{message['to']} is not registered yet: it gets the message when it registers.")
     elif message.get("claimable"):
-        lines.append("One recipient will claim it; you will see their reply in check_inbox.")
-    return Outcome(" ".join(lines), {"message": present.message_data(message)})
+        lines.append("One recipient will claim it and ack it when done.")
+    return Outcome(" ".join(lines), {"message": present.message_data(message)}, tail_known=tail)
 
 
 async def check_inbox(relay: Relay, caller: Caller, args: InboxArgs) -> Outcome:
