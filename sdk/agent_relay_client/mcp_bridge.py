@@ -78,7 +78,7 @@ async def serve(
     try:
         await agent.start()  # registers with a fresh session; heartbeats from now on
     except RelayConnectionError as exc:
-        _say(f"cannot reach the relay at {base}: {exc.message}")
+        _say(exc.message)  # "cannot reach the relay at URL: why"
         await agent.stop()
         return 3
     except RelayError as exc:
