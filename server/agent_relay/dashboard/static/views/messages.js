@@ -228,7 +228,7 @@ export function mount(root, ctx) {
         { label: "Read", class: "nowrap", render: (r) => step(r.readAt) },
         { label: "Claimed", class: "nowrap", render: (r) => step(r.claimedAt) },
         { label: "Completed", class: "nowrap", render: (r) => step(r.completedAt) },
-        { label: "Woken", class: "nowrap", render: (r) => step(r.wokenAt) },
+        ...(rows.some((r) => r.wokenAt) ? [{ label: "Woken", class: "nowrap", render: (r) => step(r.wokenAt) }] : []),
       ], rows, { empty: "No agent has this message yet (a group address reaches agents as they read)." }));
     } catch (err) {
       if (seq === detailSeq) box.replaceChildren(h("div", { class: "error-text" }, err.message));
