@@ -43,7 +43,7 @@ def test_login_asks_for_the_token_keeps_it_and_logs_out(page: Any) -> None:
 
 def test_a_token_fragment_logs_in_and_leaves_the_address_bar(page: Any) -> None:
     page.goto(f"/#token={ADMIN_TOKEN}")
-    page.wait_for_selector(".app section[data-view=agents]")
+    page.wait_for_selector(".app section[data-view=overview]")  # the landing view
     assert "token" not in page.evaluate("location.href")
 
 
@@ -210,3 +210,28 @@ def test_the_keyboard_moves_through_lists_and_views(page: Any, admin: httpx.Clie
     page.wait_for_selector("dialog[open]:has-text('Keyboard shortcuts')")
     page.keyboard.press("Escape")
     page.wait_for_selector("dialog[open]", state="detached")
+
+
+def test_the_overview_shows_health_and_work_live(page: Any, admin: httpx.Client) -> None:
+    login(page, "#/overview")
+    page.wait_for_selector("[data-card=health] .badge:text('ok')")
+    page.wait_for_selector(".conn[data-state=live]")
+    who = uid("ov")
+    register(admin, who)
+    sent = admin.post("/api/messages", json={"from": who, "to": who, "body": "overview ping"}).json()
+    page.locator(f"tr[data-key='{sent['id']}']").wait_for()  # the latest messages, live
+    job = admin.post(
+        "/api/messages",
+        json={"from": who, "to": who, "body": "one try", "claimable": True, "maxDeliveries": 1},
+    ).json()
+    admin.post(f"/api/messages/{job['id']}/claim", json={"agentId": who})
+    admin.post(f"/api/messages/{job['id']}/release", json={"agentId": who})
+    dead = len(admin.get("/api/dead-letters").json())
+    assert dead >= 1
+    page.wait_for_function(
+        "n => [...document.querySelectorAll('[data-card=work] .stat')].some("
+        "s => s.innerText.includes('dead letters') && s.querySelector('.stat-n').innerText === String(n))",
+        arg=dead,
+    )
+    page.click("[data-card=work] a.stat:has-text('dead letters')")
+    page.locator(f"section[data-view=messages] tr[data-key='{job['id']}']").wait_for()
