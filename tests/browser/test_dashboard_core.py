@@ -181,6 +181,10 @@ def test_screenshots_light_and_dark(page: Any, admin: httpx.Client) -> None:
         page.evaluate("h => { location.hash = h }", f"#/messages/{first['id']}")
         page.wait_for_selector(".thread .msg")
         assert shot(page, f"messages-{theme}").stat().st_size > 10_000
+        page.evaluate("h => { location.hash = h }", "#/overview")
+        page.wait_for_selector("[data-card=health] .badge")
+        page.locator(f"section[data-view=overview] tr[data-key='{first['id']}']").wait_for()
+        assert shot(page, f"overview-{theme}").stat().st_size > 10_000
     bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert bg != "rgb(246, 247, 249)"  # the dark theme is applied, not the light one
 

@@ -49,7 +49,7 @@ export function mount(root, ctx) {
     const by = (s) => list.filter((a) => a.status === s).length;
     agentsCard.replaceChildren(
       h("div", { class: "card-head" }, h("h2", null, "Agents"), h("span", { class: "spacer" }), h("a", { href: "#/agents" }, "all →")),
-      h("div", { class: "stats" }, big(by("online") + by("busy"), "online", "#/agents", "ok"), big(by("busy"), "busy", "#/agents", "warn"),
+      h("div", { class: "stats" }, big(by("online") + by("busy"), "up (online or busy)", "#/agents", "ok"), big(by("busy"), "busy", "#/agents", "warn"),
         big(by("idle"), "idle", "#/agents"), big(by("offline"), "offline", "#/agents", by("offline") ? "err" : "")),
     );
   }
