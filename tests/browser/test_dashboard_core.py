@@ -239,3 +239,28 @@ def test_the_overview_shows_health_and_work_live(page: Any, admin: httpx.Client)
     )
     page.click("[data-card=work] a.stat:has-text('dead letters')")
     page.locator(f"section[data-view=messages] tr[data-key='{job['id']}']").wait_for()
+
+
+def test_the_compose_draft_survives_a_reload_and_is_dropped_on_send(page: Any, admin: httpx.Client) -> None:
+    target = uid("draft")
+    register(admin, target)
+    login(page, "#/messages")
+    compose = page.locator("form[data-compose]")
+    compose.locator("input[name=to]").fill(target)
+    compose.locator("textarea[name=body]").fill("half-written thought")
+    page.wait_for_selector("[data-draft]:text('draft saved')")
+    assert admin.get("/api/inbox/operator/draft").json()["body"] == "half-written thought"
+    page.reload()
+    page.wait_for_selector("[data-draft]:has-text('draft from')")
+    assert compose.locator("textarea[name=body]").input_value() == "half-written thought"
+    assert compose.locator("input[name=to]").input_value() == target
+    compose.locator("button[type=submit]").click()
+    page.wait_for_selector(".toast:has-text('Sent')")
+    page.wait_for_function("() => document.querySelector('[data-draft]').innerText === ''")
+    deleted = False
+    for _ in range(50):  # the DELETE is fired after the send: wait for it, not a fixed sleep
+        if admin.get("/api/inbox/operator/draft").status_code == 404:
+            deleted = True
+            break
+        page.wait_for_timeout(100)
+    assert deleted, "the draft was not deleted after sending"

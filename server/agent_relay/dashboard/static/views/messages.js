@@ -298,6 +298,9 @@ export function mount(root, ctx) {
         await send(payload);
         body.value = "";
         subject.value = "";
+        clearTimeout(draftTimer);
+        api("DELETE", `/api/inbox/${OPERATOR}/draft`).catch(() => {}); // sent: nothing to keep
+        draftNote.textContent = "";
       } catch (err) { error.textContent = err.message; }
     } },
       h("div", { class: "card-head" }, h("h2", null, "Compose"), h("span", { class: "spacer" }), h("span", { class: "muted" }, "as "), h("span", { class: "badge" }, OPERATOR)),
@@ -311,6 +314,30 @@ export function mount(root, ctx) {
       h("div", { class: "row" }, h("button", { class: "btn primary", type: "submit" }, "Send"), h("span", { class: "faint" }, "Ctrl+Enter sends"), error),
     );
     body.addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) form.requestSubmit(); });
+    // The draft is kept on the relay (the operator's inbox draft), so it survives a reload
+    // or another browser: saved a moment after typing stops, restored here, deleted on send.
+    let draftTimer = 0;
+    const draftNote = h("span", { class: "faint", dataset: { draft: "" } });
+    form.querySelector(".row:last-child").append(draftNote);
+    const saveDraft = () => {
+      clearTimeout(draftTimer);
+      draftTimer = setTimeout(async () => {
+        if (!to.value && !subject.value && !body.value) return;
+        try {
+          await api("PUT", `/api/inbox/${OPERATOR}/draft`, { to: to.value || null, subject: subject.value || null, body: body.value, kind: kind.value });
+          draftNote.textContent = "draft saved";
+        } catch { draftNote.textContent = "draft not saved"; }
+      }, 600);
+    };
+    for (const field of [to, subject, body, kind]) field.addEventListener("input", saveDraft);
+    api("GET", `/api/inbox/${OPERATOR}/draft`).then((d) => {
+      if (!d || body.value || subject.value) return;
+      if (d.to && !to.value) to.value = d.to;
+      if (d.subject) subject.value = d.subject;
+      if (d.kind && KINDS.includes(d.kind)) kind.value = d.kind;
+      body.value = d.body || "";
+      draftNote.textContent = `draft from ${fmt.ago(d.updatedAt)}`;
+    }).catch(() => { /* 404: no draft */ });
     return h("div", null, form, h("div", { class: "card muted" }, "Select a message to see its body, delivery ledger and thread, and to reply. ", h("kbd", null, "j"), " ", h("kbd", null, "k"), " move, ", h("kbd", null, "Enter"), " opens."));
   }
 
