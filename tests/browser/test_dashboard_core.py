@@ -264,3 +264,38 @@ def test_the_compose_draft_survives_a_reload_and_is_dropped_on_send(page: Any, a
             break
         page.wait_for_timeout(100)
     assert deleted, "the draft was not deleted after sending"
+
+
+def test_a_claim_shows_its_lease_counting_down_and_follows_live_changes(
+    page: Any, admin: httpx.Client
+) -> None:
+    holder = uid("lease")
+    register(admin, holder)
+    job = admin.post(
+        "/api/messages", json={"from": "ci", "to": holder, "body": "leased job", "claimable": True}
+    ).json()
+    login(page, f"#/agents/{holder}")
+    page.click(".detail a:text('Messages')")  # the agent's messages: the filter is set
+    page.wait_for_selector(f"section[data-view=messages] tr[data-key='{job['id']}']")
+    assert page.locator("input[aria-label=Agent]").input_value() == holder
+    page.click(f"tr[data-key='{job['id']}']")
+    page.wait_for_selector(f".detail [data-message='{job['id']}']")
+    assert (
+        admin.post(
+            f"/api/messages/{job['id']}/claim", json={"agentId": holder, "leaseMs": 120_000}
+        ).status_code
+        == 200
+    )
+    # The claim arrives live, in the list and the open message, and its lease counts down.
+    countdown = page.locator(f"tr[data-key='{job['id']}'] .countdown")
+    countdown.wait_for()
+    first = countdown.inner_text()
+    assert first.startswith(("1m", "2m")), first
+    page.wait_for_function(
+        "([id, was]) => { const el = document.querySelector(`tr[data-key='${id}'] .countdown`);"
+        " return el && el.innerText !== was }",
+        arg=[job["id"], first],
+    )
+    page.wait_for_selector(f".detail [data-message='{job['id']}'] .countdown")
+    assert admin.post(f"/api/messages/{job['id']}/ack", json={"agentId": holder}).status_code == 200
+    page.wait_for_selector(f"tr[data-key='{job['id']}'] .badge:has-text('done')")  # completed, live

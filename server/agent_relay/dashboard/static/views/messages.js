@@ -171,7 +171,11 @@ export function mount(root, ctx) {
   async function renderDetail() {
     const seq = ++detailSeq;
     if (selected == null) { detail.replaceChildren(composeCard()); return; }
-    detail.replaceChildren(h("div", { class: "card empty" }, "Loading…"));
+    // Re-reading the message on display (a live change) keeps it in place until the new
+    // state is in: no flash of "Loading…", no scroll jump.
+    if (detail.querySelector("[data-message]")?.dataset.message !== String(selected)) {
+      detail.replaceChildren(h("div", { class: "card empty" }, "Loading…"));
+    }
     let m;
     try {
       m = await api("GET", `/api/messages/${selected}`);
@@ -180,8 +184,10 @@ export function mount(root, ctx) {
       return;
     }
     if (seq !== detailSeq) return;
-    const ledgerBox = h("div", null, h("div", { class: "muted" }, "Loading…"));
-    const threadBox = h("div", { class: "thread" }, h("div", { class: "muted" }, "Loading…"));
+    const keep = (sel) => [...(detail.querySelector(`[data-message="${m.id}"] ${sel}`)?.childNodes || [])];
+    const ledgerBox = h("div", { "data-ledger": "" }, ...(keep("[data-ledger]").length ? keep("[data-ledger]") : [h("div", { class: "muted" }, "Loading…")]));
+    const threadBox = h("div", { class: "thread" }, ...(keep(".thread").length ? keep(".thread") : [h("div", { class: "muted" }, "Loading…")]));
+    const scrollTop = detail.scrollTop;
     detail.replaceChildren(h("div", { class: "card", dataset: { message: String(m.id) } },
       h("div", { class: "card-head" },
         h("h2", null, `#${m.id}`), h("span", { class: "badge muted" }, m.kind), stateOf(m),
@@ -211,6 +217,7 @@ export function mount(root, ctx) {
       h("h3", null, "Thread"), threadBox,
       h("h3", null, "Reply"), replyForm(m),
     ));
+    detail.scrollTop = scrollTop;
     loadLedger(m, ledgerBox, seq);
     loadThread(m, threadBox, seq);
   }
