@@ -107,7 +107,7 @@ export function mount(root, ctx) {
   }
 
   let workTimer = 0;
-  const workSoon = () => { if (!workTimer) workTimer = setTimeout(() => { workTimer = 0; loadWork(); }, 1000); };
+  const workSoon = () => { if (!workTimer) workTimer = setTimeout(() => { workTimer = 0; loadWork(); }, 3000); };
   const offAll = ctx.on("*", ({ type, data }) => {
     eventTimes.push(Date.now());
     if (type === "agent.status" && data && data.id) {
