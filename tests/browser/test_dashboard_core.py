@@ -299,3 +299,17 @@ def test_a_claim_shows_its_lease_counting_down_and_follows_live_changes(
     page.wait_for_selector(f".detail [data-message='{job['id']}'] .countdown")
     assert admin.post(f"/api/messages/{job['id']}/ack", json={"agentId": holder}).status_code == 200
     page.wait_for_selector(f"tr[data-key='{job['id']}'] .badge:has-text('done')")  # completed, live
+
+
+def test_restart_sends_the_agent_an_urgent_control_message(page: Any, admin: httpx.Client) -> None:
+    agent = uid("restart")
+    register(admin, agent)
+    login(page, f"#/agents/{agent}")
+    page.click(".detail button:text('Restart')")
+    page.click("dialog button:text('Restart')")
+    page.wait_for_selector(".toast:has-text('Restart requested')")
+    controls = admin.get("/api/messages", params={"to": agent, "kind": "control"}).json()
+    assert len(controls) == 1
+    assert controls[0]["from"] == "system"
+    assert controls[0]["payload"]["agentControl"]["action"] == "restart"
+    assert controls[0]["payload"]["agentControl"]["requestedBy"] == "dashboard"
