@@ -313,3 +313,19 @@ def test_restart_sends_the_agent_an_urgent_control_message(page: Any, admin: htt
     assert controls[0]["from"] == "system"
     assert controls[0]["payload"]["agentControl"]["action"] == "restart"
     assert controls[0]["payload"]["agentControl"]["requestedBy"] == "dashboard"
+
+
+def test_stuck_work_is_listed_live(page: Any, admin: httpx.Client) -> None:
+    idle = uid("idle")
+    register(admin, idle)
+    sent = admin.post("/api/messages", json={"from": "ci", "to": idle, "body": "nobody reads me"}).json()
+    login(page, "#/messages/stuck")
+    page.wait_for_selector(".conn[data-state=live]")
+    row = page.locator(f"tr[data-key='{sent['id']}']")
+    for _ in range(60):  # the relay judges stuck work when it reaps; 1 s after the send at the earliest
+        admin.post("/api/system/reap").raise_for_status()
+        if sent["id"] in [m["id"] for m in admin.get("/api/messages", params={"stuck": "true"}).json()]:
+            break
+        page.wait_for_timeout(250)
+    row.wait_for()  # listed through the message.stuck event, no reload
+    assert "nobody reads me" in row.inner_text()
