@@ -195,6 +195,8 @@ def test_the_keyboard_moves_through_lists_and_views(page: Any, admin: httpx.Clie
         admin.post("/api/messages", json={"from": name, "to": "kb-1", "body": f"keyboard {name}"})
     login(page, "#/agents")
     page.locator("tr[data-key='kb-2']").wait_for()
+    keys = page.locator("nav.side kbd").all_inner_texts()
+    assert len(keys) == len(set(keys)), f"two views share a key: {keys}"
     page.keyboard.press("g")
     page.keyboard.press("m")
     page.wait_for_selector("section[data-view=messages] tbody tr")

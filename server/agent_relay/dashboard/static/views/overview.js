@@ -1,7 +1,7 @@
 // Overview: the relay's health and the work in flight at a glance; everything links on.
 export const id = "overview";
 export const title = "Overview";
-export const key = "o";
+export const key = "h"; // home ("o" is the orchestrators view)
 export const order = 5;
 
 const RECENT = 10;
