@@ -44,7 +44,9 @@ export function mount(root, ctx) {
         .some((v) => v && String(v).toLowerCase().includes(filter)))
       .sort((a, b) => rank(a) - rank(b) || String(a.id).localeCompare(String(b.id)));
   }
-  const rank = (a) => ({ busy: 0, online: 1, idle: 2, offline: 3 })[a.status] ?? 4;
+  // Offline agents sink to the bottom; otherwise the order is by id, so an agent flipping
+  // between busy, online and idle does not move its row (no jumps while reading).
+  const rank = (a) => (a.status === "offline" ? 1 : 0);
 
   const columns = [
     { label: "Status", class: "nowrap", render: (a) => h("span", { class: "row nowrap" }, h("span", { class: ["dot", STATUS_DOT[a.status]] }), a.status, a.ready === false ? ctx.h("span", { class: "badge muted", title: "not ready" }, "not ready") : null) },
