@@ -191,7 +191,7 @@ const ICONS = {
   "ti-plug": "⚡",
   "ti-plug-x": "⚡",
 };
-const KIND_ICONS = { message: "✉", task: "☑", pair: "⚭", state: "●", connector: "⚡" };
+const KIND_ICONS = { message: "✉", task: "☑", pair: "⚭", state: "●", connector: "⚡", note: "✎" };
 
 export function iconFor(item) {
   return ICONS[item.icon] || KIND_ICONS[item.kind] || "•";
@@ -258,7 +258,8 @@ const VIEW_CSS = `
  * re-rendered under them (it refreshes when the focus leaves it).
  *
  * opts: viewId, columns, key(item), match(item, q), filterInput?, keep?(item),
- *       sort?(a, b), empty, noSelection, renderDetail(item) -> Node | Promise<Node>
+ *       sort?(a, b), empty, noSelection, renderDetail(item) -> Node | Promise<Node>,
+ *       sig?(item) -> what of an item the detail shows (default: all of it)
  */
 export function masterDetail(ctx, opts) {
   ensureStyle();
@@ -273,6 +274,8 @@ export function masterDetail(ctx, opts) {
   let staleDetail = false;
 
   const keyOf = (it) => String(opts.key(it));
+  // what the detail shows of an item: it is drawn again only when this changes
+  const sigOf = (it) => (it ? JSON.stringify(opts.sig ? opts.sig(it) : it) : "");
   const selectedItem = () => items.find((it) => keyOf(it) === selectedKey) || null;
 
   function renderList() {
@@ -343,14 +346,16 @@ export function masterDetail(ctx, opts) {
     },
     selected: selectedItem,
     setItems(list) {
+      const before = sigOf(selectedItem());
       items = list.slice();
       if (opts.sort) items.sort(opts.sort);
       renderList();
-      if (selectedKey !== null) api.refreshDetail();
+      if (selectedKey !== null && sigOf(selectedItem()) !== before) api.refreshDetail();
     },
     upsert(item) {
       const k = keyOf(item);
       const at = items.findIndex((it) => keyOf(it) === k);
+      const before = at >= 0 ? sigOf(items[at]) : null;
       if (at >= 0) items[at] = { ...items[at], ...item };
       else items.unshift(item);
       if (opts.sort) items.sort(opts.sort);
@@ -359,7 +364,7 @@ export function masterDetail(ctx, opts) {
         const tr = [...listPane.querySelectorAll("tbody tr")].find((r) => r.dataset.key === k);
         if (tr) tr.classList.add("fresh");
       }
-      if (k === selectedKey) api.refreshDetail();
+      if (k === selectedKey && sigOf(items.find((it) => keyOf(it) === k)) !== before) api.refreshDetail();
     },
     remove(key) {
       items = items.filter((it) => keyOf(it) !== String(key));
