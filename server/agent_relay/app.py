@@ -28,6 +28,7 @@ from agent_relay.channels.router import router as channels_router
 from agent_relay.connectors.router import router as connectors_router
 from agent_relay.connectors.supervisor import Supervisor as ConnectorSupervisor
 from agent_relay.context import Relay
+from agent_relay.dashboard.router import router as dashboard_router
 from agent_relay.db import Database
 from agent_relay.errors import RelayError
 from agent_relay.events.bus import create_bus
@@ -76,6 +77,7 @@ ROUTERS = [
     tasks_router,
     integrations_router,
     pairs_router,
+    dashboard_router,  # / and /dashboard/*: the operator dashboard (§17), not in the schema
 ]
 
 
