@@ -179,9 +179,9 @@ export function listKeys(root, { filter }) {
 /** Activity icons are Tabler names (ti-*); the dashboard ships no icon font, so glyphs. */
 const ICONS = {
   "ti-send": "✉",
-  "ti-hand-grab": "✋",
+  "ti-hand-grab": "⚑",
   "ti-refresh": "↻",
-  "ti-power": "⏻",
+  "ti-power": "⊘",
   "ti-broom": "⌫",
   "ti-checklist": "☑",
   "ti-alert-triangle": "⚠",
@@ -249,6 +249,16 @@ const VIEW_CSS = `
 .dv-msgs .text { white-space: pre-wrap; overflow-wrap: anywhere; margin-top: 2px; }
 .dv-chosen td { font-weight: 600; }
 .dv-output { margin-top: 6px; }
+.dv-form input[type="checkbox"], .form input[type="checkbox"] { width: auto; justify-self: start; }
+.dv-items { list-style: none; margin: 0; padding: 0; border: 1px solid var(--line); border-radius: 8px; background: var(--panel); }
+.dv-items > li { padding: 8px 10px; border-bottom: 1px solid var(--line); display: grid; gap: 3px; }
+.dv-items > li:last-child { border-bottom: 0; }
+.dv-items .line { display: flex; flex-wrap: wrap; gap: 6px 10px; align-items: center; min-width: 0; }
+.dv-items .line .grow { flex: 1; }
+.dv-items .sub { font-size: 12.5px; color: var(--muted); overflow-wrap: anywhere; }
+.dv-items .why { font-size: 12.5px; overflow-wrap: anywhere; }
+.dv-items li.chosen { box-shadow: inset 3px 0 0 var(--ok); }
+.dv-grow { flex: 1 1 200px; min-width: 0; }
 `;
 
 /**

@@ -35,7 +35,7 @@ export function mount(root, ctx) {
     h(
       "div",
       { class: "toolbar" },
-      h("strong", {}, "Activity"),
+      h("h2", {}, "Activity"),
       kind,
       agent,
       pauseBtn,

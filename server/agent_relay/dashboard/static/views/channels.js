@@ -55,7 +55,7 @@ export function mount(root, ctx) {
     renderDetail,
   });
   root.append(
-    h("div", { class: "toolbar" }, h("strong", {}, "Channels"), search, actionButton(ctx, "Refresh", load)),
+    h("div", { class: "toolbar" }, h("h2", {}, "Channels"), search, actionButton(ctx, "Refresh", load)),
     md.el,
   );
 
@@ -80,7 +80,7 @@ export function mount(root, ctx) {
     const bindings = await ctx.api("GET", "/api/channel-bindings", undefined, { query: { channelId: c.id, limit: 1000 } });
     bindingCounts.set(c.id, bindings.length);
     const routeOut = h("div", { class: "dv-routes" });
-    const conv = h("input", { type: "text", placeholder: "conversation id (empty: channel default)", "aria-label": "conversation" });
+    const conv = h("input", { type: "text", class: "dv-grow", placeholder: "conversation id (empty: the channel default)", "aria-label": "conversation" });
     const explain = async () => {
       try {
         const r = await ctx.api("GET", `/api/channels/${encodeURIComponent(c.id)}/routes`, undefined, {
@@ -144,35 +144,41 @@ export function mount(root, ctx) {
         ["Topic channels", c.topicChannels && c.topicChannels.length ? c.topicChannels.join(", ") : null],
       ]),
       h("h3", {}, `Bindings (${bindings.length})`),
-      ctx.table(
-        [
-          { label: "Target", render: (b) => h("span", { class: "mono" }, targetText(b.target)) },
-          { label: "Conversation", render: (b) => b.conversationId || h("span", { class: "muted" }, "default") },
-          { label: "Mode", render: (b) => badge(ctx, b.mode, b.mode === "exclusive" ? "warn" : "muted") },
-          { label: "Priority", render: (b) => String(b.priority) },
-          { label: "Updated", render: (b) => when(ctx, b.updatedAt) },
-          {
-            label: "",
-            render: (b) =>
-              actionButton(
-                ctx,
-                "Remove",
-                async () => {
-                  const s = await session(c);
-                  await apiWithHeaders("DELETE", `/api/channel-bindings/${b.id}`, {
-                    "X-Agent-Instance-Id": s.instanceId,
-                    "X-Agent-Epoch": String(s.epoch),
-                  });
-                  ctx.toast("Binding removed", "ok");
-                  md.refreshDetail();
-                },
-                { kind: "danger small" },
+      bindings.length
+        ? h(
+            "ul",
+            { class: "dv-items", "aria-label": "bindings" },
+            bindings.map((b) =>
+              h(
+                "li",
+                { dataset: { binding: String(b.id) } },
+                h(
+                  "div",
+                  { class: "line" },
+                  h("span", { class: "mono" }, targetText(b.target)),
+                  badge(ctx, b.mode, b.mode === "exclusive" ? "warn" : "muted"),
+                  h("span", { class: "muted" }, `priority ${b.priority}`),
+                  h("span", { class: "muted" }, b.conversationId ? `conversation ${b.conversationId}` : "channel default"),
+                  h("span", { class: "grow" }),
+                  actionButton(
+                    ctx,
+                    "Remove",
+                    async () => {
+                      const s = await session(c);
+                      await apiWithHeaders("DELETE", `/api/channel-bindings/${b.id}`, {
+                        "X-Agent-Instance-Id": s.instanceId,
+                        "X-Agent-Epoch": String(s.epoch),
+                      });
+                      ctx.toast("Binding removed", "ok");
+                      md.refreshDetail();
+                    },
+                    { kind: "danger small" },
+                  ),
+                ),
               ),
-          },
-        ],
-        bindings,
-        { empty: "No bindings: events to this channel are refused (409 channel has no binding)." },
-      ),
+            ),
+          )
+        : h("p", { class: "muted" }, "No bindings: events to this channel are refused (409 channel has no binding)."),
       h("details", {}, h("summary", {}, "Add a binding"), addForm),
       h("h3", {}, "Route explanation"),
       h("div", { class: "dv-actions" }, conv, actionButton(ctx, "Explain", explain)),
@@ -199,16 +205,23 @@ export function mount(root, ctx) {
     );
     if (r.candidates.length) {
       parts.push(
-        ctx.table(
-          [
-            { label: "", render: (c) => (c.chosen ? badge(ctx, "chosen", "ok") : badge(ctx, "skipped", "muted")) },
-            { label: "To", render: (c) => h("span", { class: "mono" }, c.to) },
-            { label: "Mode", render: (c) => c.mode },
-            { label: "Priority", render: (c) => String(c.priority) },
-            { label: "Why", render: (c) => c.reason },
-          ],
-          r.candidates,
-          { rowClass: (c) => (c.chosen ? "dv-chosen" : "") },
+        h(
+          "ul",
+          { class: "dv-items", "aria-label": "route candidates" },
+          r.candidates.map((c) =>
+            h(
+              "li",
+              { class: c.chosen ? "chosen" : "" },
+              h(
+                "div",
+                { class: "line" },
+                c.chosen ? badge(ctx, "chosen", "ok") : badge(ctx, "skipped", "muted"),
+                h("span", { class: "mono" }, c.to),
+                h("span", { class: "muted" }, `${c.mode} · priority ${c.priority} · ${c.tier}`),
+              ),
+              h("div", { class: "why" }, c.reason),
+            ),
+          ),
         ),
       );
     }

@@ -62,7 +62,7 @@ export function mount(root, ctx) {
     sig: (c) => [c.enabled, c.running, c.updatedAt, c.process?.pid, c.process?.restarts, c.process?.nextRestartAt, c.process?.lastExit, c.lastAction?.at],
   });
   root.append(
-    h("div", { class: "toolbar" }, h("strong", {}, "Connectors"), search, actionButton(ctx, "Refresh", load)),
+    h("div", { class: "toolbar" }, h("h2", {}, "Connectors"), search, actionButton(ctx, "Refresh", load)),
     md.el,
   );
 

@@ -53,7 +53,7 @@ export function mount(root, ctx) {
     h(
       "div",
       { class: "toolbar" },
-      h("strong", {}, "Orchestrators"),
+      h("h2", {}, "Orchestrators"),
       search,
       h("span", { class: "spacer" }),
       actionButton(ctx, "Spawn agent…", () => openSpawn(null), {
@@ -119,30 +119,32 @@ export function mount(root, ctx) {
         actionButton(ctx, "Remove", () => remove(o), { kind: "danger" }),
       ),
       h("h3", {}, `Managed agents (${managed.length})`),
-      ctx.table(
-        [
-          { label: "Agent", render: (m) => h("a", { href: `#/agents/${encodeURIComponent(m.agentId)}` }, m.agentId) },
-          { label: "Provider", render: (m) => m.provider },
-          { label: "Label", render: (m) => m.label || "—" },
-          { label: "Approval", render: (m) => badge(ctx, m.approvalMode, m.approvalMode === "open" ? "warn" : "muted") },
-          { label: "tmux", render: (m) => h("span", { class: "mono" }, m.tmuxSession) },
-          { label: "cwd", render: (m) => h("span", { class: "mono clip", title: m.cwd }, m.cwd) },
-          { label: "pid", render: (m) => (m.pid ? String(m.pid) : h("span", { class: "muted" }, "starting")) },
-          { label: "Started", render: (m) => when(ctx, m.startedAt) },
-          {
-            label: "",
-            render: (m) =>
+      managed.length
+        ? h(
+            "ul",
+            { class: "dv-items", "aria-label": "managed agents" },
+            managed.map((m) =>
               h(
-                "span",
-                { class: "row nowrap" },
-                actionButton(ctx, "Restart", () => agentAction(o, "restart", m.agentId), { kind: "small" }),
-                actionButton(ctx, "Shut down", () => agentAction(o, "shutdown", m.agentId), { kind: "danger small" }),
+                "li",
+                { dataset: { agent: m.agentId } },
+                h(
+                  "div",
+                  { class: "line" },
+                  h("a", { href: `#/agents/${encodeURIComponent(m.agentId)}` }, h("strong", {}, m.agentId)),
+                  m.label ? h("span", { class: "badge muted" }, m.label) : null,
+                  h("span", {}, m.provider),
+                  badge(ctx, m.approvalMode, m.approvalMode === "open" ? "warn" : "muted"),
+                  m.pid ? h("span", { class: "muted mono" }, `pid ${m.pid}`) : badge(ctx, "starting", "warn"),
+                  h("span", { class: "muted" }, "started ", when(ctx, m.startedAt)),
+                  h("span", { class: "grow" }),
+                  actionButton(ctx, "Restart", () => agentAction(o, "restart", m.agentId), { kind: "small" }),
+                  actionButton(ctx, "Shut down", () => agentAction(o, "shutdown", m.agentId), { kind: "danger small" }),
+                ),
+                h("div", { class: "sub mono" }, `tmux ${m.tmuxSession} · ${m.cwd}`),
               ),
-          },
-        ],
-        managed,
-        { empty: "No agents running under this orchestrator." },
-      ),
+            ),
+          )
+        : h("p", { class: "muted" }, "No agents running under this orchestrator."),
       o.meta && Object.keys(o.meta).length ? [h("h3", {}, "Meta"), h("pre", { class: "pre" }, ctx.fmt.json(o.meta))] : null,
     );
   }

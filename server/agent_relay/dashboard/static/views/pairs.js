@@ -46,7 +46,7 @@ export function mount(root, ctx) {
     h(
       "div",
       { class: "toolbar" },
-      h("strong", {}, "Pairs"),
+      h("h2", {}, "Pairs"),
       statusFilter,
       search,
       actionButton(ctx, "New pair…", openCreate, { kind: "primary" }),

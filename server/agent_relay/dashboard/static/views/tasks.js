@@ -55,7 +55,7 @@ export function mount(root, ctx) {
     h(
       "div",
       { class: "toolbar" },
-      h("strong", {}, "Tasks"),
+      h("h2", {}, "Tasks"),
       statusFilter,
       sourceFilter,
       search,
@@ -171,50 +171,51 @@ export function mount(root, ctx) {
     if (!deliveries.length) {
       return h("p", { class: "muted" }, t.callbackUrl ? "No status change reported yet." : "This task has no callback URL.");
     }
-    return ctx.table(
-      [
-        { label: "Event", render: (d) => h("span", { class: "mono" }, d.event) },
-        { label: "State", render: (d) => badge(ctx, d.status) },
-        { label: "Attempts", render: (d) => String(d.attemptCount) },
-        {
-          label: "Last result",
-          render: (d) =>
-            d.lastStatusCode
-              ? h("span", { class: "mono" }, `HTTP ${d.lastStatusCode}`)
-              : d.lastError
-                ? h("span", { class: "error-text", title: d.lastError }, d.lastError)
-                : "—",
-        },
-        { label: "Next try", render: (d) => (d.status === "pending" && d.nextAttemptAt ? countdown(ctx, d.nextAttemptAt) : "—") },
-        { label: "Delivered", render: (d) => when(ctx, d.deliveredAt) },
-        {
-          label: "Attempt log",
-          render: (d) =>
-            d.attempts && d.attempts.length
-              ? h(
-                  "details",
-                  {},
-                  h("summary", {}, `${d.attempts.length} attempt${d.attempts.length === 1 ? "" : "s"}`),
-                  h(
-                    "ul",
-                    { class: "dv-log" },
-                    d.attempts.map((a) =>
-                      h(
-                        "li",
-                        {},
-                        `#${a.attempt} `,
-                        when(ctx, a.startedAt),
-                        ` · ${a.statusCode ? "HTTP " + a.statusCode : a.error || "—"}`,
-                        a.durationMs !== null && a.durationMs !== undefined ? ` · ${a.durationMs} ms` : "",
-                      ),
+    return h(
+      "ul",
+      { class: "dv-items", "aria-label": "callback deliveries" },
+      deliveries.map((d) =>
+        h(
+          "li",
+          { dataset: { delivery: String(d.id) } },
+          h(
+            "div",
+            { class: "line" },
+            h("span", { class: "mono" }, d.event),
+            badge(ctx, d.status),
+            h("span", { class: "muted" }, `${d.attemptCount} attempt${d.attemptCount === 1 ? "" : "s"}`),
+            d.lastStatusCode ? h("span", { class: "mono" }, `HTTP ${d.lastStatusCode}`) : null,
+            h("span", { class: "grow" }),
+            d.status === "delivered"
+              ? h("span", { class: "muted" }, "delivered ", when(ctx, d.deliveredAt))
+              : d.status === "pending" && d.nextAttemptAt
+                ? h("span", { class: "muted" }, "next try ", countdown(ctx, d.nextAttemptAt))
+                : null,
+          ),
+          d.lastError ? h("div", { class: "sub error-text" }, d.lastError) : null,
+          d.attempts && d.attempts.length
+            ? h(
+                "details",
+                {},
+                h("summary", { class: "sub" }, "attempt log"),
+                h(
+                  "ul",
+                  { class: "dv-log" },
+                  d.attempts.map((a) =>
+                    h(
+                      "li",
+                      {},
+                      `#${a.attempt} `,
+                      when(ctx, a.startedAt),
+                      ` · ${a.statusCode ? "HTTP " + a.statusCode : a.error || "—"}`,
+                      a.durationMs !== null && a.durationMs !== undefined ? ` · ${a.durationMs} ms` : "",
                     ),
                   ),
-                )
-              : "—",
-        },
-      ],
-      deliveries,
-      { empty: "No deliveries." },
+                ),
+              )
+            : null,
+        ),
+      ),
     );
   }
 
