@@ -14,6 +14,9 @@ from pathlib import Path
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from agent_relay.context import RelayDep
+from agent_relay.dashboard import service
+from agent_relay.principal import PrincipalDep
 from agent_relay.wire import json_response
 
 STATIC = Path(__file__).parent / "static"
@@ -82,3 +85,11 @@ async def dashboard_page(request: Request) -> Response:
 @router.get(PREFIX + "{name:path}")
 async def dashboard_file(name: str, request: Request) -> Response:
     return _serve(name, request)
+
+
+@router.get("/api/dashboard/agent-stats")
+async def dashboard_agent_stats(principal: PrincipalDep, relay: RelayDep) -> Response:
+    """{agentId: {unread, openClaims}} (admin): the agents view's counts. Not in the API
+    schema: it is the dashboard's own and may change with it."""
+    principal.require_admin()
+    return json_response(await relay.db.read(service.agent_stats))

@@ -450,3 +450,20 @@ def ack(conn: Connection, message_id: int, agent_id: str, now: int) -> int:
 
 def count(conn: Connection) -> int:
     return conn.execute(sa.select(sa.func.count()).select_from(messages)).scalar_one()
+
+
+def live_claims_by_holder(conn: Connection, now: int) -> dict[str, int]:
+    """Per agent, the claims it holds now (lease running, not completed, not dead-lettered):
+    the dashboard's "open claims" column."""
+    holder = messages.c.claimed_by
+    stmt = (
+        sa.select(holder, sa.func.count())
+        .where(
+            holder.is_not(None),
+            messages.c.completed_at.is_(None),
+            messages.c.dead_lettered_at.is_(None),
+            sa.or_(messages.c.claim_expires_at.is_(None), messages.c.claim_expires_at >= now),
+        )
+        .group_by(holder)
+    )
+    return {row[0]: int(row[1]) for row in conn.execute(stmt)}

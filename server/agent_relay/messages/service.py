@@ -396,3 +396,7 @@ def judge_stuck(uow: UnitOfWork, stuck_after_ms: int) -> list[int]:
     for row in rows:
         uow.emit("message.stuck", _build(row))
     return [row["id"] for row in rows]
+
+
+def live_claims_by_holder(conn: Connection, now: int) -> dict[str, int]:
+    return repo.live_claims_by_holder(conn, now)
