@@ -282,6 +282,7 @@ export function masterDetail(ctx, opts) {
   let selectedKey = null;
   let renderSeq = 0;
   let staleDetail = false;
+  const live = new Map(); // key -> item (or null: removed) changed live since the last load
 
   const keyOf = (it) => String(opts.key(it));
   // what the detail shows of an item: it is drawn again only when this changes
@@ -357,7 +358,14 @@ export function masterDetail(ctx, opts) {
     selected: selectedItem,
     setItems(list) {
       const before = sigOf(selectedItem());
-      items = list.slice();
+      // live changes since the last load win over a list fetched before they happened
+      const fetched = new Map(list.map((it) => [keyOf(it), it]));
+      for (const [k, it] of live) {
+        if (it === null) fetched.delete(k);
+        else if (!fetched.has(k) || (it.updatedAt || 0) > (fetched.get(k).updatedAt || 0)) fetched.set(k, it);
+      }
+      live.clear();
+      items = [...fetched.values()];
       if (opts.sort) items.sort(opts.sort);
       renderList();
       if (selectedKey !== null && sigOf(selectedItem()) !== before) api.refreshDetail();
@@ -368,6 +376,7 @@ export function masterDetail(ctx, opts) {
       const before = at >= 0 ? sigOf(items[at]) : null;
       if (at >= 0) items[at] = { ...items[at], ...item };
       else items.unshift(item);
+      live.set(k, at >= 0 ? items[at] : item);
       if (opts.sort) items.sort(opts.sort);
       renderList();
       if (at < 0) {
@@ -378,6 +387,7 @@ export function masterDetail(ctx, opts) {
     },
     remove(key) {
       items = items.filter((it) => keyOf(it) !== String(key));
+      live.set(String(key), null);
       renderList();
       if (String(key) === selectedKey) select(null);
     },
