@@ -144,7 +144,9 @@ def test_tasks_show_callback_deliveries_and_a_status_change_reaches_the_callback
     assert page.evaluate("window.__xss") is None
     assert page.evaluate("location.hash") == f"#/tasks/{task['id']}"
     # the task.created callback is delivered to the receiver and shown (polled while in flight)
-    detail.locator("[data-delivery]", has_text="task.created").locator(".badge", has_text="delivered").wait_for()
+    detail.locator("[data-delivery]", has_text="task.created").locator(
+        ".badge", has_text="delivered"
+    ).wait_for()
 
     detail.locator("select[aria-label='new status']").select_option("done")
     detail.locator("input[aria-label=note]").fill("fixed in 3f2a1c")
@@ -154,7 +156,9 @@ def test_tasks_show_callback_deliveries_and_a_status_change_reaches_the_callback
     assert (got["status"], got["note"]) == ("done", "fixed in 3f2a1c")
     row.locator(".badge", has_text="done").wait_for()
     detail.locator("text=final").wait_for()  # no status form for a final task
-    detail.locator("[data-delivery]", has_text="task.updated").locator(".badge", has_text="delivered").wait_for()
+    detail.locator("[data-delivery]", has_text="task.updated").locator(
+        ".badge", has_text="delivered"
+    ).wait_for()
     assert {b.get("status") for b in receiver.bodies if b.get("id") == task["id"]} >= {"open", "done"}
 
 
@@ -240,9 +244,9 @@ def test_channel_bindings_route_explanation_and_live_activity(page: Any, admin: 
     detail.locator("button", has_text="Add binding").click()
     page.wait_for_selector(".toast:has-text('Bound')")
     listed = ok(admin.get("/api/channel-bindings", params={"channelId": channel}))
-    assert any(b["target"] == {"type": "broadcast", "id": None} and b["mode"] == "broadcast" for b in listed) or any(
-        b["target"].get("type") == "broadcast" for b in listed
-    )
+    assert any(
+        b["target"] == {"type": "broadcast", "id": None} and b["mode"] == "broadcast" for b in listed
+    ) or any(b["target"].get("type") == "broadcast" for b in listed)
     bindings.nth(2).wait_for()
 
     # remove the conversation binding
@@ -272,7 +276,11 @@ def test_orchestrator_managed_agents_and_the_spawn_dialog_with_directory_picker(
     page: Any, admin: httpx.Client, host_root: Path
 ) -> None:
     orch = uid("laptop")
-    ok(admin.post("/api/orchestrators", json={"id": orch, "hostname": "laptop.local", "baseDir": str(host_root)}))
+    ok(
+        admin.post(
+            "/api/orchestrators", json={"id": orch, "hostname": "laptop.local", "baseDir": str(host_root)}
+        )
+    )
     managed = {
         "agentId": uid("claude"),
         "provider": "claude",
@@ -304,10 +312,15 @@ def test_orchestrator_managed_agents_and_the_spawn_dialog_with_directory_picker(
     dlg.locator("select[name=provider]").select_option("claude")
     dlg.locator("input[name=label]").fill("reviewer")
     dlg.locator("textarea[name=prompt]").fill("review the open PRs")
+    shot(page, "views-spawn-dialog")
     dlg.locator("footer button", has_text="Spawn").click()
     page.wait_for_selector(".toast:has-text('Spawn of claude requested')")
     controls = ok(admin.get("/api/messages", params={"to": f"orchestrator:{orch}", "kind": "control"}))
-    spawn = [m["payload"]["orchestratorControl"] for m in controls if m["payload"].get("orchestratorControl", {}).get("action") == "spawn"]
+    spawn = [
+        m["payload"]["orchestratorControl"]
+        for m in controls
+        if m["payload"].get("orchestratorControl", {}).get("action") == "spawn"
+    ]
     assert spawn and spawn[0]["cwd"] == str(host_root / "alpha") and spawn[0]["label"] == "reviewer"
     restart = [m["payload"] for m in controls if "spawn" not in json.dumps(m["payload"])]
     assert restart and managed["agentId"] in json.dumps(restart)
@@ -385,7 +398,7 @@ def test_connector_actions_and_a_config_form_from_its_schema_with_write_only_sec
 
     # a failing command: a 502 whose output is still shown
     page.locator(".detail [data-testid=action-install]").click()
-    page.wait_for_selector(".toast:has-text('install failed')")
+    page.wait_for_selector(".toast:has-text('install failed (exit 3)')")
     page.locator(".detail pre[aria-label='action output']", has_text="install went wrong").wait_for()
     row = page.locator(f"section[data-view=connectors] tr[data-key='{cid}']")
     row.locator(".badge", has_text="install").wait_for()
@@ -417,7 +430,10 @@ def test_the_activity_feed_updates_live_filters_and_takes_notes(page: Any, admin
     assert any(n["title"] == "Deployed v1.2.3" for n in notes)
 
     page.locator("select[aria-label=kind]").select_option("note")
-    wait_for(page, "() => [...document.querySelectorAll('ul.dv-feed li[data-kind]')].every(li => li.dataset.kind === 'note')")
+    wait_for(
+        page,
+        "() => [...document.querySelectorAll('ul.dv-feed li[data-kind]')].every(li => li.dataset.kind === 'note')",
+    )
     assert feed.locator("li[data-kind=note]", has_text="Deployed v1.2.3").count() == 1
     ok(admin.post("/api/messages", json={"from": a, "to": b, "body": "not a note"}))
     ok(admin.post("/api/activity", json={"kind": "note", "title": "second note"}))
@@ -435,11 +451,22 @@ def test_screenshots_of_every_view_light_and_dark(
     a, b = uid("ana"), uid("ben")
     register(admin, a, label="backend")
     register(admin, b, label="backend")
-    task = integration_event(relay, externalId=uid("deploy"), title="Deploy stuck", severity="warning", target="label:backend")
+    task = integration_event(
+        relay, externalId=uid("deploy"), title="Deploy stuck", severity="warning", target="label:backend"
+    )
     pair = ok(admin.post("/api/pairs", json={"from": a, "to": b, "topic": "auth"}))
     channel = f"slack:{uuid.uuid4().hex[:6]}"
-    ok(admin.post("/api/agents", json={"id": channel, "name": "Slack", "kind": "channel", "instanceId": "bridge-1", "epoch": 1}))
-    ok(admin.post("/api/channel-bindings", json={"channelId": channel, "target": "label:backend"}, headers=GUARD))
+    ok(
+        admin.post(
+            "/api/agents",
+            json={"id": channel, "name": "Slack", "kind": "channel", "instanceId": "bridge-1", "epoch": 1},
+        )
+    )
+    ok(
+        admin.post(
+            "/api/channel-bindings", json={"channelId": channel, "target": "label:backend"}, headers=GUARD
+        )
+    )
     orch = uid("host")
     ok(admin.post("/api/orchestrators", json={"id": orch, "hostname": "build-1", "baseDir": str(host_root)}))
     cid = f"hook-{uuid.uuid4().hex[:6]}"
@@ -452,7 +479,13 @@ def test_screenshots_of_every_view_light_and_dark(
                 "version": "0.1.0",
                 "description": "Signed webhooks in",
                 "commands": {"doctor": ["{python}", "-c", "print('ok')"]},
-                "configSchema": {"type": "object", "properties": {"listenPort": {"type": "integer"}, "secret": {"type": "string", "secret": True}}},
+                "configSchema": {
+                    "type": "object",
+                    "properties": {
+                        "listenPort": {"type": "integer"},
+                        "secret": {"type": "string", "secret": True},
+                    },
+                },
             },
         )
     )
@@ -479,3 +512,37 @@ def test_screenshots_of_every_view_light_and_dark(
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") != "rgb(246, 247, 249)"
     # the views' own stylesheet is applied under the page's CSP (no inline <style>)
     assert page.evaluate("document.adoptedStyleSheets.length") >= 1
+
+
+def test_keyboard_j_k_enter_and_slash_work_in_these_views(page: Any, admin: httpx.Client) -> None:
+    a, b, c = uid("kb-a"), uid("kb-b"), uid("kb-c")
+    for agent in (a, b, c):
+        register(admin, agent)
+    first = ok(admin.post("/api/pairs", json={"from": a, "to": b, "topic": "first topic"}))
+    second = ok(admin.post("/api/pairs", json={"from": a, "to": c, "topic": "second topic"}))
+    login(page, "#/pairs")
+    rows = page.locator("section[data-view=pairs] .dv-list tbody tr")
+    page.locator(f"section[data-view=pairs] tr[data-key='{first['id']}']").wait_for()
+    keys = rows.evaluate_all("rs => rs.map(r => r.dataset.key)")
+    assert keys.index(str(second["id"])) < keys.index(str(first["id"]))  # newest first
+    page.locator("body").click(position={"x": 5, "y": 5})  # focus on the page, not a field
+    for _ in range(keys.index(str(first["id"])) + 1):
+        page.keyboard.press("j")
+    page.keyboard.press("Enter")
+    page.locator(".detail h2", has_text=f"{a} ⇄ {b}").wait_for()
+    assert page.evaluate("location.hash") == f"#/pairs/{first['id']}"
+    page.keyboard.press("k")
+    page.keyboard.press("Enter")
+    page.locator(".detail h2", has_text=f"{a} ⇄ {c}").wait_for()
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.type") == "search"
+    page.keyboard.type("first topic")
+    page.wait_for_function(
+        "() => document.querySelectorAll('section[data-view=pairs] .dv-list tbody tr').length === 1"
+    )
+    assert rows.first.get_attribute("data-key") == str(first["id"])
+    # g then a view key moves to another of these views
+    page.keyboard.press("Escape")
+    page.keyboard.press("g")
+    page.keyboard.press("f")
+    page.wait_for_selector("section[data-view=activity]")

@@ -86,11 +86,14 @@ export function mount(root, ctx) {
       // a failing command is a 502 whose body is the result itself; ctx.api keeps only the
       // message, so fetch the connector again for lastAction
       const fresh = await ctx.api("GET", `/api/connectors/${encodeURIComponent(c.id)}`).catch(() => null);
-      if (fresh && fresh.lastAction && fresh.lastAction.action === action) {
-        lastResult.set(c.id, fresh.lastAction);
+      const last = fresh && fresh.lastAction && fresh.lastAction.action === action ? fresh.lastAction : null;
+      if (last) {
+        lastResult.set(c.id, last);
         md.upsert(fresh);
+        md.refreshDetail();
       }
-      ctx.toast(`${c.name}: ${action} failed — ${errorText(err)}`, "error");
+      const why = err.status === 502 && last ? (last.timedOut ? "timed out" : `exit ${last.exitCode}`) : errorText(err);
+      ctx.toast(`${c.name}: ${action} failed (${why})`, "error");
       return;
     }
     lastResult.set(c.id, result);

@@ -210,7 +210,10 @@ export function mount(root, ctx) {
         return;
       }
       input.value = res.path;
-      here.replaceChildren(`${res.path}`, h("span", { class: "faint" }, `  (root ${res.root})`));
+      here.replaceChildren(
+        res.path === res.root ? "Directories in the root " : "Directories in ",
+        h("span", { class: "mono" }, res.path === res.root ? res.root : res.path.slice(res.root.length).replace(/^\//, "")),
+      );
       const entries = [];
       if (res.parent) entries.push({ name: "..", path: res.parent });
       for (const d of res.directories) entries.push(d);
@@ -222,7 +225,7 @@ export function mount(root, ctx) {
             h("button", { type: "button", onClick: () => open(d.path), title: d.path }, d.name === ".." ? "↑ .." : `${d.name}/`),
           ),
         ),
-        entries.length ? null : h("li", { class: "muted" }, "  no sub-directories"),
+        ...(entries.length ? [] : [h("li", { class: "muted" }, "no sub-directories")]),
       );
     }
     return { el, open };

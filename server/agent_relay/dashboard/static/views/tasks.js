@@ -94,7 +94,7 @@ export function mount(root, ctx) {
           h(
             "div",
             { class: "dv-counts" },
-            h("span", { class: "badge muted" }, `${i.total} tasks`),
+            h("span", { class: "badge muted" }, ctx.fmt.count ? ctx.fmt.count(i.total, "task") : `${i.total} tasks`),
             Object.entries(i.counts || {})
               .filter(([, n]) => n > 0)
               .map(([s, n]) => badge(ctx, `${s} ${n}`, undefined)),
