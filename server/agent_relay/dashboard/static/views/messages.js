@@ -128,7 +128,7 @@ export function mount(root, ctx) {
     if (m.deadLetteredAt) return h("span", { class: "badge err" }, "dead letter");
     if (m.completedAt) return h("span", { class: "badge ok", title: `completed by ${m.completedBy}` }, `done · ${m.completedBy}`);
     if (m.claimedBy && (m.claimExpiresAt == null || m.claimExpiresAt > now)) {
-      return h("span", { class: "badge warn nowrap" }, `claimed · ${m.claimedBy} · `, countdown(m.claimExpiresAt));
+      return h("span", { class: "badge warn" }, `claimed · ${m.claimedBy} · `, countdown(m.claimExpiresAt));
     }
     if (m.hiddenUntil && m.hiddenUntil > now) return h("span", { class: "badge muted" }, "delayed ", countdown(m.hiddenUntil));
     if (m.claimable) return h("span", { class: "badge" }, `claimable ${m.deliveryCount ?? 0}/${m.maxDeliveries ?? "∞"}`);
@@ -147,7 +147,7 @@ export function mount(root, ctx) {
     { label: "From → to", render: (m) => h("span", { class: "mono" }, m.from, h("span", { class: "faint" }, " → "), m.to) },
     { label: "Kind", render: (m) => h("span", { class: "badge muted" }, m.kind) },
     { label: "Message", class: "wide", render: (m) => h("div", null, preview(m), m.replyTo ? h("span", { class: "faint" }, `↳ reply to #${m.replyTo}`) : null) },
-    { label: "State", class: "nowrap", render: (m) => [stateOf(m), tab === "dead" ? h("button", { class: "btn small primary", type: "button", onClick: () => redrive(m) }, "Redrive") : null] },
+    { label: "State", class: "state", render: (m) => [stateOf(m), tab === "dead" ? h("button", { class: "btn small primary", type: "button", onClick: () => redrive(m) }, "Redrive") : null] },
   ];
 
   function redraw() {
