@@ -78,7 +78,10 @@ export function mount(root, ctx) {
 
   async function renderDetail(c) {
     const bindings = await ctx.api("GET", "/api/channel-bindings", undefined, { query: { channelId: c.id, limit: 1000 } });
-    bindingCounts.set(c.id, bindings.length);
+    if (bindingCounts.get(c.id) !== bindings.length) {
+      bindingCounts.set(c.id, bindings.length);
+      md.renderList();
+    }
     const routeOut = h("div", { class: "dv-routes" });
     const conv = h("input", { type: "text", class: "dv-grow", placeholder: "conversation id (empty: the channel default)", "aria-label": "conversation" });
     const explain = async () => {
@@ -130,6 +133,11 @@ export function mount(root, ctx) {
     );
 
     const activity = recent.get(c.id) || [];
+    activityLog = h("ul", { class: "dv-log", "aria-label": "channel activity" }, activity.map(activityItem));
+    const activityEmpty = h("p", { class: "muted" }, "Typing, read and presence events appear here as they happen (not stored).");
+    if (activity.length) activityEmpty.hidden = true;
+    activityLog.dataset.channel = c.id;
+    activityLog.emptyNote = activityEmpty;
     const node = h(
       "div",
       {},
@@ -184,9 +192,8 @@ export function mount(root, ctx) {
       h("div", { class: "dv-actions" }, conv, actionButton(ctx, "Explain", explain)),
       routeOut,
       h("h3", {}, "Live activity"),
-      activity.length
-        ? h("ul", { class: "dv-log" }, activity.map((a) => h("li", {}, when(ctx, a.at), " ", a.text)))
-        : h("p", { class: "muted" }, "Typing, read and presence events appear here as they happen (not stored)."),
+      activityLog,
+      activityEmpty,
     );
     explain();
     return node;
@@ -238,6 +245,12 @@ export function mount(root, ctx) {
     return h("div", {}, parts);
   }
 
+  let activityLog = null; // the selected channel's live activity list, updated in place
+
+  function activityItem(a) {
+    return h("li", {}, when(ctx, a.at), " ", a.text);
+  }
+
   function describeActivity(a) {
     const p = a.payload || {};
     const what = p.event?.type || p.activity?.type || p.activity?.kind || "activity";
@@ -254,10 +267,15 @@ export function mount(root, ctx) {
     ctx.on("channel.activity", (ev) => {
       const a = ev.data || {};
       const list = recent.get(a.channelId) || [];
-      list.unshift({ at: a.createdAt || Date.now(), text: describeActivity(a) });
+      const item = { at: a.createdAt || Date.now(), text: describeActivity(a) };
+      list.unshift(item);
       recent.set(a.channelId, list.slice(0, 50));
-      const sel = md.selected();
-      if (sel && (sel.id === a.channelId || sel.agentId === a.channelId)) md.refreshDetail();
+      // typing events come often: add a line to the open detail, don't draw it again
+      if (activityLog && activityLog.isConnected && activityLog.dataset.channel === a.channelId) {
+        activityLog.prepend(activityItem(item));
+        while (activityLog.children.length > 50) activityLog.lastChild.remove();
+        if (activityLog.emptyNote) activityLog.emptyNote.hidden = true;
+      }
     }),
     md.keys(),
   ];

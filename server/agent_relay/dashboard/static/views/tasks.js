@@ -196,7 +196,10 @@ export function mount(root, ctx) {
           d.attempts && d.attempts.length
             ? h(
                 "details",
-                {},
+                {
+                  open: openLogs.has(d.id),
+                  onToggle: (ev) => (ev.target.open ? openLogs.add(d.id) : openLogs.delete(d.id)),
+                },
                 h("summary", { class: "sub" }, "attempt log"),
                 h(
                   "ul",
@@ -233,6 +236,7 @@ export function mount(root, ctx) {
   // flight, look again every few seconds. Clocks (ages, leases) tick every second.
   let tick = 0;
   let inFlight = false;
+  const openLogs = new Set(); // attempt logs the user opened stay open across refreshes
   const timer = setInterval(() => {
     refreshClocks(ctx, root);
     tick += 1;
