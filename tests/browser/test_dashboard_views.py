@@ -192,6 +192,21 @@ def test_a_pair_invite_appears_live_is_accepted_and_its_members_talk(page: Any, 
     row.locator(".badge", has_text="ended").wait_for()
     assert ok(admin.get(f"/api/pairs/{pair['id']}"))["status"] == "ended"
 
+    # invite from the page: a refusal (an agent pairing with itself) shows in the dialog
+    page.locator("section[data-view=pairs] .toolbar button", has_text="New pair").click()
+    dlg = page.locator("dialog.dlg[open]")
+    dlg.locator("input[aria-label=from]").fill(b)
+    dlg.locator("input[aria-label=to]").fill(b)
+    dlg.locator("input[aria-label=topic]").fill("docs")
+    dlg.locator("footer button", has_text="Invite").click()
+    dlg.locator(".dlg-error").filter(has_text="from and to must be different agents").wait_for()
+    dlg.locator("input[aria-label=to]").fill(a)
+    dlg.locator("footer button", has_text="Invite").click()
+    page.wait_for_selector("dialog.dlg[open]", state="detached")
+    invited = ok(admin.get("/api/pairs", params={"agentId": b, "status": "pending"}))
+    assert [(p["from"], p["to"], p["topic"]) for p in invited] == [(b, a, "docs")]
+    page.locator(".detail h2", has_text=f"{b} ⇄ {a}").wait_for()  # selected at once
+
 
 # -- channels ------------------------------------------------------------------------------
 
@@ -322,6 +337,15 @@ def test_orchestrator_managed_agents_and_the_spawn_dialog_with_directory_picker(
     assert spawn and spawn[0]["cwd"] == str(host_root / "alpha") and spawn[0]["label"] == "reviewer"
     restart = [m["payload"] for m in controls if "spawn" not in json.dumps(m["payload"])]
     assert restart and managed["agentId"] in json.dumps(restart)
+
+    # "Spawn agent…" lets the relay pick an online orchestrator for the provider
+    page.locator("section[data-view=orchestrators] .toolbar button", has_text="Spawn agent").click()
+    dlg = page.locator("dialog.dlg[open]")
+    dlg.locator("ul[aria-label=directories] button", has_text="beta/").click()
+    wait_for(page, "() => document.querySelector('dialog[open] input[name=cwd]').value.endsWith('/beta')")
+    dlg.locator("select[name=provider]").select_option("claude")
+    dlg.locator("footer button", has_text="Spawn").click()
+    page.wait_for_selector(".toast:has-text('Spawn of claude requested on')")
 
     # the orchestrator goes live: removal shows without a reload
     ok(admin.delete(f"/api/orchestrators/{orch}"))
