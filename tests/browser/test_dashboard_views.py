@@ -148,6 +148,13 @@ def test_tasks_show_callback_deliveries_and_a_status_change_reaches_the_callback
         ".badge", has_text="delivered"
     ).wait_for()
 
+    register(admin, "fixer", label="backend")
+    detail.locator("input[aria-label=agent]").fill("fixer")
+    detail.locator("button", has_text="Claim as agent").click()
+    row.locator("td", has_text="fixer").wait_for()
+    assert ok(admin.get(f"/api/tasks/{task['id']}"))["claimedBy"] == "fixer"
+    detail.locator("dd .countdown").wait_for()  # the lease, counting down
+
     detail.locator("select[aria-label='new status']").select_option("done")
     detail.locator("input[aria-label=note]").fill("fixed in 3f2a1c")
     detail.locator("button", has_text="Set status").click()

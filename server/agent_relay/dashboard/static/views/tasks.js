@@ -139,6 +139,17 @@ export function mount(root, ctx) {
             },
             { kind: "primary" },
           ),
+          actionButton(
+            ctx,
+            "Claim as agent",
+            async () => {
+              if (!agent.value.trim()) throw new Error("agent required: who should hold this task?");
+              const updated = await ctx.api("POST", `/api/tasks/${t.id}/claim`, { agentId: agent.value.trim() });
+              ctx.toast(`Task #${t.id} held by ${updated.claimedBy}`, "ok");
+              md.upsert(updated);
+            },
+            { title: "Hand the task to an agent (its lease starts now)" },
+          ),
         );
     return h(
       "div",
