@@ -39,14 +39,14 @@ export function when(ctx, ms) {
 }
 
 /** A lease countdown ("in 4m 10s" / "expired"), refreshed by refreshClocks(). */
-export function countdown(ctx, ms) {
+export function countdown(ctx, ms, past = "expired") {
   if (!ms) return ctx.h("span", { class: "muted" }, "—");
-  return ctx.h("span", { class: "mono countdown", dataset: { until: String(ms) } }, countdownText(ctx, ms));
+  return ctx.h("span", { class: "mono countdown", dataset: { until: String(ms), past } }, countdownText(ctx, ms, past));
 }
 
-function countdownText(ctx, ms) {
+function countdownText(ctx, ms, past = "expired") {
   const left = ms - Date.now();
-  return left > 0 ? `in ${ctx.fmt.duration(left)}` : "expired";
+  return left > 0 ? `in ${ctx.fmt.duration(left)}` : past;
 }
 
 /** Refresh every relative time and countdown under root (call from a 1 s interval). */
@@ -56,7 +56,7 @@ export function refreshClocks(ctx, root) {
     if (el.textContent !== text) el.textContent = text;
   }
   for (const el of root.querySelectorAll(".countdown[data-until]")) {
-    const text = countdownText(ctx, Number(el.dataset.until));
+    const text = countdownText(ctx, Number(el.dataset.until), el.dataset.past);
     if (el.textContent !== text) el.textContent = text;
   }
 }

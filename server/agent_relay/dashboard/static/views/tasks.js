@@ -200,7 +200,7 @@ export function mount(root, ctx) {
             d.status === "delivered"
               ? h("span", { class: "muted" }, "delivered ", when(ctx, d.deliveredAt))
               : d.status === "pending" && d.nextAttemptAt
-                ? h("span", { class: "muted" }, "next try ", countdown(ctx, d.nextAttemptAt))
+                ? h("span", { class: "muted" }, "next try ", countdown(ctx, d.nextAttemptAt, "now"))
                 : null,
           ),
           d.lastError ? h("div", { class: "sub error-text" }, d.lastError) : null,
