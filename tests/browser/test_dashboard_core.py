@@ -183,3 +183,30 @@ def test_screenshots_light_and_dark(page: Any, admin: httpx.Client) -> None:
         assert shot(page, f"messages-{theme}").stat().st_size > 10_000
     bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert bg != "rgb(246, 247, 249)"  # the dark theme is applied, not the light one
+
+
+def test_the_keyboard_moves_through_lists_and_views(page: Any, admin: httpx.Client) -> None:
+    for name in ("kb-1", "kb-2"):
+        register(admin, name)
+        admin.post("/api/messages", json={"from": name, "to": "kb-1", "body": f"keyboard {name}"})
+    login(page, "#/agents")
+    page.locator("tr[data-key='kb-2']").wait_for()
+    page.keyboard.press("g")
+    page.keyboard.press("m")
+    page.wait_for_selector("section[data-view=messages] tbody tr")
+    assert page.evaluate("location.hash") == "#/messages"
+    page.keyboard.press("j")
+    cursor = page.locator("tbody tr.cursor")
+    assert cursor.count() == 1
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".detail [data-message]")
+    assert page.evaluate("location.hash").startswith("#/messages/")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("form[data-compose]")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.dataset.filter") == ""  # the filter has focus
+    page.keyboard.press("Escape")
+    page.keyboard.press("?")
+    page.wait_for_selector("dialog[open]:has-text('Keyboard shortcuts')")
+    page.keyboard.press("Escape")
+    page.wait_for_selector("dialog[open]", state="detached")
