@@ -254,7 +254,10 @@ const VIEW_CSS = `
 .dv-items > li { padding: 8px 10px; border-bottom: 1px solid var(--line); display: grid; gap: 3px; }
 .dv-items > li:last-child { border-bottom: 0; }
 .dv-items .line { display: flex; flex-wrap: wrap; gap: 6px 10px; align-items: center; min-width: 0; }
-.dv-items .line .grow { flex: 1; }
+.dv-items .line .grow { flex: 0 0 0; margin-right: -6px; }
+.dv-items .line .grow ~ * { margin-left: auto; }
+.dv-items .line .grow ~ * ~ * { margin-left: 0; }
+.dv-items .line .muted { font-size: 12.5px; }
 .dv-items .sub { font-size: 12.5px; color: var(--muted); overflow-wrap: anywhere; }
 .dv-items .why { font-size: 12.5px; overflow-wrap: anywhere; }
 .dv-items li.chosen { box-shadow: inset 3px 0 0 var(--ok); }

@@ -83,7 +83,7 @@ export function mount(root, ctx) {
       md.renderList();
     }
     const routeOut = h("div", { class: "dv-routes" });
-    const conv = h("input", { type: "text", class: "dv-grow", placeholder: "conversation id (empty: the channel default)", "aria-label": "conversation" });
+    const conv = h("input", { type: "text", class: "dv-grow", placeholder: "conversation id (blank: channel default)", "aria-label": "conversation" });
     const explain = async () => {
       try {
         const r = await ctx.api("GET", `/api/channels/${encodeURIComponent(c.id)}/routes`, undefined, {
