@@ -37,7 +37,7 @@ export function mount(root, ctx) {
     match: (o, q) =>
       [o.id, o.hostname, o.baseDir, ...(o.managedAgents || []).map((m) => m.agentId)].some((v) => v && v.toLowerCase().includes(q)),
     sort: (a, b) => (a.status === b.status ? a.id.localeCompare(b.id) : a.status === "online" ? -1 : 1),
-    empty: "No orchestrators. Start one with `agent-relay orchestrator` on a host.",
+    empty: "No orchestrators. Start one on a host with `relay orchestrator --id NAME --base-dir DIR`.",
     noSelection: "Select an orchestrator to see its agents and spawn new ones.",
     columns: [
       { label: "Orchestrator", render: (o) => h("span", {}, h("strong", {}, o.id), " ", h("span", { class: "muted" }, o.hostname)) },
