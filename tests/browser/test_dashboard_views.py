@@ -452,6 +452,13 @@ def test_the_activity_feed_updates_live_filters_and_takes_notes(page: Any, admin
     assert entry.locator(f"a[href='#/messages/{msg['id']}']").count() == 1
     assert feed.locator("b").count() == 0  # the body is text
 
+    # entries link to what they are about: a pair invite opens that pair
+    pair = ok(admin.post("/api/pairs", json={"from": a, "to": b, "topic": "linked"}))
+    feed.locator("li", has_text="Pair invite").locator(f"a[href='#/pairs/{pair['id']}']").click()
+    page.locator(".detail h2", has_text=f"{a} ⇄ {b}").wait_for()
+    page.go_back()
+    feed.locator("li").first.wait_for()
+
     page.locator("input[aria-label=note]").fill("Deployed v1.2.3")
     page.locator("button", has_text="Post").click()
     feed.locator("li", has_text="Deployed v1.2.3").wait_for()

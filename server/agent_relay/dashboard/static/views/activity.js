@@ -55,11 +55,21 @@ export function mount(root, ctx) {
     return true;
   }
 
+  /** #/<view>/<id> when the entry's metadata names the item (a task, pair, …), else #/<view>. */
+  function deepLink(item) {
+    const m = item.metadata || {};
+    const param = { tasks: m.taskId, pairs: m.pairId, orchestrators: m.orchestratorId, connectors: m.connectorId }[item.view];
+    return param !== undefined && param !== null ? `#/${item.view}/${encodeURIComponent(param)}` : `#/${item.view}`;
+  }
+
   function entry(item, fresh) {
     const links = [];
     if (item.agentId) links.push(h("a", { href: `#/agents/${encodeURIComponent(item.agentId)}` }, item.agentId));
     if (item.messageId) links.push(h("a", { href: `#/messages/${item.messageId}` }, `message #${item.messageId}`));
-    if (item.view && item.view !== "activity") links.push(h("a", { href: `#/${item.view}` }, `→ ${item.view}`));
+    if (item.view && item.view !== "activity") {
+      const target = deepLink(item);
+      links.push(h("a", { href: target }, `→ ${target.slice(2).replace("/", " ")}`));
+    }
     if (item.meta) links.push(h("span", {}, item.meta));
     return h(
       "li",
