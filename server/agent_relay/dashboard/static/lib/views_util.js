@@ -139,41 +139,10 @@ export function throttle(fn, ms = 250) {
   return wrapped;
 }
 
-/** Replace an element's children without touching the element (no layout jump). */
-export function replaceChildren(el, ...children) {
-  el.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
-}
-
 /** Point the address bar at a detail (#/<view>/<id>) without remounting the view. */
 export function setDetailHash(viewId, param) {
   const hash = param === null || param === undefined ? `#/${viewId}` : `#/${viewId}/${encodeURIComponent(param)}`;
   if (location.hash !== hash) history.replaceState(null, "", hash);
-}
-
-/**
- * "/" focuses the view's filter input and Escape leaves it. The shell moves the row cursor
- * with j/k and Enter clicks the row (ctx.table), so rows need nothing here. Keys typed
- * into inputs are left alone, as is a key the shell already handled. Returns the
- * unsubscribe function.
- */
-export function listKeys(root, { filter }) {
-  const handler = (ev) => {
-    if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey) return;
-    if (!root.isConnected || document.querySelector("dialog[open]")) return;
-    const t = ev.target;
-    const typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
-    if (typing) {
-      if (ev.key === "Escape" && filter && t === filter()) t.blur();
-      return;
-    }
-    if (ev.key === "/" && filter && filter()) {
-      ev.preventDefault();
-      filter().focus();
-      filter().select?.();
-    }
-  };
-  document.addEventListener("keydown", handler);
-  return () => document.removeEventListener("keydown", handler);
 }
 
 /** Activity icons are Tabler names (ti-*); the dashboard ships no icon font, so glyphs. */
@@ -400,9 +369,6 @@ export function masterDetail(ctx, opts) {
     },
     renderList,
     select,
-    keys() {
-      return listKeys(el, { filter: () => opts.filterInput || null });
-    },
   };
   detailPane.replaceChildren(ctx.h("div", { class: "empty" }, opts.noSelection || "Select a row (j/k, Enter)."));
   return api;
@@ -446,7 +412,7 @@ export async function apiWithHeaders(method, path, headers) {
   return data;
 }
 
-/** A search input for a toolbar ("/" focuses it). */
+/** A search input for a toolbar (the shell's "/" focuses it; j/k/Enter move over the list). */
 export function filterInput(ctx, placeholder) {
   return ctx.h("input", { type: "search", placeholder: `${placeholder}  ( / )`, "aria-label": placeholder });
 }

@@ -277,7 +277,6 @@ export function mount(root, ctx) {
         if (activityLog.emptyNote) activityLog.emptyNote.hidden = true;
       }
     }),
-    md.keys(),
   ];
   const timer = setInterval(() => refreshClocks(ctx, root), 1000);
   load()

@@ -332,7 +332,6 @@ export function mount(root, ctx) {
     ctx.on("activity.new", (ev) => {
       if (ev.data && ev.data.kind === "connector") load().catch(() => {});
     }),
-    md.keys(),
   ];
   let tick = 0;
   const timer = setInterval(() => {

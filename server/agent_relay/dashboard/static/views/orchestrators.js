@@ -234,7 +234,6 @@ export function mount(root, ctx) {
   const offs = [
     ctx.on("orchestrator.status", (ev) => ev.data && ev.data.id && md.upsert(ev.data)),
     ctx.on("orchestrator.removed", (ev) => ev.data && md.remove(ev.data.id)),
-    md.keys(),
   ];
   const timer = setInterval(() => refreshClocks(ctx, root), 1000);
   load()

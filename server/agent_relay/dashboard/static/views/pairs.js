@@ -188,7 +188,6 @@ export function mount(root, ctx) {
       const sel = md.selected();
       if (sel && m && m.kind === "pair" && m.payload && m.payload.pairId === sel.id) md.refreshDetail();
     }),
-    md.keys(),
   ];
   const timer = setInterval(() => refreshClocks(ctx, root), 1000);
   load()

@@ -8,7 +8,6 @@ import {
   kv,
   masterDetail,
   refreshClocks,
-  row,
   select,
   SEVERITY_TONE,
   throttle,
@@ -241,7 +240,6 @@ export function mount(root, ctx) {
       if (ev.data && ev.data.id) md.upsert(ev.data);
       reloadIntegrations();
     }),
-    md.keys(),
   ];
   // Callback attempts have no live event: while the selected task has deliveries in
   // flight, look again every few seconds. Clocks (ages, leases) tick every second.
