@@ -77,8 +77,11 @@ def admin(relay: ServerProcess) -> Iterator[httpx.Client]:
         yield client
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Module scope, not session: Playwright's sync API keeps an event loop running in this
+    thread while it is started, and pytest-asyncio cannot run async tests (tests/contract,
+    tests/unit) under it. Stopped at the end of each module, it leaves no loop behind."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

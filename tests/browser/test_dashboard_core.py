@@ -43,7 +43,7 @@ def test_login_asks_for_the_token_keeps_it_and_logs_out(page: Any) -> None:
 
 def test_a_token_fragment_logs_in_and_leaves_the_address_bar(page: Any) -> None:
     page.goto(f"/#token={ADMIN_TOKEN}")
-    page.wait_for_selector(".app section[data-view=agents]")
+    page.wait_for_selector(".app section[data-view=overview]")  # the landing view
     assert "token" not in page.evaluate("location.href")
 
 
@@ -181,6 +181,10 @@ def test_screenshots_light_and_dark(page: Any, admin: httpx.Client) -> None:
         page.evaluate("h => { location.hash = h }", f"#/messages/{first['id']}")
         page.wait_for_selector(".thread .msg")
         assert shot(page, f"messages-{theme}").stat().st_size > 10_000
+        page.evaluate("h => { location.hash = h }", "#/overview")
+        page.wait_for_selector("[data-card=health] .badge")
+        page.locator(f"section[data-view=overview] tr[data-key='{first['id']}']").wait_for()
+        assert shot(page, f"overview-{theme}").stat().st_size > 10_000
     bg = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert bg != "rgb(246, 247, 249)"  # the dark theme is applied, not the light one
 
@@ -210,3 +214,88 @@ def test_the_keyboard_moves_through_lists_and_views(page: Any, admin: httpx.Clie
     page.wait_for_selector("dialog[open]:has-text('Keyboard shortcuts')")
     page.keyboard.press("Escape")
     page.wait_for_selector("dialog[open]", state="detached")
+
+
+def test_the_overview_shows_health_and_work_live(page: Any, admin: httpx.Client) -> None:
+    login(page, "#/overview")
+    page.wait_for_selector("[data-card=health] .badge:text('ok')")
+    page.wait_for_selector(".conn[data-state=live]")
+    who = uid("ov")
+    register(admin, who)
+    sent = admin.post("/api/messages", json={"from": who, "to": who, "body": "overview ping"}).json()
+    page.locator(f"tr[data-key='{sent['id']}']").wait_for()  # the latest messages, live
+    job = admin.post(
+        "/api/messages",
+        json={"from": who, "to": who, "body": "one try", "claimable": True, "maxDeliveries": 1},
+    ).json()
+    admin.post(f"/api/messages/{job['id']}/claim", json={"agentId": who})
+    admin.post(f"/api/messages/{job['id']}/release", json={"agentId": who})
+    dead = len(admin.get("/api/dead-letters").json())
+    assert dead >= 1
+    page.wait_for_function(
+        "n => [...document.querySelectorAll('[data-card=work] .stat')].some("
+        "s => s.innerText.includes('dead letters') && s.querySelector('.stat-n').innerText === String(n))",
+        arg=dead,
+    )
+    page.click("[data-card=work] a.stat:has-text('dead letters')")
+    page.locator(f"section[data-view=messages] tr[data-key='{job['id']}']").wait_for()
+
+
+def test_the_compose_draft_survives_a_reload_and_is_dropped_on_send(page: Any, admin: httpx.Client) -> None:
+    target = uid("draft")
+    register(admin, target)
+    login(page, "#/messages")
+    compose = page.locator("form[data-compose]")
+    compose.locator("input[name=to]").fill(target)
+    compose.locator("textarea[name=body]").fill("half-written thought")
+    page.wait_for_selector("[data-draft]:text('draft saved')")
+    assert admin.get("/api/inbox/operator/draft").json()["body"] == "half-written thought"
+    page.reload()
+    page.wait_for_selector("[data-draft]:has-text('draft from')")
+    assert compose.locator("textarea[name=body]").input_value() == "half-written thought"
+    assert compose.locator("input[name=to]").input_value() == target
+    compose.locator("button[type=submit]").click()
+    page.wait_for_selector(".toast:has-text('Sent')")
+    page.wait_for_function("() => document.querySelector('[data-draft]').innerText === ''")
+    deleted = False
+    for _ in range(50):  # the DELETE is fired after the send: wait for it, not a fixed sleep
+        if admin.get("/api/inbox/operator/draft").status_code == 404:
+            deleted = True
+            break
+        page.wait_for_timeout(100)
+    assert deleted, "the draft was not deleted after sending"
+
+
+def test_a_claim_shows_its_lease_counting_down_and_follows_live_changes(
+    page: Any, admin: httpx.Client
+) -> None:
+    holder = uid("lease")
+    register(admin, holder)
+    job = admin.post(
+        "/api/messages", json={"from": "ci", "to": holder, "body": "leased job", "claimable": True}
+    ).json()
+    login(page, f"#/agents/{holder}")
+    page.click(".detail a:text('Messages')")  # the agent's messages: the filter is set
+    page.wait_for_selector(f"section[data-view=messages] tr[data-key='{job['id']}']")
+    assert page.locator("input[aria-label=Agent]").input_value() == holder
+    page.click(f"tr[data-key='{job['id']}']")
+    page.wait_for_selector(f".detail [data-message='{job['id']}']")
+    assert (
+        admin.post(
+            f"/api/messages/{job['id']}/claim", json={"agentId": holder, "leaseMs": 120_000}
+        ).status_code
+        == 200
+    )
+    # The claim arrives live, in the list and the open message, and its lease counts down.
+    countdown = page.locator(f"tr[data-key='{job['id']}'] .countdown")
+    countdown.wait_for()
+    first = countdown.inner_text()
+    assert first.startswith(("1m", "2m")), first
+    page.wait_for_function(
+        "([id, was]) => { const el = document.querySelector(`tr[data-key='${id}'] .countdown`);"
+        " return el && el.innerText !== was }",
+        arg=[job["id"], first],
+    )
+    page.wait_for_selector(f".detail [data-message='{job['id']}'] .countdown")
+    assert admin.post(f"/api/messages/{job['id']}/ack", json={"agentId": holder}).status_code == 200
+    page.wait_for_selector(f"tr[data-key='{job['id']}'] .badge:has-text('done')")  # completed, live

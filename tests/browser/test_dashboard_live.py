@@ -35,6 +35,9 @@ def test_events_missed_while_disconnected_are_replayed(browser: Any, database: s
     others: list[ServerProcess] = [first]
     try:
         page.goto(f"/#token={ADMIN_TOKEN}")
+        page.wait_for_selector(".app")
+        page.evaluate("() => { location.hash = '#/agents' }")
+        page.wait_for_selector("section[data-view=agents]")
         page.wait_for_selector(".conn[data-state=live]")
         first.stop()  # the stream drops; the page says so and keeps retrying
         page.wait_for_selector(".conn:not([data-state=live])")
@@ -66,7 +69,7 @@ def test_an_open_relay_needs_no_login(browser: Any, database: str, tmp_path: Pat
     context.set_default_timeout(WAIT_MS)
     try:
         page = context.new_page()
-        page.goto("/")
+        page.goto("/#/agents")
         page.wait_for_selector(".app .badge:text('open mode')")
         assert page.locator("button:text('Log out')").count() == 0
         httpx.post(f"{server.url}/api/agents", json={"id": "open-1", "name": "open-1"}).raise_for_status()

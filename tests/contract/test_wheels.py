@@ -139,6 +139,10 @@ def test_server_wheel_holds_every_module_and_the_migrations(wheels: Wheels) -> N
     expected.add("agent_relay/_alembic/alembic.ini")
     expected |= _sources(ROOT / "alembic", "agent_relay/_alembic/alembic", ("*.py", "*.mako"))
     assert "agent_relay/_alembic/alembic/env.py" in expected
+    # The dashboard's static files (package-data): served by the relay at / (§17).
+    static = SERVER_PKG / "dashboard" / "static"
+    expected |= _sources(static, "agent_relay/dashboard/static", ("*.html", "*.js", "*.css", "*.svg"))
+    assert "agent_relay/dashboard/static/views/agents.js" in expected
     files = _wheel_files(wheels.server)
     missing, extra = expected - files, files - expected
     assert not missing, (
@@ -227,6 +231,10 @@ def test_installed_server_migrates_serves_and_takes_a_message(venv: Venv) -> Non
         assert [(m["id"], m["from"], m["body"]) for m in inbox] == [
             (message_id, "wheel-test", "hello from the wheel")
         ]
+        # The dashboard ships inside the wheel: its page and a view module are served.
+        page = httpx.get(f"{url}/", timeout=10)
+        assert page.status_code == 200 and '<script type="module" src="/dashboard/app.js">' in page.text
+        assert httpx.get(f"{url}/dashboard/views/agents.js", timeout=10).status_code == 200
     finally:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)

@@ -8,7 +8,7 @@ import * as fmt from "./lib/fmt.js";
 import { Live } from "./lib/live.js";
 import { toast } from "./lib/toast.js";
 
-const VIEW_NAMES = ["agents", "messages", "tasks", "pairs", "channels", "orchestrators", "connectors", "activity"];
+const VIEW_NAMES = ["overview", "agents", "messages", "tasks", "pairs", "channels", "orchestrators", "connectors", "activity"];
 const TOKEN_KEY = "agentRelay.token";
 const THEME_KEY = "agentRelay.theme";
 

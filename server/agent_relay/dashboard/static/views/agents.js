@@ -157,6 +157,7 @@ export function mount(root, ctx) {
     loadTokens(a.id, tokensBox, token);
   }
   const kv = (k, v) => [h("dt", null, k), h("dd", null, v ?? "—")];
+  const cardKey = (a) => (a ? JSON.stringify({ ...a, lastSeen: 0 }) : "");
 
   async function loadTokens(agentId, box, token) {
     let tokens;
@@ -238,10 +239,14 @@ export function mount(root, ctx) {
   const refreshStatsSoon = () => { if (!statsTimer) statsTimer = setTimeout(() => { statsTimer = 0; loadStats(); }, 800); };
   const offAgent = ctx.on("agent.status", ({ data }) => {
     if (!data || !data.id) return;
+    const before = agents.get(data.id);
     if (data.deleted) agents.delete(data.id);
-    else agents.set(data.id, { ...(agents.get(data.id) || {}), ...data });
+    else agents.set(data.id, { ...(before || {}), ...data });
     redraw();
-    if (data.id === selected && !detail.contains(document.activeElement)) renderDetail();
+    // A heartbeat only moves lastSeen: the open card is redrawn when something else changed
+    // (and never under the cursor of someone typing in it).
+    const after = agents.get(data.id);
+    if (data.id === selected && cardKey(before) !== cardKey(after) && !detail.contains(document.activeElement)) renderDetail();
   });
   const offMessages = ctx.on("message.", refreshStatsSoon);
   const offOrch = ctx.on("orchestrator.", () => loadManagers());

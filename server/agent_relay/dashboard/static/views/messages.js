@@ -171,7 +171,11 @@ export function mount(root, ctx) {
   async function renderDetail() {
     const seq = ++detailSeq;
     if (selected == null) { detail.replaceChildren(composeCard()); return; }
-    detail.replaceChildren(h("div", { class: "card empty" }, "Loading…"));
+    // Re-reading the message on display (a live change) keeps it in place until the new
+    // state is in: no flash of "Loading…", no scroll jump.
+    if (detail.querySelector("[data-message]")?.dataset.message !== String(selected)) {
+      detail.replaceChildren(h("div", { class: "card empty" }, "Loading…"));
+    }
     let m;
     try {
       m = await api("GET", `/api/messages/${selected}`);
@@ -180,8 +184,10 @@ export function mount(root, ctx) {
       return;
     }
     if (seq !== detailSeq) return;
-    const ledgerBox = h("div", null, h("div", { class: "muted" }, "Loading…"));
-    const threadBox = h("div", { class: "thread" }, h("div", { class: "muted" }, "Loading…"));
+    const keep = (sel) => [...(detail.querySelector(`[data-message="${m.id}"] ${sel}`)?.childNodes || [])];
+    const ledgerBox = h("div", { "data-ledger": "" }, ...(keep("[data-ledger]").length ? keep("[data-ledger]") : [h("div", { class: "muted" }, "Loading…")]));
+    const threadBox = h("div", { class: "thread" }, ...(keep(".thread").length ? keep(".thread") : [h("div", { class: "muted" }, "Loading…")]));
+    const scrollTop = detail.scrollTop;
     detail.replaceChildren(h("div", { class: "card", dataset: { message: String(m.id) } },
       h("div", { class: "card-head" },
         h("h2", null, `#${m.id}`), h("span", { class: "badge muted" }, m.kind), stateOf(m),
@@ -211,6 +217,7 @@ export function mount(root, ctx) {
       h("h3", null, "Thread"), threadBox,
       h("h3", null, "Reply"), replyForm(m),
     ));
+    detail.scrollTop = scrollTop;
     loadLedger(m, ledgerBox, seq);
     loadThread(m, threadBox, seq);
   }
@@ -228,7 +235,7 @@ export function mount(root, ctx) {
         { label: "Read", class: "nowrap", render: (r) => step(r.readAt) },
         { label: "Claimed", class: "nowrap", render: (r) => step(r.claimedAt) },
         { label: "Completed", class: "nowrap", render: (r) => step(r.completedAt) },
-        { label: "Woken", class: "nowrap", render: (r) => step(r.wokenAt) },
+        ...(rows.some((r) => r.wokenAt) ? [{ label: "Woken", class: "nowrap", render: (r) => step(r.wokenAt) }] : []),
       ], rows, { empty: "No agent has this message yet (a group address reaches agents as they read)." }));
     } catch (err) {
       if (seq === detailSeq) box.replaceChildren(h("div", { class: "error-text" }, err.message));
@@ -298,6 +305,9 @@ export function mount(root, ctx) {
         await send(payload);
         body.value = "";
         subject.value = "";
+        clearTimeout(draftTimer);
+        api("DELETE", `/api/inbox/${OPERATOR}/draft`).catch(() => {}); // sent: nothing to keep
+        draftNote.textContent = "";
       } catch (err) { error.textContent = err.message; }
     } },
       h("div", { class: "card-head" }, h("h2", null, "Compose"), h("span", { class: "spacer" }), h("span", { class: "muted" }, "as "), h("span", { class: "badge" }, OPERATOR)),
@@ -311,6 +321,30 @@ export function mount(root, ctx) {
       h("div", { class: "row" }, h("button", { class: "btn primary", type: "submit" }, "Send"), h("span", { class: "faint" }, "Ctrl+Enter sends"), error),
     );
     body.addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) form.requestSubmit(); });
+    // The draft is kept on the relay (the operator's inbox draft), so it survives a reload
+    // or another browser: saved a moment after typing stops, restored here, deleted on send.
+    let draftTimer = 0;
+    const draftNote = h("span", { class: "faint", dataset: { draft: "" } });
+    form.querySelector(".row:last-child").append(draftNote);
+    const saveDraft = () => {
+      clearTimeout(draftTimer);
+      draftTimer = setTimeout(async () => {
+        if (!to.value && !subject.value && !body.value) return;
+        try {
+          await api("PUT", `/api/inbox/${OPERATOR}/draft`, { to: to.value || null, subject: subject.value || null, body: body.value, kind: kind.value });
+          draftNote.textContent = "draft saved";
+        } catch { draftNote.textContent = "draft not saved"; }
+      }, 600);
+    };
+    for (const field of [to, subject, body, kind]) field.addEventListener("input", saveDraft);
+    api("GET", `/api/inbox/${OPERATOR}/draft`).then((d) => {
+      if (!d || body.value || subject.value) return;
+      if (d.to && !to.value) to.value = d.to;
+      if (d.subject) subject.value = d.subject;
+      if (d.kind && KINDS.includes(d.kind)) kind.value = d.kind;
+      body.value = d.body || "";
+      draftNote.textContent = `draft from ${fmt.ago(d.updatedAt)}`;
+    }).catch(() => { /* 404: no draft */ });
     return h("div", null, form, h("div", { class: "card muted" }, "Select a message to see its body, delivery ledger and thread, and to reply. ", h("kbd", null, "j"), " ", h("kbd", null, "k"), " move, ", h("kbd", null, "Enter"), " opens."));
   }
 
