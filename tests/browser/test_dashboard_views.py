@@ -169,7 +169,7 @@ def test_tasks_show_callback_deliveries_and_a_status_change_reaches_the_callback
         """() => [...document.querySelectorAll('.detail [data-delivery]')]
             .filter(li => li.textContent.includes('task.updated') && li.querySelector('.badge.ok')).length === 2""",
     )
-    statuses = [b.get("status") for b in receiver.bodies if b.get("id") == task["id"]]
+    statuses = [b.get("status") for b in receiver.bodies if b.get("externalId") == task["externalId"]]
     assert sorted(statuses) == ["claimed", "done", "open"]
 
 

@@ -303,10 +303,29 @@ export function masterDetail(ctx, opts) {
     return Boolean(a && detailPane.contains(a) && /^(INPUT|TEXTAREA|SELECT)$/.test(a.tagName));
   }
 
-  detailPane.addEventListener("focusout", () => {
+  // A deferred redraw waits until the focus leaves the detail altogether: focus moving from
+  // a field to a button of the same detail is a click in progress, and redrawing between
+  // its mousedown and mouseup would swallow the click.
+  // (Browsers that don't focus buttons on click are covered by waiting for the pointer.)
+  let pressing = false;
+  const redrawIfStale = () =>
     setTimeout(() => {
-      if (staleDetail && !userIsTyping()) renderDetail();
+      if (staleDetail && !pressing && !userIsTyping()) renderDetail();
     }, 0);
+  detailPane.addEventListener("pointerdown", () => {
+    pressing = true;
+    document.addEventListener(
+      "pointerup",
+      () => {
+        pressing = false;
+        redrawIfStale(); // after the click this press makes
+      },
+      { once: true, capture: true },
+    );
+  });
+  detailPane.addEventListener("focusout", (ev) => {
+    if (ev.relatedTarget && detailPane.contains(ev.relatedTarget)) return;
+    redrawIfStale();
   });
 
   function select(key, { hash = true } = {}) {
