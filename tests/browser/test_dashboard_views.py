@@ -586,3 +586,25 @@ def test_keyboard_j_k_enter_and_slash_work_in_these_views(page: Any, admin: http
     page.keyboard.press("g")
     page.keyboard.press("f")
     page.wait_for_selector("section[data-view=activity]")
+
+
+def test_live_entries_do_not_move_what_the_reader_is_looking_at(page: Any, admin: httpx.Client) -> None:
+    """No layout jumps: scrolled down the activity feed, a new entry goes on top without
+    moving the entries on screen; at the top, it simply appears first."""
+    for i in range(40):
+        ok(admin.post("/api/activity", json={"kind": "note", "title": f"filler {i}", "body": "x\ny"}))
+    login(page, "#/activity")
+    page.wait_for_selector(".conn[data-state=live]")
+    page.locator("ul.dv-feed li", has_text="filler 39").wait_for()
+    page.evaluate("() => { document.querySelector('main').scrollTop = 600 }")
+    anchor = page.locator("ul.dv-feed li", has_text="filler 25")
+    before = anchor.evaluate("el => el.getBoundingClientRect().top")
+    ok(
+        admin.post(
+            "/api/activity", json={"kind": "note", "title": "arrived while scrolled", "body": "a\nb\nc"}
+        )
+    )
+    page.locator("ul.dv-feed li", has_text="arrived while scrolled").wait_for(state="attached")
+    after = anchor.evaluate("el => el.getBoundingClientRect().top")
+    assert abs(after - before) <= 2, (before, after)
+    assert page.evaluate("document.querySelector('main').scrollTop") > 600

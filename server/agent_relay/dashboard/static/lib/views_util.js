@@ -194,6 +194,7 @@ const VIEW_CSS = `
 .dv-feed { list-style: none; margin: 0; padding: 0; background: var(--panel); border: 1px solid var(--line); border-radius: 8px; }
 .dv-feed li { display: grid; grid-template-columns: 28px minmax(0, 1fr) auto; gap: 2px 10px; padding: 9px 12px; border-bottom: 1px solid var(--line); }
 .dv-feed li:last-child { border-bottom: 0; }
+.dv-feed, .dv-feed * { overflow-anchor: none; } /* the feed keeps its place itself, in every browser */
 .dv-feed li.fresh { animation: dv-fresh 2s ease-out; }
 .dv-feed .icon { grid-row: 1 / 4; font-size: 16px; text-align: center; line-height: 22px; width: 26px; height: 26px; border-radius: 50%; background: var(--panel-2); color: var(--muted); }
 .dv-feed .title { font-weight: 600; overflow-wrap: anywhere; }

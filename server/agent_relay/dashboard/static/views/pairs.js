@@ -23,7 +23,7 @@ const STATUSES = ["pending", "active", "ended", "rejected", "expired"];
 export function mount(root, ctx) {
   const h = ctx.h;
   const statusFilter = select(ctx, [["", "all statuses"], ...STATUSES], "", { "aria-label": "status" });
-  const search = filterInput(ctx, "Filter by agent or topic");
+  const search = filterInput(ctx, "Filter pairs");
   const md = masterDetail(ctx, {
     viewId: id,
     key: (p) => p.id,
