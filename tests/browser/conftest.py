@@ -63,7 +63,10 @@ def relay(database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
     """One real relay per test module (tests use their own agent ids), token-protected."""
     wipe(database)
     server = ServerProcess(
-        database, tmp_path_factory.mktemp("browser-relay"), env={"AGENT_RELAY_TOKEN": ADMIN_TOKEN}
+        database,
+        tmp_path_factory.mktemp("browser-relay"),
+        # stuck after 1 s (the minimum): the stuck-work list is reachable by a test
+        env={"AGENT_RELAY_TOKEN": ADMIN_TOKEN, "AGENT_RELAY_STUCK_AFTER_MS": "1000"},
     ).start()
     try:
         yield server

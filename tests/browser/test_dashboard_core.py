@@ -195,6 +195,8 @@ def test_the_keyboard_moves_through_lists_and_views(page: Any, admin: httpx.Clie
         admin.post("/api/messages", json={"from": name, "to": "kb-1", "body": f"keyboard {name}"})
     login(page, "#/agents")
     page.locator("tr[data-key='kb-2']").wait_for()
+    keys = page.locator("nav.side kbd").all_inner_texts()
+    assert len(keys) == len(set(keys)), f"two views share a key: {keys}"
     page.keyboard.press("g")
     page.keyboard.press("m")
     page.wait_for_selector("section[data-view=messages] tbody tr")
@@ -299,3 +301,33 @@ def test_a_claim_shows_its_lease_counting_down_and_follows_live_changes(
     page.wait_for_selector(f".detail [data-message='{job['id']}'] .countdown")
     assert admin.post(f"/api/messages/{job['id']}/ack", json={"agentId": holder}).status_code == 200
     page.wait_for_selector(f"tr[data-key='{job['id']}'] .badge:has-text('done')")  # completed, live
+
+
+def test_restart_sends_the_agent_an_urgent_control_message(page: Any, admin: httpx.Client) -> None:
+    agent = uid("restart")
+    register(admin, agent)
+    login(page, f"#/agents/{agent}")
+    page.click(".detail button:text('Restart')")
+    page.click("dialog button:text('Restart')")
+    page.wait_for_selector(".toast:has-text('Restart requested')")
+    controls = admin.get("/api/messages", params={"to": agent, "kind": "control"}).json()
+    assert len(controls) == 1
+    assert controls[0]["from"] == "system"
+    assert controls[0]["payload"]["agentControl"]["action"] == "restart"
+    assert controls[0]["payload"]["agentControl"]["requestedBy"] == "dashboard"
+
+
+def test_stuck_work_is_listed_live(page: Any, admin: httpx.Client) -> None:
+    idle = uid("idle")
+    register(admin, idle)
+    sent = admin.post("/api/messages", json={"from": "ci", "to": idle, "body": "nobody reads me"}).json()
+    login(page, "#/messages/stuck")
+    page.wait_for_selector(".conn[data-state=live]")
+    row = page.locator(f"tr[data-key='{sent['id']}']")
+    for _ in range(60):  # the relay judges stuck work when it reaps; 1 s after the send at the earliest
+        admin.post("/api/system/reap").raise_for_status()
+        if sent["id"] in [m["id"] for m in admin.get("/api/messages", params={"stuck": "true"}).json()]:
+            break
+        page.wait_for_timeout(250)
+    row.wait_for()  # listed through the message.stuck event, no reload
+    assert "nobody reads me" in row.inner_text()

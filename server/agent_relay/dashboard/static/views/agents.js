@@ -4,6 +4,7 @@ export const title = "Agents";
 export const key = "a";
 export const order = 10;
 
+const UNREAD_CAP = 100; // the relay counts unread messages up to this many per agent
 const STATUS_DOT = { online: "ok", busy: "warn", idle: "", offline: "err" };
 
 export function mount(root, ctx) {
@@ -53,9 +54,9 @@ export function mount(root, ctx) {
     { label: "Tags · capabilities", render: (a) => [...(a.tags || []).map((t) => h("span", { class: "badge muted", title: "tag" }, t)), ...(a.capabilities || []).map((t) => h("span", { class: "badge", title: "capability" }, t))] },
     { label: "Last seen", class: "nowrap", render: (a) => h("span", { title: fmt.time(a.lastSeen) }, fmt.ago(a.lastSeen)) },
     { label: "Claims", class: "num", render: (a) => num(stats[a.id]?.openClaims, "warn") },
-    { label: "Unread", class: "num", render: (a) => num(stats[a.id]?.unread, "") },
+    { label: "Unread", class: "num", render: (a) => num(stats[a.id]?.unread, "", UNREAD_CAP) },
   ];
-  const num = (n, kind) => (n == null ? h("span", { class: "faint" }, "—") : n === 0 ? h("span", { class: "faint" }, "0") : h("span", { class: ["badge", kind] }, String(n)));
+  const num = (n, kind, cap) => (n == null ? h("span", { class: "faint" }, "—") : n === 0 ? h("span", { class: "faint" }, "0") : h("span", { class: ["badge", kind] }, cap && n >= cap ? `${cap}+` : String(n)));
 
   function redraw() {
     const rows = visible();
@@ -145,7 +146,7 @@ export function mount(root, ctx) {
           kv("Registered", fmt.time(a.createdAt)),
           kv("Session", h("span", { class: "mono" }, `${a.instanceId || "—"} · epoch ${a.epoch ?? "—"}`)),
           kv("Open claims", String(stats[a.id]?.openClaims ?? "—")),
-          kv("Unread", String(stats[a.id]?.unread ?? "—")),
+          kv("Unread", stats[a.id] ? (stats[a.id].unread >= UNREAD_CAP ? `${UNREAD_CAP}+` : String(stats[a.id].unread)) : "—"),
         ),
         a.meta && Object.keys(a.meta).length ? [h("h3", null, "Meta"), h("pre", { class: "pre" }, fmt.json(a.meta))] : null,
         h("h3", null, "Tokens"),
@@ -236,7 +237,7 @@ export function mount(root, ctx) {
 
   // -- live -----------------------------------------------------------------------------
   let statsTimer = 0;
-  const refreshStatsSoon = () => { if (!statsTimer) statsTimer = setTimeout(() => { statsTimer = 0; loadStats(); }, 800); };
+  const refreshStatsSoon = () => { if (!statsTimer) statsTimer = setTimeout(() => { statsTimer = 0; loadStats(); }, 3000); };  // at most one count every 3 s
   const offAgent = ctx.on("agent.status", ({ data }) => {
     if (!data || !data.id) return;
     const before = agents.get(data.id);

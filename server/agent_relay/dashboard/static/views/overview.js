@@ -1,7 +1,7 @@
 // Overview: the relay's health and the work in flight at a glance; everything links on.
 export const id = "overview";
 export const title = "Overview";
-export const key = "o";
+export const key = "h"; // home ("o" is the orchestrators view)
 export const order = 5;
 
 const RECENT = 10;
@@ -107,7 +107,7 @@ export function mount(root, ctx) {
   }
 
   let workTimer = 0;
-  const workSoon = () => { if (!workTimer) workTimer = setTimeout(() => { workTimer = 0; loadWork(); }, 1000); };
+  const workSoon = () => { if (!workTimer) workTimer = setTimeout(() => { workTimer = 0; loadWork(); }, 3000); };
   const offAll = ctx.on("*", ({ type, data }) => {
     eventTimes.push(Date.now());
     if (type === "agent.status" && data && data.id) {
