@@ -18,7 +18,7 @@ import {
 
 export const id = "orchestrators";
 export const title = "Orchestrators";
-export const key = "r";
+export const key = "o";
 export const order = 70;
 
 const APPROVAL = [
