@@ -84,6 +84,7 @@ export function mount(root, ctx) {
         row(ctx, "Expires after (min)", ttl),
       ),
       actions: [
+        { label: "Cancel" },
         {
           label: "Invite",
           kind: "primary",
@@ -97,8 +98,7 @@ export function mount(root, ctx) {
             ctx.toast(`Pair #${pair.id} invited`, "ok");
           },
         },
-        { label: "Cancel" },
-      ].reverse(),
+      ],
     });
   }
 
