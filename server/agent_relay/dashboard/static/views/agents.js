@@ -82,7 +82,7 @@ export function mount(root, ctx) {
       loadError = err.message;
     }
     redraw();
-    renderDetail();
+    if (!detail.contains(document.activeElement)) renderDetail();
   }
 
   async function loadStats() {
@@ -115,7 +115,9 @@ export function mount(root, ctx) {
     }
     const manager = managers[a.id];
     const tokensBox = h("div", null, h("div", { class: "muted" }, "Loading tokens…"));
-    const labelInput = h("input", { type: "text", placeholder: "label (optional)", "aria-label": "Token label", maxlength: 200 });
+    // Redrawing the same agent's card (its counts arrived, it changed) keeps what was typed.
+    const typed = detail.querySelector(`[data-agent="${CSS.escape(a.id)}"] input[aria-label='Token label']`)?.value || "";
+    const labelInput = h("input", { type: "text", placeholder: "label (optional)", "aria-label": "Token label", maxlength: 200, value: typed });
     detail.replaceChildren(
       h("div", { class: "card", dataset: { agent: a.id } },
         h("div", { class: "card-head" },
@@ -259,7 +261,10 @@ export function mount(root, ctx) {
   redraw();
   renderDetail();
   loadAgents();
-  Promise.all([loadManagers(), loadStats()]).then(() => { redraw(); renderDetail(); });
+  Promise.all([loadManagers(), loadStats()]).then(() => {
+    redraw();
+    if (!detail.contains(document.activeElement)) renderDetail();
+  });
 
   const unmount = () => {
     offAgent(); offMessages(); offOrch();
