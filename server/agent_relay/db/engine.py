@@ -170,3 +170,9 @@ def savepoint(conn: Connection, name: str = "relay_inner") -> Iterator[None]:
 
 def dumps_json(value: Any) -> str | None:
     return None if value is None else orjson.dumps(value).decode()
+
+
+def json_from_db(value: Any) -> Any:
+    """A JSON column's value as a raw DBAPI cursor returns it: SQLite hands back the text,
+    psycopg the parsed value (and NULL is None on both)."""
+    return orjson.loads(value) if isinstance(value, str) else value

@@ -87,17 +87,19 @@ def inbox(
     unread: bool,
     limit: int,
     now: int,
-) -> list[dict[str, Any]]:
-    """Oldest first. One index range scan per address, merged in id order and stopped at
-    `limit`: the cost stays bounded however long any one queue (say, broadcast) grows, and
-    only the rows returned (plus one look-ahead per address) are read. The statement is
-    built once per (address count, unread) and run as a prepared statement: building the
-    UNION per call cost more than running it."""
+    columns: tuple[str, ...],
+) -> list[tuple[Any, ...]]:
+    """Oldest first, as plain tuples of `columns` (JSON columns as the driver returns them:
+    text on SQLite). One index range scan per address, merged in id order and stopped at
+    `limit`: the cost stays bounded however long any one queue (say, broadcast) grows. The
+    statement is built once per (address count, unread, columns) and run as a prepared
+    statement: building the UNION per call cost more than running it."""
     params: dict[str, Any] = {"agent": agent_id, "after": after, "now": now, "limit": limit}
     for i, address in enumerate(addresses):
         params[f"a{i}"] = address
-    cursor = _inbox_statement(len(addresses), unread, conn.dialect.name == "sqlite").execute(conn, params)
-    return [_row_dict(row) for row in cursor.fetchall()]
+    statement = _inbox_statement(len(addresses), unread, conn.dialect.name == "sqlite", columns)
+    rows: list[tuple[Any, ...]] = statement.execute(conn, params).fetchall()
+    return rows
 
 
 _COLUMN_KEYS = [c.key for c in messages.columns]
@@ -112,11 +114,12 @@ def _row_dict(row: tuple[Any, ...]) -> dict[str, Any]:
 
 
 @functools.lru_cache(maxsize=128)
-def _inbox_statement(n_addresses: int, unread: bool, bare_arms: bool) -> Prepared:
+def _inbox_statement(n_addresses: int, unread: bool, bare_arms: bool, columns: tuple[str, ...]) -> Prepared:
     agent: sa.BindParameter[str] = sa.bindparam("agent")
+    selected = [messages.c[key] for key in columns]
     parts = []
     for i in range(n_addresses):
-        q = sa.select(*messages.c).where(
+        q = sa.select(*selected).where(
             messages.c.to_addr == sa.bindparam(f"a{i}"),
             messages.c.id > sa.bindparam("after"),
             # a claim held by someone else hides the message; an expired one does not
