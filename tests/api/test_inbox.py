@@ -106,7 +106,7 @@ async def test_long_poll_wakes_for_a_group_message_committed_during_its_first_re
     until `wait` ran out (seen as a flaky echo-agent test on a loaded machine)."""
     await register(client, "a1", label="rev")
     db = app.state.relay.db
-    original_read = db.read
+    original_read = db.read_inline  # the inbox's read (on the event loop on SQLite)
     sent: list[int] = []
 
     async def read_then_send(fn):  # the first read returns its (empty) snapshot after the send
@@ -115,11 +115,11 @@ async def test_long_poll_wakes_for_a_group_message_committed_during_its_first_re
             sent.append((await send(client, to="label:rev")).json()["id"])
         return result
 
-    db.read = read_then_send
+    db.read_inline = read_then_send
     try:
         started = time.monotonic()
         inbox = (await client.get("/api/inbox/a1", params={"wait": 5})).json()
     finally:
-        db.read = original_read
+        db.read_inline = original_read
     assert [m["id"] for m in inbox] == sent
     assert time.monotonic() - started < 3

@@ -133,7 +133,7 @@ async def read_inbox(
     that reaches this agent. The subscription starts before the first read, so a message
     committed in between still wakes us."""
     if wait_s <= 0:
-        items, _ = await relay.db.read(
+        items, _ = await relay.db.read_inline(
             lambda conn: _read(conn, agent_id, guard, after=after, unread=unread, limit=limit)
         )
         if items:
@@ -154,7 +154,7 @@ async def read_inbox(
     deadline = time.monotonic() + wait_s
     try:
         while True:
-            items, addr_list = await relay.db.read(
+            items, addr_list = await relay.db.read_inline(
                 lambda conn: _read(conn, agent_id, guard, after=after, unread=unread, limit=limit)
             )
             if items:
