@@ -368,11 +368,13 @@ async def test_inline_read_runs_on_the_loop(tmp_path: Path) -> None:
 
         def read(conn):
             seen.append(threading.get_ident())
-            return conn.execute(sa.select(agents.c.id)).scalars().all()
+            return conn.execute(sa.select(agents.c.id).order_by(agents.c.id)).scalars().all()
 
         assert await db.read_inline(read) == ["a1"]
         assert seen == [threading.get_ident()]  # no worker thread
-        assert await db.read_inline(read) == ["a1"]  # the connection is reusable
+        assert db._inline_conn is not None and not db._inline_conn.in_transaction()
+        await db.write(_insert_agent("a2"))  # no snapshot left open: the next read sees it
+        assert await db.read_inline(read) == ["a1", "a2"]
     finally:
         db.stop()
 

@@ -150,8 +150,10 @@ class Database:
         self._next_savepoint = _NEXT_SAVEPOINT_SQLITE if self.is_sqlite else _NEXT_SAVEPOINT_PG
         self.write_engine = make_engine(url, writer=True)
         self.read_engine = make_engine(url) if self.is_sqlite else self.write_engine
-        # SQLite: short reads run on the event loop itself (read_inline), opened on first use
+        # SQLite: short reads run on the event loop itself (read_inline), on one connection
+        # kept open (the loop runs one read at a time), opened on first use
         self._inline_read_engine: sa.engine.Engine | None = None
+        self._inline_conn: Connection | None = None
         if self.is_sqlite:
             enable_wal(self.write_engine)
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
@@ -203,6 +205,7 @@ class Database:
         self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             self.read_engine.dispose()
+        self._drop_inline_conn()
         if self._inline_read_engine is not None:
             self._inline_read_engine.dispose()
 
@@ -277,15 +280,28 @@ class Database:
         statement there may wait on the network or on another process."""
         if not self.is_sqlite:
             return await self.read(fn)
-        if self._inline_read_engine is None:
-            self._inline_read_engine = make_engine(self.url, inline_reader=True)
         try:
-            with self._inline_read_engine.connect() as conn:
+            conn = self._inline_conn
+            if conn is None:
+                if self._inline_read_engine is None:
+                    self._inline_read_engine = make_engine(self.url, inline_reader=True)
+                conn = self._inline_conn = self._inline_read_engine.connect()
+            try:
                 return fn(conn)
+            finally:  # leave no read transaction open: it would hold back checkpoints
+                if conn.in_transaction():
+                    conn.rollback()
         except OperationalError as exc:
+            self._drop_inline_conn()  # a fresh connection next time, whatever went wrong
             if not _is_locked(exc):
                 raise
         return await self.read(fn)
+
+    def _drop_inline_conn(self) -> None:
+        conn, self._inline_conn = self._inline_conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.close()
 
     def read_sync(self, fn: Callable[[Connection], T]) -> T:
         with self.read_engine.connect() as conn:
