@@ -53,7 +53,8 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 TARGETS = {
     "send_ratio": 0.6,  # relay send req/s / bare req/s, at least
     "send_p99_ms": 25.0,
-    "inbox_p50_ms": 5.0,
+    "inbox_p50_ms": 2.0,  # issue 19: at 1M stored messages (--inbox-messages 1000000), c=1
+    "inbox_rps_c32": 1500.0,  # issue 19: at 100k stored, 32 connections
     "sse_p99_ms": 50.0,
     "sse_lost": 0,
     "fanout_p99_ms": 20.0,  # 1000 agent-filtered subscribers at 100 msg/s
@@ -291,7 +292,9 @@ def seed(db: Database, messages: int, agents: int) -> dict:
             with engine.begin() as conn:
                 conn.execute(sa.insert(messages_t), batch)
         if db.kind == "postgresql":
-            with engine.connect() as conn:
+            # committed: statistics written inside a rolled-back transaction are thrown away,
+            # and without them the planner chose bitmap scans and a sort for the inbox read
+            with engine.begin() as conn:
                 conn.execute(sa.text("ANALYZE"))
     finally:
         engine.dispose()
@@ -911,16 +914,29 @@ def table(results: dict) -> str:
             i = cfg["inbox"]
             p50 = [x["p50_ms"] for x in i]
             c = results["settings"]["inbox_concurrency"]
+            stored = results["settings"]["inbox_messages"]
+            stored_text = f"{stored // 1_000_000}M" if stored % 1_000_000 == 0 else f"{stored // 1000}k"
             row(
-                p + f"inbox p50 (100k msgs, c={c}), ms",
+                p + f"inbox p50 ({stored_text} msgs, c={c}), ms",
                 p50,
                 f"<= {TARGETS['inbox_p50_ms']}",
                 median(p50) <= TARGETS["inbox_p50_ms"],
             )
             row(p + f"inbox p99 (c={c}), ms", [x["p99_ms"] for x in i])
+            row(p + f"inbox server CPU (c={c}), µs/req", [x.get("server_cpu_us_per_req") for x in i])
             i32 = cfg["inbox_c32"]
-            row(p + f"inbox req/s (c={results['settings']['concurrency']})", [x["rps"] for x in i32])
+            rps = [x["rps"] for x in i32]
+            row(
+                p + f"inbox req/s (c={results['settings']['concurrency']})",
+                rps,
+                f">= {TARGETS['inbox_rps_c32']}",
+                median(rps) >= TARGETS["inbox_rps_c32"],
+            )
             row(p + f"inbox p99 (c={results['settings']['concurrency']}), ms", [x["p99_ms"] for x in i32])
+            row(
+                p + f"inbox server CPU (c={results['settings']['concurrency']}), µs/req",
+                [x.get("server_cpu_us_per_req") for x in i32],
+            )
             if sum(x["errors"] for x in i + i32):
                 rows.append(
                     (p + "inbox non-2xx responses", str(sum(x["errors"] for x in i + i32)), "0", "FAIL")

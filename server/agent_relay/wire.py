@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
 import orjson
@@ -101,6 +101,12 @@ class WireShape(Generic[R]):
             raise ValueError(
                 f"{record.__name__} keys differ from {model.__name__}'s: {sorted(record_keys ^ set(self.keys))}"
             )
+        # the column each field is read from, in field order (None: derived from several)
+        self.sources: tuple[str, ...] = tuple(
+            columns.get(name, name) for name in model.model_fields if name not in derive
+        )
+        self._convert = convert
+        self._has_derived = bool(derive)
         namespace: dict[str, Any] = {}
         items = []
         for name, field in model.model_fields.items():
@@ -117,6 +123,30 @@ class WireShape(Generic[R]):
             "lambda row: {" + ", ".join(items) + "}", namespace
         )
         WireShape.registry.append(self)
+
+    def row_builder(
+        self, convert: dict[str, Callable[[Any], Any]] | None = None
+    ) -> Callable[[Sequence[Any]], R]:
+        """A builder from positional rows holding `sources` in order (a SELECT of exactly
+        those columns, as the DBAPI cursor returns it): no mapping is made per row, for
+        reads that return many rows (the inbox). `convert` adds conversions by field name
+        on top of the shape's own (a JSON column one database hands back as text)."""
+        if self._has_derived:
+            raise ValueError(f"{self.model.__name__} derives fields from several columns: use build()")
+        conversions = {**self._convert, **(convert or {})}
+        unknown = set(conversions) - set(self.model.model_fields)
+        if unknown:
+            raise ValueError(f"{self.model.__name__} has no fields {sorted(unknown)}")
+        namespace: dict[str, Any] = {}
+        items = []
+        for i, (name, field) in enumerate(self.model.model_fields.items()):
+            read = f"row[{i}]"
+            if name in conversions:
+                namespace[f"_{name}"] = conversions[name]
+                read = f"_{name}({read})"
+            items.append(f"{field.alias or name!r}: {read}")
+        built: Callable[[Sequence[Any]], R] = eval("lambda row: {" + ", ".join(items) + "}", namespace)
+        return built
 
 
 def empty_list(value: list[Any] | None) -> list[Any]:

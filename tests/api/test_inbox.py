@@ -106,7 +106,7 @@ async def test_long_poll_wakes_for_a_group_message_committed_during_its_first_re
     until `wait` ran out (seen as a flaky echo-agent test on a loaded machine)."""
     await register(client, "a1", label="rev")
     db = app.state.relay.db
-    original_read = db.read
+    original_read = db.read_inline  # the inbox's read (on the event loop on SQLite)
     sent: list[int] = []
 
     async def read_then_send(fn):  # the first read returns its (empty) snapshot after the send
@@ -115,11 +115,55 @@ async def test_long_poll_wakes_for_a_group_message_committed_during_its_first_re
             sent.append((await send(client, to="label:rev")).json()["id"])
         return result
 
-    db.read = read_then_send
+    db.read_inline = read_then_send
     try:
         started = time.monotonic()
         inbox = (await client.get("/api/inbox/a1", params={"wait": 5})).json()
     finally:
-        db.read = original_read
+        db.read_inline = original_read
     assert [m["id"] for m in inbox] == sent
     assert time.monotonic() - started < 3
+
+
+async def test_pages_merge_every_address_in_id_order(client: httpx.AsyncClient) -> None:
+    """The read merges one id-ordered scan per address and stops at `limit` (issue 19): paged
+    with every limit, with `after` and with `unread`, it gives exactly what the rules give,
+    oldest first: its id and groups, not its own group sends, not others' live claims."""
+    await register(client, "a1", label="rev", tags=["py"], capabilities=["review"])
+    await register(client, "a2")
+    targets = ["a1", "label:rev", "tag:py", "cap:review", "broadcast", "a2", "label:other"]
+    expected: list[int] = []
+    everything: list[dict] = []
+    for i in range(42):
+        to = targets[(i * 5) % len(targets)]  # interleaved: consecutive ids change queue
+        sender = "a1" if i % 6 == 0 else "alice"
+        message = (await send(client, **{"from": sender, "to": to, "claimable": i % 4 == 1})).json()
+        everything.append(message)
+        if to == "a1" or (to in targets[1:5] and sender != "a1"):
+            expected.append(message["id"])
+    # a claim held by another agent hides a message; one held by a1 does not
+    claimable = [m for m in everything if m["claimable"] and m["id"] in expected]
+    taken_by_a2, taken_by_a1 = claimable[0]["id"], claimable[1]["id"]
+    for message_id, agent in ((taken_by_a2, "a2"), (taken_by_a1, "a1")):
+        claimed = await client.post(f"/api/messages/{message_id}/claim", json={"agentId": agent})
+        assert claimed.status_code == 200
+    expected.remove(taken_by_a2)
+    assert len(expected) > 20
+    for limit in (1, 2, 5, 7, 100):
+        got: list[int] = []
+        after = 0
+        while True:
+            page = (await client.get("/api/inbox/a1", params={"after": after, "limit": limit})).json()
+            assert len(page) <= limit
+            if not page:
+                break
+            got += [m["id"] for m in page]
+            after = page[-1]["id"]
+        assert got == expected, limit
+    for message_id in expected[::3]:
+        await client.post(f"/api/messages/{message_id}/ack", json={"agentId": "a1"})
+    unread = [m for m in expected if m not in expected[::3]]
+    page = (await client.get("/api/inbox/a1", params={"unread": "true", "limit": 4})).json()
+    assert [m["id"] for m in page] == unread[:4]
+    full = (await client.get("/api/inbox/a1", params={"unread": "true", "after": unread[3]})).json()
+    assert [m["id"] for m in full] == unread[4:]

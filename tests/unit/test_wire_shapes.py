@@ -96,3 +96,48 @@ def test_message_agent_activity_shapes() -> None:
             }
         ),
     )
+
+
+def test_row_builder_reads_positional_rows_like_build() -> None:
+    """The inbox builds messages from the cursor's tuples (MESSAGE_WIRE.sources, in order):
+    the same record as build() from a mapping, with the shape's own conversions (SQLite's
+    0/1 claimable) and the extra ones given (JSON text as SQLite returns it)."""
+    import orjson
+    import pytest
+    from agent_relay.db import json_from_db
+    from agent_relay.pairs.schemas import PAIR_WIRE
+
+    row = {
+        "id": 9,
+        "from_agent": "a",
+        "to_addr": "label:x",
+        "kind": "task",
+        "subject": "s",
+        "body": "b",
+        "reply_to": 3,
+        "claimable": 1,
+        "claimed_by": "c",
+        "claim_expires_at": 11,
+        "idempotency_key": None,
+        "meta": {"m": [1, "é"]},
+        "payload": None,
+        "channel": "ch",
+        "created_at": 5,
+        "delivery_count": 2,
+        "max_deliveries": 4,
+        "completed_by": None,
+        "completed_at": None,
+        "dead_lettered_at": None,
+        "hidden_until": 12,
+    }
+    stored = {**row, "meta": orjson.dumps(row["meta"]).decode()}  # SQLite's text
+    build = MESSAGE_WIRE.row_builder(convert={"meta": json_from_db, "payload": json_from_db})
+    wire = build(tuple(stored[c] for c in MESSAGE_WIRE.sources))
+    assert wire == MESSAGE_WIRE.build(row)
+    assert wire["claimable"] is True and wire["meta"] == {"m": [1, "é"]}
+    assert list(wire) == list(MESSAGE_WIRE.keys)  # the same key order: the same bytes
+    _check(MessageOut, wire)
+    with pytest.raises(ValueError, match="derives fields"):
+        PAIR_WIRE.row_builder()
+    with pytest.raises(ValueError, match="no fields"):
+        MESSAGE_WIRE.row_builder(convert={"nope": str})

@@ -352,3 +352,84 @@ async def test_a_dead_writer_thread_is_reported(db_url: str, caplog: pytest.LogC
         assert db.problem(stall_ms=10_000) == "the writer thread is not running"
     finally:
         db.stop()
+
+
+# -- inline reads (issue 19: the inbox read runs on the event loop on SQLite) ----------------
+
+
+async def test_inline_read_runs_on_the_loop(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'relay.db'}"
+    upgrade(url)
+    db = Database(url)
+    db.start(_Sink())
+    try:
+        await db.write(_insert_agent("a1"))
+        seen: list[int] = []
+
+        def read(conn):
+            seen.append(threading.get_ident())
+            return conn.execute(sa.select(agents.c.id).order_by(agents.c.id)).scalars().all()
+
+        assert await db.read_inline(read) == ["a1"]
+        assert seen == [threading.get_ident()]  # no worker thread
+        assert db._inline_conn is not None and not db._inline_conn.in_transaction()
+        await db.write(_insert_agent("a2"))  # no snapshot left open: the next read sees it
+        assert await db.read_inline(read) == ["a1", "a2"]
+    finally:
+        db.stop()
+
+
+async def test_inline_read_never_waits_for_a_lock_on_the_loop(tmp_path: Path) -> None:
+    """Another process holding SQLite's lock (here: a connection in exclusive locking mode)
+    makes the inline read answer busy at once; it goes to a worker thread, which waits,
+    and the event loop keeps running meanwhile."""
+    import sqlite3
+
+    path = tmp_path / "relay.db"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    db = Database(url)
+    db.write_engine.dispose()  # not started: no connection of its own holds the file
+    locker = sqlite3.connect(path, isolation_level=None, timeout=0, check_same_thread=False)
+    locker.execute("PRAGMA locking_mode=EXCLUSIVE")
+    locker.execute("BEGIN EXCLUSIVE")
+    locker.execute("DELETE FROM agents")
+    locker.execute("COMMIT")  # the exclusive lock stays held until the connection closes
+    threads: list[int] = []
+
+    def read(conn):
+        threads.append(threading.get_ident())
+        return conn.execute(sa.select(sa.func.count()).select_from(agents)).scalar()
+
+    try:
+        reading = asyncio.ensure_future(db.read_inline(read))
+        started = time.monotonic()
+        await asyncio.sleep(0.05)  # a blocked loop would end this sleep only after the release
+        assert time.monotonic() - started < 0.5
+        assert not reading.done()
+        threading.Timer(0.3, locker.close).start()
+        assert await asyncio.wait_for(reading, 10) == 0
+        assert threads[-1] != threading.get_ident()  # answered by a worker thread
+        assert await db.read_inline(read) == 0  # the lock is gone: back on the loop
+        assert threads[-1] == threading.get_ident()
+    finally:
+        locker.close()
+        db.stop()
+
+
+async def test_inline_read_raises_what_is_not_a_lock(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'relay.db'}"
+    upgrade(url)
+    db = Database(url)
+    calls: list[int] = []
+
+    def bad(conn):
+        calls.append(1)
+        return conn.exec_driver_sql("SELECT * FROM no_such_table").all()
+
+    try:
+        with pytest.raises(sa.exc.OperationalError, match="no such table"):
+            await db.read_inline(bad)
+        assert calls == [1]  # not retried on a worker thread
+    finally:
+        db.stop()

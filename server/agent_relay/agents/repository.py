@@ -5,6 +5,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, RowMapping
 
+from agent_relay.db import Prepared, json_from_db
 from agent_relay.models import Agent, AgentToken
 
 agents: sa.Table = Agent.__table__  # type: ignore[attr-defined]
@@ -12,6 +13,29 @@ agents: sa.Table = Agent.__table__  # type: ignore[attr-defined]
 
 def get(conn: Connection, agent_id: str) -> RowMapping | None:
     return conn.execute(sa.select(agents).where(agents.c.id == agent_id)).mappings().first()
+
+
+_SESSION_COLUMNS = ("instance_id", "epoch", "label", "tags", "capabilities")
+_session_card = Prepared(
+    sa.select(*(agents.c[k] for k in _SESSION_COLUMNS)).where(agents.c.id == sa.bindparam("agent"))
+)
+
+
+def session_card(conn: Connection, agent_id: str) -> dict[str, Any] | None:
+    """What a session check and an inbox's addressing read (instance, epoch, label, tags,
+    capabilities), as a prepared statement (see db.Prepared): on every inbox read and
+    every fenced write."""
+    row = _session_card.execute(conn, {"agent": agent_id}).fetchone()
+    if row is None:
+        return None
+    instance_id, epoch, label, tags, capabilities = row
+    return {
+        "instance_id": instance_id,
+        "epoch": epoch,
+        "label": label,
+        "tags": json_from_db(tags),
+        "capabilities": json_from_db(capabilities),
+    }
 
 
 def get_for_update(conn: Connection, agent_id: str) -> RowMapping | None:

@@ -33,15 +33,16 @@ _build = AGENT_WIRE.build
 
 def validate_session(
     conn: Connection, agent_id: str, guard: SessionGuard, *, if_registered: bool = False, load: bool = False
-) -> RowMapping | None:
+) -> dict[str, Any] | None:
     """THE session check (seed: validateAgentSession): with a guard, read the card and let
     the guard judge it (409 superseded); an unknown agent is a 404, or passes when
     `if_registered` (a sender that never registered has no session to fence). Without a
     guard nothing is checked, and the card is read only when `load` (the inbox needs it for
-    addressing anyway: still one read). Returns the card when it was read."""
+    addressing anyway: still one read). Returns what was read of the card: its session
+    (instance_id, epoch) and addressing (label, tags, capabilities)."""
     if not guard.given:
-        return repo.get(conn, agent_id) if load else None
-    row = repo.get(conn, agent_id)
+        return repo.session_card(conn, agent_id) if load else None
+    row = repo.session_card(conn, agent_id)
     if row is None:
         if if_registered:
             return None

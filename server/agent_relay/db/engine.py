@@ -21,13 +21,15 @@ def _json_dumps(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-def make_engine(url: str, *, writer: bool = False) -> Engine:
+def make_engine(url: str, *, writer: bool = False, inline_reader: bool = False) -> Engine:
+    """`inline_reader` (SQLite): reads on the event loop, which must never wait inside
+    SQLite for a lock either (Database.read_inline): one connection, busy timeout 0."""
     if url.startswith("sqlite"):
         engine = sa.create_engine(
             url,
-            connect_args={"check_same_thread": False, "timeout": 30},
-            pool_size=1 if writer else 8,
-            max_overflow=0 if writer else 16,
+            connect_args={"check_same_thread": False, "timeout": 0 if inline_reader else 30},
+            pool_size=1 if writer or inline_reader else 8,
+            max_overflow=0 if writer else 4 if inline_reader else 16,
             json_serializer=_json_dumps,
             json_deserializer=orjson.loads,
         )
@@ -38,7 +40,7 @@ def make_engine(url: str, *, writer: bool = False) -> Engine:
             # The writer never waits inside SQLite for another process's write lock (on the
             # event loop that wait froze every request): BEGIN IMMEDIATE fails at once with
             # SQLITE_BUSY and the writer retries the batch later (db/writer.py).
-            busy_timeout_ms=0 if writer else 30_000,
+            busy_timeout_ms=0 if writer or inline_reader else 30_000,
         )
         return engine
     return sa.create_engine(
@@ -170,3 +172,9 @@ def savepoint(conn: Connection, name: str = "relay_inner") -> Iterator[None]:
 
 def dumps_json(value: Any) -> str | None:
     return None if value is None else orjson.dumps(value).decode()
+
+
+def json_from_db(value: Any) -> Any:
+    """A JSON column's value as a raw DBAPI cursor returns it: SQLite hands back the text,
+    psycopg the parsed value (and NULL is None on both)."""
+    return orjson.loads(value) if isinstance(value, str) else value

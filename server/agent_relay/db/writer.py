@@ -150,6 +150,10 @@ class Database:
         self._next_savepoint = _NEXT_SAVEPOINT_SQLITE if self.is_sqlite else _NEXT_SAVEPOINT_PG
         self.write_engine = make_engine(url, writer=True)
         self.read_engine = make_engine(url) if self.is_sqlite else self.write_engine
+        # SQLite: short reads run on the event loop itself (read_inline), on one connection
+        # kept open (the loop runs one read at a time), opened on first use
+        self._inline_read_engine: sa.engine.Engine | None = None
+        self._inline_conn: Connection | None = None
         if self.is_sqlite:
             enable_wal(self.write_engine)
         self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
@@ -201,6 +205,9 @@ class Database:
         self.write_engine.dispose()
         if self.read_engine is not self.write_engine:
             self.read_engine.dispose()
+        self._drop_inline_conn()
+        if self._inline_read_engine is not None:
+            self._inline_read_engine.dispose()
 
     # -- API ---------------------------------------------------------------------------
     async def write(self, fn: Callable[[UnitOfWork], T]) -> T:
@@ -261,6 +268,40 @@ class Database:
             if getattr(exc.orig, "sqlstate", None) == "57014":  # query_canceled: statement_timeout
                 raise error from exc
             raise
+
+    async def read_inline(self, fn: Callable[[Connection], T]) -> T:
+        """A short read (a few index lookups and a range scan stopped at a page size: the
+        inbox) that on SQLite runs right here on the event loop, as the inline writer's
+        batches do: the read takes a few hundred µs, and handing it to a worker thread cost
+        about as much again in wake-ups and GIL hand-offs (py-spy: ~30% of an inbox
+        request's CPU), more under concurrent reads. Its connection never waits for a lock
+        (busy timeout 0): should SQLite answer busy (another process restarting the WAL),
+        the read goes to a worker thread like any other. PostgreSQL: read(), since a
+        statement there may wait on the network or on another process."""
+        if not self.is_sqlite:
+            return await self.read(fn)
+        try:
+            conn = self._inline_conn
+            if conn is None:
+                if self._inline_read_engine is None:
+                    self._inline_read_engine = make_engine(self.url, inline_reader=True)
+                conn = self._inline_conn = self._inline_read_engine.connect()
+            try:
+                return fn(conn)
+            finally:  # leave no read transaction open: it would hold back checkpoints
+                if conn.in_transaction():
+                    conn.rollback()
+        except OperationalError as exc:
+            self._drop_inline_conn()  # a fresh connection next time, whatever went wrong
+            if not _is_locked(exc):
+                raise
+        return await self.read(fn)
+
+    def _drop_inline_conn(self) -> None:
+        conn, self._inline_conn = self._inline_conn, None
+        if conn is not None:
+            with contextlib.suppress(Exception):
+                conn.close()
 
     def read_sync(self, fn: Callable[[Connection], T]) -> T:
         with self.read_engine.connect() as conn:

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 
-from agent_relay.context import RelayDep
+from agent_relay.context import RelayDep, relay_of
 from agent_relay.inbox import service
 from agent_relay.inbox.schemas import DraftIn, DraftOut
 from agent_relay.messages.schemas import MessageOut
@@ -21,7 +21,6 @@ AgentId = Annotated[str, Path(alias="agentId", min_length=1, max_length=200)]
 async def list_inbox(
     agent_id: AgentId,
     request: Request,
-    relay: RelayDep,
     unread: bool = False,
     after: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
     limit: LimitQuery = 100,
@@ -32,7 +31,7 @@ async def list_inbox(
     principal_of(request.scope).act_as(agent_id)  # §14: an agent token reads its own inbox only
     guard = guard_from_headers(request.headers.raw)  # a hot path: not one more dependency
     items = await service.read_inbox(
-        relay, agent_id, guard, after=after, unread=unread, limit=limit, wait_s=wait
+        relay_of(request), agent_id, guard, after=after, unread=unread, limit=limit, wait_s=wait
     )
     return json_response(items)
 

@@ -17,7 +17,7 @@ from agent_relay.activity import presenter
 from agent_relay.activity import service as activity
 from agent_relay.addressing import is_group
 from agent_relay.agents import service as agents
-from agent_relay.db import UnitOfWork, savepoint
+from agent_relay.db import UnitOfWork, json_from_db, savepoint
 from agent_relay.errors import BadRequest, Conflict, NotFound, RelayError
 from agent_relay.messages import repository as repo
 from agent_relay.messages.schemas import (
@@ -34,6 +34,10 @@ from agent_relay.principal import ADMIN, Principal
 from agent_relay.session import NO_GUARD, SessionGuard
 
 _build = MESSAGE_WIRE.build
+# The inbox read selects exactly the wire's columns and builds each message from the row
+# tuple (no dict per row first): 100 rows a read, the most-polled route.
+_INBOX_COLUMNS = MESSAGE_WIRE.sources
+_build_row = MESSAGE_WIRE.row_builder(convert={"meta": json_from_db, "payload": json_from_db})
 
 
 def send(
@@ -181,8 +185,10 @@ def visible_to(
 ) -> list[MessageRecord]:
     """What `agent_id` (reached at `addresses`) sees, oldest first: claims held by others
     hide a message until their lease lapses (the inbox read)."""
-    rows = repo.inbox(conn, agent_id, addresses, after=after, unread=unread, limit=limit, now=now)
-    return [_build(r) for r in rows]
+    rows = repo.inbox(
+        conn, agent_id, addresses, after=after, unread=unread, limit=limit, now=now, columns=_INBOX_COLUMNS
+    )
+    return list(map(_build_row, rows))
 
 
 def count(conn: Connection) -> int:
