@@ -380,7 +380,7 @@ async def _add_tail(relay: Relay, caller: Caller, outcome: Outcome) -> None:
 
 def _unread(
     conn: Connection, agent_id: str, guard: SessionGuard, shown: frozenset[int]
-) -> tuple[int, bool, list[int]]:
+) -> tuple[int, bool]:
     card = agents.validate_session(conn, agent_id, guard, load=True)
     addresses = addresses_for(agent_id, card)
     now = now_ms()
