@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agent_relay import metrics
 from agent_relay.clock import now_ms
 from agent_relay.connectors.runner import TAG_ENV, OutputTail, group_alive, kill_tree, new_tag
 from agent_relay.settings import Settings
@@ -96,6 +97,10 @@ class Supervisor:
 
     def _lock(self, connector_id: str) -> asyncio.Lock:
         return self._locks.setdefault(connector_id, asyncio.Lock())
+
+    def running_count(self) -> int:
+        """Supervised connector processes running now (for /metrics)."""
+        return sum(1 for entry in self._entries.values() if entry.running)
 
     def status(self, connector_id: str) -> dict[str, Any]:
         entry = self._entries.get(connector_id)
@@ -183,6 +188,8 @@ class Supervisor:
                 try:
                     await self._spawn(entry)
                     entry.restarts += 1
+                    metrics.connector_restarts.labels(entry.connector_id).inc()
+                    log.info("connector %s restarted (restart %d)", entry.connector_id, entry.restarts)
                     break
                 except SpawnFailed as exc:
                     log.warning("connector %s could not be restarted: %s", entry.connector_id, exc.message)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
+from agent_relay import metrics
 from agent_relay.activity import presenter
 from agent_relay.activity import service as activity
 from agent_relay.addressing import is_group
@@ -22,6 +23,7 @@ from agent_relay.errors import BadRequest, Conflict, NotFound, RelayError
 from agent_relay.messages import repository as repo
 from agent_relay.messages.schemas import (
     DELIVERY_WIRE,
+    MESSAGE_KINDS,
     MESSAGE_WIRE,
     AckRecord,
     DeletedRecord,
@@ -34,6 +36,8 @@ from agent_relay.principal import ADMIN, Principal
 from agent_relay.session import NO_GUARD, SessionGuard
 
 _build = MESSAGE_WIRE.build
+# agent_relay_messages_sent_total, counted once the send is committed (bound once per kind)
+_COUNT_SENT = {kind: metrics.messages_sent.labels(kind).inc for kind in MESSAGE_KINDS}
 
 
 def send(
@@ -99,6 +103,7 @@ def send(
         values["id"] = repo.insert(conn, values)
     message = _build(values)
     uow.emit("message.new", message)
+    uow.after_commit.append(_COUNT_SENT[cmd.kind])
     if record_activity:
         activity.record_for(uow, presenter.message_sent(message))
     return message, True
@@ -396,3 +401,8 @@ def judge_stuck(uow: UnitOfWork, stuck_after_ms: int) -> list[int]:
     for row in rows:
         uow.emit("message.stuck", _build(row))
     return [row["id"] for row in rows]
+
+
+def operator_levels(conn: Connection) -> dict[str, int]:
+    """Live claims, dead letters and stuck work, for /metrics."""
+    return repo.operator_levels(conn)

@@ -270,3 +270,15 @@ def finish_attempt(
         )
     )
     return result.rowcount == 1
+
+
+def callback_levels(conn: Connection) -> dict[str, int]:
+    """Callback deliveries still to make and those given up on (ix_callback_deliveries_due
+    leads with status: both are index-only counts)."""
+    rows = conn.execute(
+        sa.select(deliveries.c.status, sa.func.count())
+        .where(deliveries.c.status.in_(("pending", "dead")))
+        .group_by(deliveries.c.status)
+    ).all()
+    found = {status: n for status, n in rows}
+    return {"callback_backlog": found.get("pending", 0), "callbacks_dead": found.get("dead", 0)}

@@ -362,3 +362,8 @@ def reap_step(uow: UnitOfWork, _settings: Any) -> dict[str, list[Any]]:
 
 
 REAP_STEPS.append(reap_step)
+
+
+def callback_levels(conn: Connection) -> dict[str, int]:
+    """The callback backlog and dead callbacks, for /metrics."""
+    return repo.callback_levels(conn)
