@@ -48,6 +48,7 @@ def send(
     max_body_bytes: int | None = None,
     default_max_deliveries: int | None = None,
     record_activity: bool = True,
+    traceparent: str | None = None,
 ) -> tuple[MessageRecord, bool]:
     """Store a message (True: 201) or return the one already stored under the same
     (sender, idempotencyKey) (False: 200, nothing new, no second event). `guard` fences
@@ -89,6 +90,8 @@ def send(
         "hidden_until": None,
         # only direct and claimable messages can be stuck (§15); group chat is judged at once
         "stuck_at": 0 if not claimable and is_group(cmd.to) else None,
+        # the request's header (HTTP sends), or the domain's (a task's message carries its task's)
+        "traceparent": traceparent or getattr(cmd, "traceparent", None),
     }
     if idempotency_key:
         try:
@@ -109,7 +112,15 @@ def send(
     return message, True
 
 
-def control(uow: UnitOfWork, *, to: str, subject: str, body: str, payload: dict[str, Any]) -> MessageRecord:
+def control(
+    uow: UnitOfWork,
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    payload: dict[str, Any],
+    traceparent: str | None = None,
+) -> MessageRecord:
     """A control message from `system`: delivered as an interrupt (seed: agent/orchestrator actions)."""
     cmd = NewMessage(
         from_="system",
@@ -119,6 +130,7 @@ def control(uow: UnitOfWork, *, to: str, subject: str, body: str, payload: dict[
         body=body,
         payload=payload,
         meta={"delivery": "interrupt", "priority": "urgent"},
+        traceparent=traceparent,
     )
     return send(uow, cmd)[0]
 

@@ -282,7 +282,9 @@ def precheck_spawn(conn: Connection, orchestrator_id: str, pre: SpawnPrecheck) -
             _resolve_cwd(row, pre.cwd)
 
 
-def _send_spawn(uow: UnitOfWork, row: RowMapping, order: SpawnOrder) -> MessageRecord:
+def _send_spawn(
+    uow: UnitOfWork, row: RowMapping, order: SpawnOrder, traceparent: str | None = None
+) -> MessageRecord:
     label = f" ({order.label})" if order.label else ""
     return messages.control(
         uow,
@@ -290,17 +292,20 @@ def _send_spawn(uow: UnitOfWork, row: RowMapping, order: SpawnOrder) -> MessageR
         subject="Spawn agent",
         body=f"Spawn {order.provider} agent{label}",
         payload=order.control_payload(uow.now),
+        traceparent=traceparent,  # the daemon hands it to the agent as TRACEPARENT
     )
 
 
-def spawn(uow: UnitOfWork, orchestrator_id: str, inp: OrchestratorSpawnIn) -> MessageRecord:
+def spawn(
+    uow: UnitOfWork, orchestrator_id: str, inp: OrchestratorSpawnIn, traceparent: str | None = None
+) -> MessageRecord:
     """POST /api/orchestrators/{id}/spawn: checks in the seed's order, then an urgent
     control message to the orchestrator's inbox."""
     row = _require(uow.conn, orchestrator_id)
     _check_online(row)
     _check_provider(row, inp.provider)
     order = SpawnOrder(inp.provider, _resolve_cwd(row, inp.cwd), inp.label, inp.approval_mode, inp.prompt)
-    message = _send_spawn(uow, row, order)
+    message = _send_spawn(uow, row, order, traceparent)
     activity.record_for(uow, presenter.orchestrator_spawn_requested(row["id"], message["id"], order))
     return message
 
@@ -321,23 +326,27 @@ def _pick_orchestrator(conn: Connection, provider: str, cwd: str | None) -> tupl
     raise BadRequest(f"cwd must be within orchestrator base directory: {candidates[0]['base_dir']}")
 
 
-def _spawn_via_orchestrator(uow: UnitOfWork, inp: AgentSpawnIn) -> SpawnRecord | None:
+def _spawn_via_orchestrator(
+    uow: UnitOfWork, inp: AgentSpawnIn, traceparent: str | None
+) -> SpawnRecord | None:
     """Route a spawn to the best orchestrator; None when no online one supports the provider."""
     picked = _pick_orchestrator(uow.conn, inp.provider, inp.cwd)
     if picked is None:
         return None
     row, cwd = picked
     order = SpawnOrder(inp.provider, cwd, inp.label, inp.approval_mode)
-    message = _send_spawn(uow, row, order)
+    message = _send_spawn(uow, row, order, traceparent)
     activity.record_for(uow, presenter.agent_spawn_routed(row["id"], message["id"], order))
     return {"ok": True, "orchestratorId": row["id"], "provider": inp.provider, "message": message}
 
 
-async def spawn_agent(db: Database, settings: Settings, inp: AgentSpawnIn) -> SpawnRecord:
+async def spawn_agent(
+    db: Database, settings: Settings, inp: AgentSpawnIn, traceparent: str | None = None
+) -> SpawnRecord:
     """POST /api/agents/spawn: to an orchestrator when one fits, else codex directly on this
     host (the command runs off the loop and outside any write job; its outcome is recorded
     afterwards)."""
-    routed = await db.write(lambda uow: _spawn_via_orchestrator(uow, inp))
+    routed = await db.write(lambda uow: _spawn_via_orchestrator(uow, inp, traceparent))
     if routed is not None:
         return routed
     if inp.provider != "codex":
@@ -345,7 +354,9 @@ async def spawn_agent(db: Database, settings: Settings, inp: AgentSpawnIn) -> Sp
 
     root = direct_spawn.host_root(settings)
     cwd = direct_spawn.resolve_local_dir(root, inp.cwd, "cwd")
-    plan = direct_spawn.build(settings, cwd=cwd, label=inp.label, approval_mode=inp.approval_mode)
+    plan = direct_spawn.build(
+        settings, cwd=cwd, label=inp.label, approval_mode=inp.approval_mode, traceparent=traceparent
+    )
     direct: dict[str, Any] = {
         "ok": True,
         "provider": "codex",

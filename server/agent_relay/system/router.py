@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from agent_relay import metrics
+from agent_relay import metrics, trace
 from agent_relay.context import RelayDep
 from agent_relay.messages.schemas import BroadcastIn, MessageOut
 from agent_relay.principal import ADMIN_ONLY, PrincipalDep
@@ -56,7 +56,8 @@ async def run_reaper(relay: RelayDep):
     responses=error_responses(400),
     dependencies=[ADMIN_ONLY],
 )
-async def broadcast_system_message(body: BroadcastIn, relay: RelayDep):
+async def broadcast_system_message(body: BroadcastIn, relay: RelayDep, request: Request):
     """A `system` message from `system` to every agent. Admin only."""
-    message = await relay.db.write(lambda uow: service.broadcast(uow, body))
+    traceparent = trace.from_headers(request.headers.raw)  # §17
+    message = await relay.db.write(lambda uow: service.broadcast(uow, body, traceparent))
     return json_response(message, 201)

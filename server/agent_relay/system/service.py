@@ -97,7 +97,14 @@ def run_reaper(uow: UnitOfWork, settings: Settings) -> dict[str, Any]:
     return reap(uow, settings, always_record=True)
 
 
-def broadcast(uow: UnitOfWork, inp: BroadcastIn) -> MessageRecord:
+def broadcast(uow: UnitOfWork, inp: BroadcastIn, traceparent: str | None = None) -> MessageRecord:
     """A `system` message from `system` to every agent."""
-    cmd = NewMessage(from_="system", to="broadcast", kind="system", subject=inp.subject, body=inp.body)
+    cmd = NewMessage(
+        from_="system",
+        to="broadcast",
+        kind="system",
+        subject=inp.subject,
+        body=inp.body,
+        traceparent=traceparent,
+    )
     return messages.send(uow, cmd)[0]

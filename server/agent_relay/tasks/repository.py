@@ -236,6 +236,10 @@ def lease_delivery(conn: Connection, delivery_id: int, now: int, lease_until: in
     )
 
 
+def task_traceparent(conn: Connection, task_id: int) -> str | None:
+    return conn.execute(sa.select(tasks.c.traceparent).where(tasks.c.id == task_id)).scalar()
+
+
 def insert_attempt(conn: Connection, delivery_id: int, attempt: int, now: int) -> None:
     conn.execute(sa.insert(attempts).values(delivery_id=delivery_id, attempt=attempt, started_at=now))
 
