@@ -5,6 +5,7 @@ returned on it; on an integration event it is kept with the task and sent with i
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import httpx
@@ -12,6 +13,7 @@ import pytest
 
 from tests.api.task_helpers import receiver, relay_client
 from tests.api.test_callbacks import CI, FAST, settled, wait_for
+from tests.api.test_observability import value
 
 VALID = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
@@ -81,3 +83,39 @@ async def test_callbacks_carry_the_events_traceparent(db_url: str, tmp_path: Pat
         by_task[json.loads(request.body)["id"]] = request.headers
     assert by_task[task["id"]]["traceparent"] == VALID
     assert "traceparent" not in by_task[other["id"]]
+
+
+# -- lifecycle lines (§17 logs) ----------------------------------------------------------------
+
+
+async def test_a_failed_callback_is_logged_and_counted(
+    db_url: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with (
+        caplog.at_level(logging.INFO, logger="agent_relay"),
+        receiver([500], then=200) as hook,
+    ):
+        async with relay_client(db_url, tmp_path / "h", **FAST) as client:
+            before = value((await client.get("/metrics")).text, "agent_relay_callback_failures_total")
+            body = {"externalId": "f-1", "title": "CI failed", "callbackUrl": hook.url}
+            task = (await client.post("/api/integrations/events", json=body, headers=CI)).json()
+            await wait_for(client, task["id"], settled(1))
+            after = value((await client.get("/metrics")).text, "agent_relay_callback_failures_total")
+    assert after - before == 1
+    [line] = [r for r in caplog.records if r.name == "agent_relay.callbacks" and "failed" in r.getMessage()]
+    assert (
+        line.levelname == "WARNING"
+        and "HTTP 500" in line.getMessage()
+        and f"task {task['id']}" in line.getMessage()
+    )
+
+
+async def test_orchestrator_lifecycle_is_logged(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="agent_relay"):
+        body = {"id": "o-log", "hostname": "box.lan", "baseDir": "/tmp"}
+        assert (await client.post("/api/orchestrators", json=body)).status_code in (200, 201)
+        assert (await client.delete("/api/orchestrators/o-log")).status_code == 200
+    said = [r.getMessage() for r in caplog.records if r.name == "agent_relay.orchestrators"]
+    assert said == ["orchestrator o-log registered on box.lan: online", "orchestrator o-log removed"]

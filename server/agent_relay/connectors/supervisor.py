@@ -164,6 +164,7 @@ class Supervisor:
         entry.started_at = now_ms()
         entry.started_mono = time.monotonic()
         entry.next_restart_at = None
+        log.info("connector %s started (pid %d)", entry.connector_id, entry.proc.pid)
 
     async def _watch(self, entry: Supervised) -> None:
         settings = self.settings
@@ -211,6 +212,7 @@ class Supervisor:
             status = entry.status()
             if entry.proc is not None:
                 await self._terminate_group(entry.proc, entry.tag)
+            log.info("connector %s stopped", connector_id)
             return status
 
     async def _terminate_group(self, proc: asyncio.subprocess.Process, tag: str) -> None:

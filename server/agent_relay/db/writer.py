@@ -185,6 +185,11 @@ class Database:
         else:
             self._thread = threading.Thread(target=self._run, name="relay-writer", daemon=True)
             self._thread.start()
+        log.info(
+            "writer started (%s, %s)",
+            "sqlite" if self.is_sqlite else "postgresql",
+            "on the event loop" if self.inline else "on its own thread",
+        )
 
     def stop(self) -> None:
         self._stopping.set()

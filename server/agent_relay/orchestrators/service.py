@@ -9,6 +9,7 @@ payload is `{"orchestratorControl": {...}}`; the shapes are documented in the RE
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from typing import Any, cast
 
@@ -51,6 +52,8 @@ MAX_DIRECTORIES = 1000
 SPAWN_TOKEN_LABEL = "direct spawn"
 
 _build = ORCHESTRATOR_WIRE.build
+
+log = logging.getLogger("agent_relay.orchestrators")
 
 
 def inbox_agent_id(orchestrator_id: str) -> str:
@@ -139,6 +142,9 @@ def register(uow: UnitOfWork, inp: OrchestratorRegister, principal: Principal = 
     orch = _build(row)
     uow.emit("orchestrator.status", orch)
     activity.record_for(uow, presenter.orchestrator_registered(orch, uow.now))
+    uow.after_commit.append(
+        lambda: log.info("orchestrator %s registered on %s: online", row["id"], row["hostname"])
+    )
     return orch
 
 
@@ -154,6 +160,7 @@ def heartbeat(uow: UnitOfWork, orchestrator_id: str, principal: Principal = ADMI
     orch = _build(row)
     if came_back:
         uow.emit("orchestrator.status", orch)
+        uow.after_commit.append(lambda: log.info("orchestrator %s is back online", orchestrator_id))
     return orch
 
 
@@ -190,12 +197,20 @@ def delete(uow: UnitOfWork, orchestrator_id: str) -> None:
     if agent is not None and agent["kind"] == "orchestrator":
         agents.delete(uow, row["agent_id"])
     uow.emit("orchestrator.removed", {"id": row["id"], "agentId": row["agent_id"]})
+    uow.after_commit.append(lambda: log.info("orchestrator %s removed", orchestrator_id))
 
 
 def reap_stale(uow: UnitOfWork, settings: Settings) -> dict[str, list[Any]]:
     rows = repo.mark_stale_offline(uow.conn, uow.now - settings.orchestrator_stale_after_ms, uow.now)
     for row in rows:
         uow.emit("orchestrator.status", _build(row))
+    if rows:
+        ids, quiet_ms = [row["id"] for row in rows], settings.orchestrator_stale_after_ms
+        uow.after_commit.append(
+            lambda: log.warning(
+                "orchestrators offline (no heartbeat for %d ms): %s", quiet_ms, ", ".join(ids)
+            )
+        )
     return {"reapedOrchestratorIds": [row["id"] for row in rows]}
 
 
@@ -286,6 +301,11 @@ def _send_spawn(
     uow: UnitOfWork, row: RowMapping, order: SpawnOrder, traceparent: str | None = None
 ) -> MessageRecord:
     label = f" ({order.label})" if order.label else ""
+    uow.after_commit.append(
+        lambda: log.info(
+            "spawn of a %s agent%s in %s sent to orchestrator %s", order.provider, label, order.cwd, row["id"]
+        )
+    )
     return messages.control(
         uow,
         to=row["agent_id"],
@@ -371,6 +391,14 @@ async def spawn_agent(
     if not settings.spawn_dry_run:
         direct.update(await _run_direct(db, settings, plan))
     result = cast(SpawnRecord, direct)  # plus what the run reports: tmuxSession or pid
+    log.info(
+        "direct spawn of codex agent %s in %s: %s",
+        plan["agentId"],
+        cwd,
+        "dry run"
+        if settings.spawn_dry_run
+        else f"{plan['mode']} {result.get('tmuxSession') or result.get('pid')}",
+    )
     await db.write(lambda uow: activity.record_for(uow, presenter.agent_spawned_directly(result, uow.now)))
     return result
 
