@@ -75,4 +75,14 @@ class TextFormatter(logging.Formatter):
         return f"{line} requestId={rid}" if rid else line
 
 
+def lighten_records() -> None:
+    """Skip what no relay format shows (caller's file and line, thread, process): each costs
+    every log record a lookup; the request log makes one record per request. (The logging
+    HOWTO's "Optimization" section; process-wide, so called by `agent-relay serve` only.)"""
+    logging._srcfile = None  # type: ignore[attr-defined]
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
+
+
 FORMATTERS = {"json": f"{__name__}.JsonFormatter", "text": f"{__name__}.TextFormatter"}
