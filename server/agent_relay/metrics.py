@@ -33,11 +33,13 @@ from prometheus_client import (  # noqa: E402 - after MULTIPROC_ENV: documents t
     Counter,
     Gauge,
     Histogram,
+    disable_created_metrics,
     generate_latest,
     multiprocess,
 )
 from prometheus_client.core import GaugeMetricFamily  # noqa: E402
 
+disable_created_metrics()  # no `*_created` series: a relay's counters start with its process
 _STARTED_AT = time.time()  # this module is imported as the process starts serving
 PREFIX = "agent_relay_"
 SAMPLE_INTERVAL_S = 1.0  # multi-process: how often each worker writes its levels
