@@ -104,7 +104,8 @@ async def test_metrics_move(client: httpx.AsyncClient) -> None:
     assert value(after, "agent_relay_claims_outstanding") == 1
     assert value(after, "agent_relay_dead_letters") == 0
     assert value(after, "agent_relay_callback_backlog") == 0
-    assert value(after, "agent_relay_writer_queue_depth") == 0
+    # a level sampled at the scrape (a write may be queued at that instant: no exact value)
+    assert ("agent_relay_writer_queue_depth", ()) in samples(after)
     assert value(after, "agent_relay_writer_stalled") == 0
     assert value(after, "agent_relay_database_up") == 1
 
