@@ -19,7 +19,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 
-from agent_relay import __version__
+from agent_relay import __version__, metrics
 from agent_relay.activity.router import router as activity_router
 from agent_relay.agents.router import router as agents_router
 from agent_relay.agents.tokens import TokenStore
@@ -32,6 +32,7 @@ from agent_relay.dashboard.router import router as dashboard_router
 from agent_relay.db import Database
 from agent_relay.errors import RelayError
 from agent_relay.events.bus import create_bus
+from agent_relay.http_server import RedactTokens, configured_secrets, open_connection_count
 from agent_relay.inbox import service as inbox_service
 from agent_relay.inbox.router import router as inbox_router
 from agent_relay.integrations.router import router as integrations_router
@@ -39,6 +40,7 @@ from agent_relay.mcp_tools import endpoint as mcp_endpoint
 from agent_relay.messages.router import dead_letters_router
 from agent_relay.messages.router import router as messages_router
 from agent_relay.middleware import BodySizeLimit, BrowserGuard, NormalizeRequest, TokenAuth
+from agent_relay.observe import Observe
 from agent_relay.orchestrators.router import router as orchestrators_router
 from agent_relay.orchestrators.spawn_router import router as spawn_router
 from agent_relay.pairs.router import router as pairs_router
@@ -111,12 +113,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             tasks.append(asyncio.create_task(reaper.run_timer(db.write, settings), name="reaper"))
         callbacks = CallbackWorker(relay)  # task callback deliveries, resumed from the database
         callbacks.start()
+        _register_samplers(relay, supervisor)
+        if metrics.multiprocess_dir():  # other workers answer scrapes too: keep our levels fresh
+            tasks.append(asyncio.create_task(_sample_every_second(), name="metrics-sampler"))
         try:
             async with mcp_endpoint.serving(
                 app.state, mcp_endpoint.max_request_bytes(settings.max_body_bytes)
             ):
                 yield
         finally:
+            metrics.remove_sampler("relay")
+            metrics.mark_this_process_dead()
             await callbacks.stop()
             for task in tasks:
                 task.cancel()
@@ -161,7 +168,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(TokenAuth, authenticator=authenticator)  # type: ignore[arg-type]
     _install_browser_guard(app, settings)
+    # Outermost: every answer, the guard's refusals included, gets an X-Request-Id and is counted.
+    app.add_middleware(Observe, redact=RedactTokens(configured_secrets(settings)).redact)  # type: ignore[arg-type]
     return app
+
+
+def _register_samplers(relay: Relay, supervisor: ConnectorSupervisor) -> None:
+    """This process's levels for /metrics, read when sampled (never kept on a request's path)."""
+    db, hub, stall_ms = relay.db, relay.hub, relay.settings.writer_stall_ms
+    metrics.set_build_info(__version__, "sqlite" if db.is_sqlite else "postgresql")
+
+    def sample() -> None:
+        metrics.sse_subscribers.set(hub.streams.held)
+        metrics.long_polls.set(hub.long_polls.held)
+        metrics.writer_queue.set(db.queue_depth())
+        metrics.writer_oldest_wait.set(db.oldest_wait_s())
+        metrics.writer_stalled.set(1 if db.problem(stall_ms) else 0)
+        metrics.connectors_running.set(supervisor.running_count())
+        metrics.open_connections.set(open_connection_count())
+
+    metrics.add_sampler("relay", sample)
+
+
+async def _sample_every_second() -> None:
+    while True:
+        await asyncio.sleep(metrics.SAMPLE_INTERVAL_S)
+        metrics.sample()
 
 
 def _install_browser_guard(app: FastAPI, settings: Settings) -> None:
@@ -178,7 +210,7 @@ def _install_browser_guard(app: FastAPI, settings: Settings) -> None:
             allow_origins=sorted(settings.cors_origin_set),
             allow_methods=["*"],
             allow_headers=["*"],
-            expose_headers=["Retry-After"],
+            expose_headers=["Retry-After", "X-Request-Id"],
             allow_private_network=True,  # a listed dashboard on a public site may reach a local relay
         )
     app.add_middleware(

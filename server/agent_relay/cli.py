@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import logging.config
 import os
 import sys
 
@@ -14,6 +15,7 @@ from agent_relay import __version__
 from agent_relay.settings import LOOPBACK_HOSTS, Settings
 
 log = logging.getLogger("agent_relay")
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"  # metrics.MULTIPROC_ENV (not imported: see _prepare_metrics_dir)
 
 
 def _settings(**overrides: object) -> Settings:
@@ -64,7 +66,11 @@ def cmd_serve(args: argparse.Namespace) -> None:
         )
         raise SystemExit(2)
     _migrate(settings)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from agent_relay import http_server, logs
+
+    access_log = args.access_log or settings.access_log
+    config = http_server.log_config(args.log_level, access_log, logs.resolve_format(settings.log_format))
+    logging.config.dictConfig(config)
     auth = "token required" if settings.token else "OPEN (no AGENT_RELAY_TOKEN): loopback only"
     log.info(
         "agent-relay on http://%s:%s, API docs %s/docs, database %s, auth %s",
@@ -77,8 +83,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
     # Settings travel to workers through the environment, so every worker builds the same app.
     os.environ["AGENT_RELAY_HOST"] = settings.host
     os.environ["AGENT_RELAY_PORT"] = str(settings.port)
-    from agent_relay import http_server
-
+    if workers > 1:
+        _prepare_metrics_dir(settings)
     _raise_open_files_limit(settings.max_connections)
     uvicorn.run(
         "agent_relay.asgi:app",
@@ -86,15 +92,28 @@ def cmd_serve(args: argparse.Namespace) -> None:
         port=settings.port,
         workers=workers,
         http=http_server.PROTOCOL,  # header size and time limits, connection cap (§12)
-        log_config=http_server.log_config(args.log_level, args.access_log),  # no credentials in it
+        log_config=config,  # no credentials in it; the relay's format
         # The levels are set by log_config; uvicorn's own would hide the access log. Only
         # trace needs uvicorn to know (it then logs every ASGI message).
         log_level="trace" if args.log_level == "trace" else None,
-        access_log=args.access_log,
+        access_log=False,  # the relay's request log (observe.py) replaces uvicorn's access line
         ws="none",  # the relay serves no websockets: an upgrade request is a plain request
         lifespan="on",
         timeout_graceful_shutdown=3,
     )
+
+
+def _prepare_metrics_dir(settings: Settings) -> None:
+    """/metrics across workers (metrics.py): prometheus-client's multiprocess mode needs a
+    directory, set before any worker imports it, emptied of an earlier run's values."""
+    from pathlib import Path
+
+    path = os.environ.get(MULTIPROC_ENV) or str(settings.home_dir / "metrics" / str(settings.port))
+    directory = Path(path)
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for stale in directory.glob("*.db"):  # only the value files: the directory may be the operator's
+        stale.unlink(missing_ok=True)
+    os.environ[MULTIPROC_ENV] = path
 
 
 def _raise_open_files_limit(max_connections: int) -> None:

@@ -35,6 +35,7 @@ import orjson
 from uvicorn.config import LOG_LEVELS, LOGGING_CONFIG
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
+from agent_relay import logs
 from agent_relay.settings import Settings
 
 PROTOCOL = "agent_relay.http_server:RelayHttpProtocol"
@@ -45,6 +46,14 @@ RETRY_AFTER_S = 1
 def _settings() -> Settings:
     """Read once per process (workers get the settings through the environment)."""
     return Settings()
+
+
+_open_connections: set[Any] | None = None  # uvicorn's set of this process's open connections
+
+
+def open_connection_count() -> int:
+    """Open HTTP connections in this process (0 when served otherwise, e.g. in-process tests)."""
+    return len(_open_connections) if _open_connections is not None else 0
 
 
 class _Refused(Exception):
@@ -79,7 +88,9 @@ class RelayHttpProtocol(HttpToolsProtocol):
         self.over_capacity = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        global _open_connections
         super().connection_made(transport)
+        _open_connections = self.connections
         # Answered once its request head arrives: a response written before the client
         # sends could be lost to a reset when it then does.
         self.over_capacity = len(self.connections) > self.max_connections
@@ -232,7 +243,7 @@ class RedactTokens(logging.Filter):
     def __init__(self, secrets: Iterable[str] | None = None) -> None:
         super().__init__()
         if secrets is None:
-            secrets = _configured_secrets(_settings())
+            secrets = configured_secrets(_settings())
         self.secrets = sorted({s for s in secrets if s}, key=len, reverse=True)  # longest first
 
     def filter(self, record: logging.LogRecord) -> bool:
@@ -261,7 +272,7 @@ class RedactTokens(logging.Filter):
 _PIECE = re.compile(r"[^?&;=/\s]+")
 
 
-def _configured_secrets(settings: Settings) -> list[str]:
+def configured_secrets(settings: Settings) -> list[str]:
     return [
         *([settings.token] if settings.token else []),
         *settings.integration_token_map,
@@ -282,17 +293,30 @@ def _redact_query(target: str) -> str:
     return f"{path}?{''.join(parts)}"
 
 
-def log_config(level: str, access_log: bool) -> dict[str, Any]:
-    """uvicorn's logging config at `level`, with the access log redacted and, when asked
-    for, shown whatever the level (its lines are INFO: `--log-level warning` would drop
-    them all). Applied in every worker; uvicorn must then be given no log_level of its
-    own, which would set the access logger's level too."""
+def log_config(level: str, access_log: bool, fmt: str = "text") -> dict[str, Any]:
+    """The logging config of every process, at `level`, in `fmt` (`text` or `json`, see
+    logs.py), every line passed through the token filter. `access_log` turns on the request
+    log (observe.py: one line per request, in place of uvicorn's access line) whatever the
+    level (its lines are INFO: `--log-level warning` would drop them all). Applied in every
+    worker; uvicorn must then be given no log_level of its own, which would set the access
+    logger's level too."""
     config = copy.deepcopy(LOGGING_CONFIG)
     config["filters"] = {"redact_tokens": {"()": f"{__name__}.RedactTokens"}}
+    formatter = {"()": logs.FORMATTERS[fmt]}
+    config["formatters"] = {"default": formatter, "access": formatter}
+    for handler in config["handlers"].values():
+        handler["filters"] = ["redact_tokens"]
     number = LOG_LEVELS[level]
+    shown = min(number, logging.INFO) if access_log else number
     loggers = config["loggers"]
     loggers["uvicorn"]["level"] = loggers["uvicorn.error"]["level"] = number
     loggers["uvicorn.asgi"] = {"level": number}
-    loggers["uvicorn.access"]["level"] = min(number, logging.INFO) if access_log else number
+    loggers["uvicorn.access"]["level"] = shown
     loggers["uvicorn.access"]["filters"] = ["redact_tokens"]
+    # The relay's own lines: its lifecycle lines (start, connectors, orchestrators, spawns,
+    # callback failures, the writer) are INFO and shown at the default `warning` too; only
+    # `error`/`critical` hide them. The request log only when asked for.
+    relay_level = number if number > logging.WARNING else min(number, logging.INFO)
+    loggers["agent_relay"] = {"handlers": ["default"], "level": relay_level, "propagate": False}
+    loggers["agent_relay.request"] = {"level": logging.INFO if access_log else max(number, logging.WARNING)}
     return config

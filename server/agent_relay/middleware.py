@@ -23,6 +23,8 @@ ASGIApp = Callable[
 OPEN_PATHS = {"/api/health"}
 SELF_AUTHENTICATING_PATHS = {"/api/integrations/events"}
 UNGUARDED_PATHS = OPEN_PATHS | SELF_AUTHENTICATING_PATHS
+# Outside /api/ but guarded the same way: no or a wrong token is a 401 (§17).
+GUARDED_PATHS = {"/metrics"}
 # Where an integration token is accepted: its intake, and whoami (§14).
 INTEGRATION_PATHS = SELF_AUTHENTICATING_PATHS | {"/api/whoami"}
 
@@ -64,7 +66,9 @@ class TokenAuth:
         if principal.role == "integration" and path not in INTEGRATION_PATHS:
             # An open relay lets anyone in, integration token or not.
             principal = OPEN if self.authenticator.open else ANONYMOUS
-        if principal.role == "anonymous" and path.startswith("/api/") and path not in UNGUARDED_PATHS:
+        if principal.role == "anonymous" and (
+            (path.startswith("/api/") and path not in UNGUARDED_PATHS) or path in GUARDED_PATHS
+        ):
             await _send_error(send, 401, "unauthorized", [(b"www-authenticate", b"Bearer")])
             return
         scope.setdefault("state", {})["principal"] = principal

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
@@ -86,6 +87,9 @@ class Settings(BaseSettings):
     max_connections: int = Field(1000, ge=1)
     max_sse_streams: int = Field(400, ge=1)  # these two leave connections for other requests
     max_long_polls: int = Field(400, ge=1)  # inbox `wait=` requests waiting at once
+    # Logs (contract §17, logs.py): `json` or `text`; unset: text on a terminal, JSON otherwise.
+    log_format: Literal["json", "text"] | None = None
+    access_log: bool = False  # one log line per request (what `serve --access-log` turns on)
 
     @field_validator("cors_origins")
     @classmethod

@@ -208,6 +208,9 @@ async def test_listed_origins_get_cors(settings: Settings) -> None:
         )
         assert sent.status_code == 201
         assert sent.headers["access-control-allow-origin"] == dash
+        # the page may read Retry-After and the request id (§17)
+        exposed = {h.strip().lower() for h in sent.headers["access-control-expose-headers"].split(",")}
+        assert {"retry-after", "x-request-id"} <= exposed and sent.headers["x-request-id"]
 
         evil = "https://evil.example"
         refused = await c.options(

@@ -36,6 +36,7 @@ FAKE_CODEX = """#!/bin/sh
   echo "label=$AGENT_RELAY_AGENT_LABEL"
   echo "mode=$AGENT_RELAY_APPROVAL_MODE"
   echo "db=${{AGENT_RELAY_DATABASE_URL:-unset}}"
+  echo "trace=${{TRACEPARENT:-unset}}"
   echo "args=$*"
 }} > "{out}.tmp" && mv "{out}.tmp" "{out}"
 sleep 30
@@ -398,3 +399,34 @@ async def test_a_command_that_cannot_start_is_502(client: httpx.AsyncClient, app
     bad = await spawn(client, provider="codex")
     assert bad.status_code == 400
     assert bad.json()["error"].startswith("AGENT_RELAY_CODEX_COMMAND cannot be parsed")
+
+
+TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+
+
+async def test_a_spawned_agent_gets_the_requests_traceparent(
+    client: httpx.AsyncClient, app, root: Path, fake_codex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """§17: the spawn request's W3C trace context reaches the agent as TRACEPARENT."""
+    _, out = fake_codex
+    monkeypatch.setattr(direct_spawn, "find_tmux", lambda: None)
+    response = await client.post(
+        "/api/agents/spawn",
+        json={"provider": "codex", "cwd": str(root / "work" / "app")},
+        headers={**AUTH, "traceparent": TRACEPARENT},
+    )
+    assert response.status_code == 202, response.text
+    pid = response.json()["pid"]
+    try:
+        assert lines(wait_for(out))["trace"] == TRACEPARENT
+    finally:
+        os.killpg(pid, signal.SIGTERM)
+    assert "TRACEPARENT" in response.json()["command"]["envKeys"]
+    # an invalid header is ignored (W3C): the spawn goes on without one
+    app.state.relay.settings.spawn_dry_run = True
+    dry = await client.post(
+        "/api/agents/spawn",
+        json={"provider": "codex", "cwd": str(root / "work" / "app")},
+        headers={**AUTH, "traceparent": "00-not-a-trace"},
+    )
+    assert dry.status_code == 202 and "TRACEPARENT" not in dry.json()["command"]["envKeys"]

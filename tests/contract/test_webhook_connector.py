@@ -225,3 +225,27 @@ def test_outbound_to_loopback_is_refused_unless_allowed(
         allowed.outbound.close()
     headers, body = receiver.deliveries.get(timeout=5)
     assert json.loads(body)["messageId"] == 7 and headers["X-Webhook-Id"] == "7"
+
+
+def test_a_delivery_carries_the_messages_traceparent(
+    receiver: Receiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """§17: the reply's `traceparent` (stored from the send's header, on the message's wire
+    shape) goes out with the webhook delivery; a message without one sends none."""
+    from agent_relay_client.channel import ChannelReply
+    from agent_relay_client.connectors.webhook import Config, WebhookBridge
+
+    traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    monkeypatch.setenv("AGENT_RELAY_OUTBOUND_ALLOW", "127.0.0.0/8")
+    config = Config(listen_port=0, secret=IN_SECRET, outbound_url=receiver.url, retry_attempts=1)
+    bridge = WebhookBridge(config, url="http://127.0.0.1:9", token="t")
+    receiver.fail_next = 0
+    try:
+        bridge.deliver(ChannelReply({"id": 8, "body": "hi", "from": "w", "traceparent": traceparent}, "C1"))
+        bridge.deliver(ChannelReply({"id": 9, "body": "hi", "from": "w", "traceparent": None}, "C1"))
+    finally:
+        bridge.outbound.close()
+    traced, _ = receiver.deliveries.get(timeout=5)
+    plain, _ = receiver.deliveries.get(timeout=5)
+    assert {k.lower(): v for k, v in traced.items()}["traceparent"] == traceparent
+    assert "traceparent" not in {k.lower() for k in plain}

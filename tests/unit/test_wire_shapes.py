@@ -40,6 +40,7 @@ def test_message_agent_activity_shapes() -> None:
                 "completed_at": None,
                 "dead_lettered_at": None,
                 "hidden_until": None,
+                "traceparent": None,
             }
         ),
     )

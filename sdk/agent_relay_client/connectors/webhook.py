@@ -247,6 +247,9 @@ class WebhookBridge:
             "X-Webhook-Id": str(reply.id),
             "User-Agent": "agent-relay-webhook-connector",
         }
+        traceparent = message.get("traceparent")
+        if traceparent:  # §17: the trace the reply was sent in continues at the receiver
+            headers["traceparent"] = str(traceparent)
         delay = self.config.retry_backoff_ms / 1000
         attempts = max(1, self.config.retry_attempts)
         for attempt in range(1, attempts + 1):

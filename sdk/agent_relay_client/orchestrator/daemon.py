@@ -70,6 +70,7 @@ class Managed:
     prompt: str | None = None
     pid: int | None = None
     token_id: int | None = None  # the agent token it was started with (the id, not the secret)
+    traceparent: str | None = None  # the spawn request's W3C trace context: TRACEPARENT (§17)
 
     def wire(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -321,6 +322,8 @@ class OrchestratorDaemon:
             env["AGENT_RELAY_TOKEN"] = token
         if m.label:
             env["AGENT_RELAY_AGENT_LABEL"] = m.label
+        if m.traceparent:
+            env["TRACEPARENT"] = m.traceparent
         return env
 
     # -- the agents' own tokens (§14: nothing spawned holds the daemon's token) -----------
@@ -396,7 +399,7 @@ class OrchestratorDaemon:
             "agent %s started in tmux session %s (pid %s, cwd %s)", m.agent_id, m.tmux_session, m.pid, m.cwd
         )
 
-    def spawn(self, ctrl: dict[str, Any]) -> Managed:
+    def spawn(self, ctrl: dict[str, Any], traceparent: str | None = None) -> Managed:
         provider = ctrl.get("provider")
         if provider not in self.providers:
             raise SpawnError(f"orchestrator does not support provider: {provider}")
@@ -417,6 +420,7 @@ class OrchestratorDaemon:
             started_at=0,
             label=label,
             prompt=prompt,
+            traceparent=traceparent if isinstance(traceparent, str) and traceparent else None,
         )
         self.agents[agent_id] = m
         if self.token:
@@ -499,7 +503,7 @@ class OrchestratorDaemon:
         extra: dict[str, Any]
         try:
             if action == "spawn":
-                m = self.spawn(ctrl)
+                m = self.spawn(ctrl, message.get("traceparent"))
                 ok, text, extra = (
                     True,
                     f"spawned {m.provider} agent {m.agent_id}",

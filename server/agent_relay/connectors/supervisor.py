@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from agent_relay import metrics
 from agent_relay.clock import now_ms
 from agent_relay.connectors.runner import TAG_ENV, OutputTail, group_alive, kill_tree, new_tag
 from agent_relay.settings import Settings
@@ -97,6 +98,10 @@ class Supervisor:
     def _lock(self, connector_id: str) -> asyncio.Lock:
         return self._locks.setdefault(connector_id, asyncio.Lock())
 
+    def running_count(self) -> int:
+        """Supervised connector processes running now (for /metrics)."""
+        return sum(1 for entry in self._entries.values() if entry.running)
+
     def status(self, connector_id: str) -> dict[str, Any]:
         entry = self._entries.get(connector_id)
         return entry.status() if entry else stopped_status()
@@ -159,6 +164,7 @@ class Supervisor:
         entry.started_at = now_ms()
         entry.started_mono = time.monotonic()
         entry.next_restart_at = None
+        log.info("connector %s started (pid %d)", entry.connector_id, entry.proc.pid)
 
     async def _watch(self, entry: Supervised) -> None:
         settings = self.settings
@@ -183,6 +189,8 @@ class Supervisor:
                 try:
                     await self._spawn(entry)
                     entry.restarts += 1
+                    metrics.connector_restarts.labels(entry.connector_id).inc()
+                    log.info("connector %s restarted (restart %d)", entry.connector_id, entry.restarts)
                     break
                 except SpawnFailed as exc:
                     log.warning("connector %s could not be restarted: %s", entry.connector_id, exc.message)
@@ -204,6 +212,7 @@ class Supervisor:
             status = entry.status()
             if entry.proc is not None:
                 await self._terminate_group(entry.proc, entry.tag)
+            log.info("connector %s stopped", connector_id)
             return status
 
     async def _terminate_group(self, proc: asyncio.subprocess.Process, tag: str) -> None:

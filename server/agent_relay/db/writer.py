@@ -189,6 +189,11 @@ class Database:
         else:
             self._thread = threading.Thread(target=self._run, name="relay-writer", daemon=True)
             self._thread.start()
+        log.info(
+            "writer started (%s, %s)",
+            "sqlite" if self.is_sqlite else "postgresql",
+            "on the event loop" if self.inline else "on its own thread",
+        )
 
     def stop(self) -> None:
         self._stopping.set()
@@ -570,6 +575,21 @@ class Database:
                 loop.call_soon_threadsafe(_resolve_all, results)
 
     # -- health ------------------------------------------------------------------------
+    def queue_depth(self) -> int:
+        """Write jobs waiting for the writer: queued, or (thread writer) in the batch in hand."""
+        if self.inline:
+            return len(self._pending)
+        return self._queue.qsize() + (1 if self._busy_since is not None else 0)
+
+    def oldest_wait_s(self) -> float:
+        """How long the writer has left work waiting (0: none waits): the pending jobs' wait
+        (inline), or how long the batch in hand has run (thread)."""
+        now = time.monotonic()
+        if self.inline:
+            return now - self._pending_since if self._pending else 0.0
+        busy = self._busy_since
+        return now - busy if busy is not None else 0.0
+
     def problem(self, stall_ms: int) -> str | None:
         """Why writes are not completing, or None: the writer thread is gone, or jobs have
         waited on the writer longer than `stall_ms` with no batch finishing. Logged once

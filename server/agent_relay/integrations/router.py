@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 
+from agent_relay import trace
 from agent_relay.context import RelayDep
 from agent_relay.integrations import service
 from agent_relay.integrations.schemas import IntegrationEventIn, IntegrationSummary
@@ -39,11 +40,14 @@ CallerDep = Annotated[Caller, Depends(integration_caller)]
         **error_responses(400, 401, 409, 413, 429),
     },
 )
-async def post_integration_event(caller: CallerDep, body: IntegrationEventIn, relay: RelayDep):
+async def post_integration_event(
+    caller: CallerDep, body: IntegrationEventIn, relay: RelayDep, request: Request
+):
     """Create the task for `(source, externalId)` (201) or update it (200). Authorized by an
     integration token (`X-Agent-Relay-Token` or `Authorization: Bearer`), which also names the
     `source`; with the relay token, `source` comes from the body."""
-    task, created = await relay.db.write(lambda uow: service.handle_event(uow, caller, body))
+    traceparent = trace.from_headers(request.headers.raw)  # §17: kept on a new task, sent with its callbacks
+    task, created = await relay.db.write(lambda uow: service.handle_event(uow, caller, body, traceparent))
     return json_response(task, 201 if created else 200)
 
 

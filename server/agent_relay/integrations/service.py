@@ -63,7 +63,9 @@ def check_rate_limit(retry_after_s: int | None, limit: int) -> None:
         raise RateLimited(f"rate limit exceeded: {limit} events per minute", retry_after_s)
 
 
-def handle_event(uow: UnitOfWork, caller: Caller, event: IntegrationEventIn) -> tuple[TaskRecord, bool]:
+def handle_event(
+    uow: UnitOfWork, caller: Caller, event: IntegrationEventIn, traceparent: str | None = None
+) -> tuple[TaskRecord, bool]:
     """Create or update the task the event names (True: created), and count the event."""
     if caller.source is not None:
         source = caller.source
@@ -85,6 +87,7 @@ def handle_event(uow: UnitOfWork, caller: Caller, event: IntegrationEventIn) -> 
             target=event.target,
             callback_url=event.callback_url,
             meta=event.meta,
+            traceparent=traceparent,
         ),
     )
     repo.record_event(

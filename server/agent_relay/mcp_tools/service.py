@@ -378,9 +378,7 @@ async def _add_tail(relay: Relay, caller: Caller, outcome: Outcome) -> None:
         outcome.text += "\n\n" + present.unread_line(count, capped)
 
 
-def _unread(
-    conn: Connection, agent_id: str, guard: SessionGuard, shown: frozenset[int]
-) -> tuple[int, bool]:
+def _unread(conn: Connection, agent_id: str, guard: SessionGuard, shown: frozenset[int]) -> tuple[int, bool]:
     card = agents.validate_session(conn, agent_id, guard, load=True)
     addresses = addresses_for(agent_id, card)
     now = now_ms()

@@ -483,3 +483,21 @@ def live_claims_by_holder(conn: Connection, now: int) -> dict[str, int]:
         .group_by(holder)
     )
     return {row[0]: int(row[1]) for row in conn.execute(stmt)}
+
+
+def operator_levels(conn: Connection) -> dict[str, int]:
+    """What /metrics reports of the messages (§17), each counted through a partial index, so
+    cheap on millions of rows: live claims (completed claims keep no expiry), dead letters,
+    and stuck work that is still stuck."""
+    claims = sa.select(sa.func.count()).where(
+        messages.c.claim_expires_at.is_not(None),
+        messages.c.completed_at.is_(None),
+        messages.c.dead_lettered_at.is_(None),
+    )
+    dead = sa.select(sa.func.count()).where(messages.c.dead_lettered_at.is_not(None))
+    stuck = sa.select(sa.func.count()).where(messages.c.stuck_at > 0, _still_stuck())
+    return {
+        "claims_outstanding": conn.execute(claims).scalar_one(),
+        "dead_letters": conn.execute(dead).scalar_one(),
+        "stuck_messages": conn.execute(stuck).scalar_one(),
+    }

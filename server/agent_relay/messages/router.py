@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 
+from agent_relay import trace
 from agent_relay.context import RelayDep, relay_of
 from agent_relay.errors import RelayError
 from agent_relay.json_body_route import JsonBodyRoute
@@ -33,11 +34,18 @@ async def send_message(body: SendMessage, request: Request):
     """Send a message to an agent id, `label:X`, `tag:X`, `cap:X` or `broadcast`."""
     relay = relay_of(request)  # the hottest route: no dependencies (see JsonBodyRoute)
     body.from_ = principal_of(request.scope).sender(body.from_)  # §14: an agent token sends as itself
-    guard = guard_from_headers(request.headers.raw).or_body(body.instance_id, body.epoch)
+    raw = request.headers.raw
+    guard = guard_from_headers(raw).or_body(body.instance_id, body.epoch)
+    traceparent = trace.from_headers(raw)  # §17; an invalid one is ignored (W3C)
     max_bytes, max_deliveries = relay.settings.max_body_bytes, relay.settings.max_deliveries
     message, created = await relay.db.write(
         lambda uow: service.send(
-            uow, body, guard, max_body_bytes=max_bytes, default_max_deliveries=max_deliveries
+            uow,
+            body,
+            guard,
+            max_body_bytes=max_bytes,
+            default_max_deliveries=max_deliveries,
+            traceparent=traceparent,
         )
     )
     return json_response(message, 201 if created else 200)

@@ -73,6 +73,7 @@ class NewMessage:
     payload: dict[str, Any] | None = None
     channel: str | None = None
     max_deliveries: int | None = None  # None: no limit (the owning domain governs redelivery)
+    traceparent: str | None = None  # W3C trace context to keep with the message (trace.parse'd)
 
 
 class AgentRef(SessionFields):
@@ -128,6 +129,11 @@ class MessageOut(OutModel):
     completed_at: int | None = None
     dead_lettered_at: int | None = None
     hidden_until: int | None = None
+    traceparent: str | None = Field(
+        default=None,
+        description="The W3C `traceparent` header the send came with (invalid ones are ignored); "
+        "passed on to webhooks and spawned processes",
+    )
 
 
 class DeliveryOut(OutModel):
@@ -180,6 +186,7 @@ MessageRecord = TypedDict(
         "completedAt": int | None,
         "deadLetteredAt": int | None,
         "hiddenUntil": int | None,
+        "traceparent": str | None,
     },
 )
 MESSAGE_WIRE = WireShape(

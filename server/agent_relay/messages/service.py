@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.engine import Connection, RowMapping
 from sqlalchemy.exc import IntegrityError
 
+from agent_relay import metrics
 from agent_relay.activity import presenter
 from agent_relay.activity import service as activity
 from agent_relay.addressing import is_group
@@ -22,6 +23,7 @@ from agent_relay.errors import BadRequest, Conflict, NotFound, RelayError
 from agent_relay.messages import repository as repo
 from agent_relay.messages.schemas import (
     DELIVERY_WIRE,
+    MESSAGE_KINDS,
     MESSAGE_WIRE,
     AckRecord,
     DeletedRecord,
@@ -38,6 +40,8 @@ _build = MESSAGE_WIRE.build
 # tuple (no dict per row first): 100 rows a read, the most-polled route.
 _INBOX_COLUMNS = MESSAGE_WIRE.sources
 _build_row = MESSAGE_WIRE.row_builder(convert={"meta": json_from_db, "payload": json_from_db})
+# agent_relay_messages_sent_total, counted once the send is committed (bound once per kind)
+_COUNT_SENT = {kind: metrics.messages_sent.labels(kind).inc for kind in MESSAGE_KINDS}
 
 
 def send(
@@ -48,6 +52,7 @@ def send(
     max_body_bytes: int | None = None,
     default_max_deliveries: int | None = None,
     record_activity: bool = True,
+    traceparent: str | None = None,
 ) -> tuple[MessageRecord, bool]:
     """Store a message (True: 201) or return the one already stored under the same
     (sender, idempotencyKey) (False: 200, nothing new, no second event). `guard` fences
@@ -89,6 +94,8 @@ def send(
         "hidden_until": None,
         # only direct and claimable messages can be stuck (§15); group chat is judged at once
         "stuck_at": 0 if not claimable and is_group(cmd.to) else None,
+        # the request's header (HTTP sends), or the domain's (a task's message carries its task's)
+        "traceparent": traceparent or getattr(cmd, "traceparent", None),
     }
     if idempotency_key:
         try:
@@ -103,12 +110,21 @@ def send(
         values["id"] = repo.insert(conn, values)
     message = _build(values)
     uow.emit("message.new", message)
+    uow.after_commit.append(_COUNT_SENT[cmd.kind])
     if record_activity:
         activity.record_for(uow, presenter.message_sent(message))
     return message, True
 
 
-def control(uow: UnitOfWork, *, to: str, subject: str, body: str, payload: dict[str, Any]) -> MessageRecord:
+def control(
+    uow: UnitOfWork,
+    *,
+    to: str,
+    subject: str,
+    body: str,
+    payload: dict[str, Any],
+    traceparent: str | None = None,
+) -> MessageRecord:
     """A control message from `system`: delivered as an interrupt (seed: agent/orchestrator actions)."""
     cmd = NewMessage(
         from_="system",
@@ -118,6 +134,7 @@ def control(uow: UnitOfWork, *, to: str, subject: str, body: str, payload: dict[
         body=body,
         payload=payload,
         meta={"delivery": "interrupt", "priority": "urgent"},
+        traceparent=traceparent,
     )
     return send(uow, cmd)[0]
 
@@ -406,3 +423,8 @@ def judge_stuck(uow: UnitOfWork, stuck_after_ms: int) -> list[int]:
 
 def live_claims_by_holder(conn: Connection, now: int) -> dict[str, int]:
     return repo.live_claims_by_holder(conn, now)
+
+
+def operator_levels(conn: Connection) -> dict[str, int]:
+    """Live claims, dead letters and stuck work, for /metrics."""
+    return repo.operator_levels(conn)

@@ -86,6 +86,7 @@ class Message(SQLModel, table=True):
     # NULL: not judged yet; 0: judged, not stuck (or never watched: group chat); >0: when
     # message.stuck fired. Internal, not on the wire.
     stuck_at: int | None = ms_field(nullable=True)
+    traceparent: str | None = Field(default=None, max_length=55)  # W3C trace context of the send (§17)
 
 
 class MessageDelivery(SQLModel, table=True):

@@ -35,6 +35,7 @@ class Task(SQLModel, table=True):
     message_id: int | None = Field(default=None, sa_column=sa.Column(sa.BigInteger, nullable=True))
     created_at: int = ms_field()
     updated_at: int = ms_field()
+    traceparent: str | None = Field(default=None, max_length=55)  # W3C trace context of the event (§17)
 
 
 class CallbackDelivery(SQLModel, table=True):

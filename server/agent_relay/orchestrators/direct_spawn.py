@@ -25,7 +25,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from agent_relay import launch
+from agent_relay import launch, trace
 from agent_relay.errors import BadGateway, BadRequest
 from agent_relay.paths import confine_local
 from agent_relay.settings import Settings
@@ -89,7 +89,9 @@ def find_tmux() -> str | None:
     return shutil.which("tmux")
 
 
-def build(settings: Settings, *, cwd: str, label: str | None, approval_mode: str) -> dict[str, Any]:
+def build(
+    settings: Settings, *, cwd: str, label: str | None, approval_mode: str, traceparent: str | None = None
+) -> dict[str, Any]:
     """The exact command a direct spawn runs: {mode, argv, agentArgv, cwd, env, envKeys,
     envFile, agentId, tmuxSession}."""
     try:
@@ -101,6 +103,8 @@ def build(settings: Settings, *, cwd: str, label: str | None, approval_mode: str
     agent_argv += APPROVAL_FLAGS[approval_mode]
     agent_id = new_agent_id(label)
     env = agent_env(settings, agent_id, label, approval_mode)
+    if traceparent:  # §17: the spawn request's trace continues in the agent
+        env[trace.ENV] = traceparent
     plan = {
         "mode": "process",
         "argv": agent_argv,

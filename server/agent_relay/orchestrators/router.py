@@ -4,6 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request
 
+from agent_relay import trace
 from agent_relay.context import RelayDep
 from agent_relay.orchestrators import service
 from agent_relay.orchestrators.schemas import (
@@ -97,11 +98,13 @@ async def spawn_on_orchestrator(
     _checked: Annotated[None, Depends(_spawnable)],
     body: OrchestratorSpawnIn,
     relay: RelayDep,
+    request: Request,
 ):
     """Ask this orchestrator to spawn an agent: an urgent `control` message with
     `payload.orchestratorControl.action = "spawn"` to its inbox. `cwd` (default `baseDir`,
     relative = under `baseDir`) must stay inside `baseDir` after resolving `..`/symlinks."""
-    message = await relay.db.write(lambda uow: service.spawn(uow, orchestrator_id, body))
+    traceparent = trace.from_headers(request.headers.raw)  # §17: on the control message, then TRACEPARENT
+    message = await relay.db.write(lambda uow: service.spawn(uow, orchestrator_id, body, traceparent))
     return json_response({"ok": True, "orchestratorId": orchestrator_id, "message": message}, 202)
 
 

@@ -9,6 +9,7 @@ payload is `{"orchestratorControl": {...}}`; the shapes are documented in the RE
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 from typing import Any, cast
 
@@ -51,6 +52,8 @@ MAX_DIRECTORIES = 1000
 SPAWN_TOKEN_LABEL = "direct spawn"
 
 _build = ORCHESTRATOR_WIRE.build
+
+log = logging.getLogger("agent_relay.orchestrators")
 
 
 def inbox_agent_id(orchestrator_id: str) -> str:
@@ -139,6 +142,9 @@ def register(uow: UnitOfWork, inp: OrchestratorRegister, principal: Principal = 
     orch = _build(row)
     uow.emit("orchestrator.status", orch)
     activity.record_for(uow, presenter.orchestrator_registered(orch, uow.now))
+    uow.after_commit.append(
+        lambda: log.info("orchestrator %s registered on %s: online", row["id"], row["hostname"])
+    )
     return orch
 
 
@@ -154,6 +160,7 @@ def heartbeat(uow: UnitOfWork, orchestrator_id: str, principal: Principal = ADMI
     orch = _build(row)
     if came_back:
         uow.emit("orchestrator.status", orch)
+        uow.after_commit.append(lambda: log.info("orchestrator %s is back online", orchestrator_id))
     return orch
 
 
@@ -190,12 +197,20 @@ def delete(uow: UnitOfWork, orchestrator_id: str) -> None:
     if agent is not None and agent["kind"] == "orchestrator":
         agents.delete(uow, row["agent_id"])
     uow.emit("orchestrator.removed", {"id": row["id"], "agentId": row["agent_id"]})
+    uow.after_commit.append(lambda: log.info("orchestrator %s removed", orchestrator_id))
 
 
 def reap_stale(uow: UnitOfWork, settings: Settings) -> dict[str, list[Any]]:
     rows = repo.mark_stale_offline(uow.conn, uow.now - settings.orchestrator_stale_after_ms, uow.now)
     for row in rows:
         uow.emit("orchestrator.status", _build(row))
+    if rows:
+        ids, quiet_ms = [row["id"] for row in rows], settings.orchestrator_stale_after_ms
+        uow.after_commit.append(
+            lambda: log.warning(
+                "orchestrators offline (no heartbeat for %d ms): %s", quiet_ms, ", ".join(ids)
+            )
+        )
     return {"reapedOrchestratorIds": [row["id"] for row in rows]}
 
 
@@ -282,25 +297,35 @@ def precheck_spawn(conn: Connection, orchestrator_id: str, pre: SpawnPrecheck) -
             _resolve_cwd(row, pre.cwd)
 
 
-def _send_spawn(uow: UnitOfWork, row: RowMapping, order: SpawnOrder) -> MessageRecord:
+def _send_spawn(
+    uow: UnitOfWork, row: RowMapping, order: SpawnOrder, traceparent: str | None = None
+) -> MessageRecord:
     label = f" ({order.label})" if order.label else ""
+    uow.after_commit.append(
+        lambda: log.info(
+            "spawn of a %s agent%s in %s sent to orchestrator %s", order.provider, label, order.cwd, row["id"]
+        )
+    )
     return messages.control(
         uow,
         to=row["agent_id"],
         subject="Spawn agent",
         body=f"Spawn {order.provider} agent{label}",
         payload=order.control_payload(uow.now),
+        traceparent=traceparent,  # the daemon hands it to the agent as TRACEPARENT
     )
 
 
-def spawn(uow: UnitOfWork, orchestrator_id: str, inp: OrchestratorSpawnIn) -> MessageRecord:
+def spawn(
+    uow: UnitOfWork, orchestrator_id: str, inp: OrchestratorSpawnIn, traceparent: str | None = None
+) -> MessageRecord:
     """POST /api/orchestrators/{id}/spawn: checks in the seed's order, then an urgent
     control message to the orchestrator's inbox."""
     row = _require(uow.conn, orchestrator_id)
     _check_online(row)
     _check_provider(row, inp.provider)
     order = SpawnOrder(inp.provider, _resolve_cwd(row, inp.cwd), inp.label, inp.approval_mode, inp.prompt)
-    message = _send_spawn(uow, row, order)
+    message = _send_spawn(uow, row, order, traceparent)
     activity.record_for(uow, presenter.orchestrator_spawn_requested(row["id"], message["id"], order))
     return message
 
@@ -321,23 +346,27 @@ def _pick_orchestrator(conn: Connection, provider: str, cwd: str | None) -> tupl
     raise BadRequest(f"cwd must be within orchestrator base directory: {candidates[0]['base_dir']}")
 
 
-def _spawn_via_orchestrator(uow: UnitOfWork, inp: AgentSpawnIn) -> SpawnRecord | None:
+def _spawn_via_orchestrator(
+    uow: UnitOfWork, inp: AgentSpawnIn, traceparent: str | None
+) -> SpawnRecord | None:
     """Route a spawn to the best orchestrator; None when no online one supports the provider."""
     picked = _pick_orchestrator(uow.conn, inp.provider, inp.cwd)
     if picked is None:
         return None
     row, cwd = picked
     order = SpawnOrder(inp.provider, cwd, inp.label, inp.approval_mode)
-    message = _send_spawn(uow, row, order)
+    message = _send_spawn(uow, row, order, traceparent)
     activity.record_for(uow, presenter.agent_spawn_routed(row["id"], message["id"], order))
     return {"ok": True, "orchestratorId": row["id"], "provider": inp.provider, "message": message}
 
 
-async def spawn_agent(db: Database, settings: Settings, inp: AgentSpawnIn) -> SpawnRecord:
+async def spawn_agent(
+    db: Database, settings: Settings, inp: AgentSpawnIn, traceparent: str | None = None
+) -> SpawnRecord:
     """POST /api/agents/spawn: to an orchestrator when one fits, else codex directly on this
     host (the command runs off the loop and outside any write job; its outcome is recorded
     afterwards)."""
-    routed = await db.write(lambda uow: _spawn_via_orchestrator(uow, inp))
+    routed = await db.write(lambda uow: _spawn_via_orchestrator(uow, inp, traceparent))
     if routed is not None:
         return routed
     if inp.provider != "codex":
@@ -345,7 +374,9 @@ async def spawn_agent(db: Database, settings: Settings, inp: AgentSpawnIn) -> Sp
 
     root = direct_spawn.host_root(settings)
     cwd = direct_spawn.resolve_local_dir(root, inp.cwd, "cwd")
-    plan = direct_spawn.build(settings, cwd=cwd, label=inp.label, approval_mode=inp.approval_mode)
+    plan = direct_spawn.build(
+        settings, cwd=cwd, label=inp.label, approval_mode=inp.approval_mode, traceparent=traceparent
+    )
     direct: dict[str, Any] = {
         "ok": True,
         "provider": "codex",
@@ -360,6 +391,14 @@ async def spawn_agent(db: Database, settings: Settings, inp: AgentSpawnIn) -> Sp
     if not settings.spawn_dry_run:
         direct.update(await _run_direct(db, settings, plan))
     result = cast(SpawnRecord, direct)  # plus what the run reports: tmuxSession or pid
+    log.info(
+        "direct spawn of codex agent %s in %s: %s",
+        plan["agentId"],
+        cwd,
+        "dry run"
+        if settings.spawn_dry_run
+        else f"{plan['mode']} {result.get('tmuxSession') or result.get('pid')}",
+    )
     await db.write(lambda uow: activity.record_for(uow, presenter.agent_spawned_directly(result, uow.now)))
     return result
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
+from agent_relay import trace
 from agent_relay.context import RelayDep
 from agent_relay.orchestrators import service
 from agent_relay.orchestrators.schemas import AgentSpawnIn, AgentSpawnOut, HostDirectoriesOut
@@ -26,14 +27,15 @@ router = APIRouter()
     responses=error_responses(400, 502),
     dependencies=[ADMIN_ONLY],
 )
-async def spawn_agent(body: AgentSpawnIn, relay: RelayDep):
+async def spawn_agent(body: AgentSpawnIn, relay: RelayDep, request: Request):
     """Spawn a coding agent. If an online orchestrator supports the provider, the one
     managing the fewest agents gets a spawn control message (202 with `orchestratorId`).
     Otherwise only `codex` can be started directly on the relay's host, in a detached tmux
     session (or process group), with AGENT_RELAY_URL / AGENT_RELAY_TOKEN /
     AGENT_RELAY_AGENT_LABEL in its environment; with AGENT_RELAY_SPAWN_DRY_RUN=1 the
     answer shows the exact command and nothing runs. A command that cannot start: 502."""
-    return json_response(await service.spawn_agent(relay.db, relay.settings, body), 202)
+    traceparent = trace.from_headers(request.headers.raw)  # §17: TRACEPARENT in the agent's environment
+    return json_response(await service.spawn_agent(relay.db, relay.settings, body, traceparent), 202)
 
 
 @router.get(

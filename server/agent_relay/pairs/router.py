@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 
+from agent_relay import trace
 from agent_relay.context import RelayDep
 from agent_relay.messages.schemas import MessageOut
 from agent_relay.pairs import service
@@ -73,11 +74,15 @@ async def send_pair_message(
     headers_guard: SessionGuardDep,
     principal: PrincipalDep,
     relay: RelayDep,
+    request: Request,
 ):
     """A `kind: "pair"` message to the other member; only while the pair is active."""
     principal.act_as(body.from_)
     guard, max_bytes = headers_guard.or_body(body.instance_id, body.epoch), relay.settings.max_body_bytes
+    traceparent = trace.from_headers(request.headers.raw)  # §17
     message = await relay.db.write(
-        lambda uow: service.send_message(uow, pair_id, body, guard, max_body_bytes=max_bytes)
+        lambda uow: service.send_message(
+            uow, pair_id, body, guard, max_body_bytes=max_bytes, traceparent=traceparent
+        )
     )
     return json_response(message, 201)

@@ -137,7 +137,13 @@ def act(uow: UnitOfWork, pair_id: int, cmd: PairActionIn, guard: SessionGuard) -
 
 
 def send_message(
-    uow: UnitOfWork, pair_id: int, cmd: PairMessageIn, guard: SessionGuard, *, max_body_bytes: int
+    uow: UnitOfWork,
+    pair_id: int,
+    cmd: PairMessageIn,
+    guard: SessionGuard,
+    *,
+    max_body_bytes: int,
+    traceparent: str | None = None,
 ) -> MessageRecord:
     """A `kind: "pair"` message to the other member; only while the pair is active."""
     sender = cmd.from_
@@ -155,6 +161,7 @@ def send_message(
         body=cmd.body,
         meta=cmd.meta,
         payload={**(cmd.payload or {}), "pairId": pair_id},
+        traceparent=traceparent,
     )
     return messages.send(uow, message, guard, max_body_bytes=max_body_bytes)[0]
 

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
+from starlette.responses import Response
 
+from agent_relay import metrics, trace
 from agent_relay.context import RelayDep
 from agent_relay.messages.schemas import BroadcastIn, MessageOut
 from agent_relay.principal import ADMIN_ONLY, PrincipalDep
@@ -22,6 +24,13 @@ async def get_health(relay: RelayDep):
     be read or writes are not completing (`database.error`, `writer.error` say why)."""
     report, ok = await service.health(relay)
     return json_response(report, 200 if ok else 503)
+
+
+@router.get("/metrics", include_in_schema=False, dependencies=[ADMIN_ONLY])
+async def get_metrics(relay: RelayDep):
+    """Prometheus metrics (§17), text format. Admin token (or an open relay, loopback only);
+    an agent token gets 403, no or a wrong token 401 (middleware.TokenAuth)."""
+    return Response(await service.metrics_text(relay), media_type=metrics.CONTENT_TYPE)
 
 
 @router.get("/api/whoami", response_model=WhoAmIOut)
@@ -47,7 +56,8 @@ async def run_reaper(relay: RelayDep):
     responses=error_responses(400),
     dependencies=[ADMIN_ONLY],
 )
-async def broadcast_system_message(body: BroadcastIn, relay: RelayDep):
+async def broadcast_system_message(body: BroadcastIn, relay: RelayDep, request: Request):
     """A `system` message from `system` to every agent. Admin only."""
-    message = await relay.db.write(lambda uow: service.broadcast(uow, body))
+    traceparent = trace.from_headers(request.headers.raw)  # §17
+    message = await relay.db.write(lambda uow: service.broadcast(uow, body, traceparent))
     return json_response(message, 201)

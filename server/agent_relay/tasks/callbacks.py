@@ -45,7 +45,7 @@ from urllib.parse import urlsplit
 import httpx
 from sqlalchemy.exc import IntegrityError
 
-from agent_relay import __version__
+from agent_relay import __version__, metrics
 from agent_relay.activity import presenter
 from agent_relay.activity import service as activity
 from agent_relay.clock import now_ms
@@ -122,7 +122,9 @@ def _lease(uow: UnitOfWork, delivery_id: int, lease_ms: int, max_attempts: int) 
             repo.insert_attempt(uow.conn, delivery_id, attempt, uow.now)
     except IntegrityError:
         return None
-    return dict(row)
+    leased = dict(row)
+    leased["traceparent"] = repo.task_traceparent(uow.conn, row["task_id"])  # §17: passed on
+    return leased
 
 
 def _defer(uow: UnitOfWork, deferred: dict[int, list[int]]) -> None:
@@ -363,6 +365,8 @@ class CallbackWorker:
             ATTEMPT_HEADER: str(attempt),
             EVENT_HEADER: delivery["event"],
         }
+        if delivery.get("traceparent"):
+            headers["traceparent"] = delivery["traceparent"]
         secret = settings.integration_secret_map.get(delivery["source"])
         if secret:
             headers[SIGNATURE_HEADER] = sign(secret, body)
@@ -387,6 +391,18 @@ class CallbackWorker:
         except Exception as exc:
             error = f"{type(exc).__name__}: {exc}"[:1000]
         duration_ms = int((time.perf_counter() - started) * 1000)
+        if error is not None:
+            log.warning(
+                "callback %s (task %s, %s) attempt %d/%d to %s failed: %s",
+                delivery["id"],
+                delivery["task_id"],
+                delivery["event"],
+                attempt,
+                max_attempts,
+                origin,
+                error,
+            )
+            metrics.callback_failures.inc()
         if not refused:
             self.record(origin, answered=status_code is not None)
         retry_with = None if refused else settings  # no settings: this attempt is the last

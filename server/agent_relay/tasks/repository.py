@@ -236,6 +236,10 @@ def lease_delivery(conn: Connection, delivery_id: int, now: int, lease_until: in
     )
 
 
+def task_traceparent(conn: Connection, task_id: int) -> str | None:
+    return conn.execute(sa.select(tasks.c.traceparent).where(tasks.c.id == task_id)).scalar()
+
+
 def insert_attempt(conn: Connection, delivery_id: int, attempt: int, now: int) -> None:
     conn.execute(sa.insert(attempts).values(delivery_id=delivery_id, attempt=attempt, started_at=now))
 
@@ -270,3 +274,15 @@ def finish_attempt(
         )
     )
     return result.rowcount == 1
+
+
+def callback_levels(conn: Connection) -> dict[str, int]:
+    """Callback deliveries still to make and those given up on (ix_callback_deliveries_due
+    leads with status: both are index-only counts)."""
+    rows = conn.execute(
+        sa.select(deliveries.c.status, sa.func.count())
+        .where(deliveries.c.status.in_(("pending", "dead")))
+        .group_by(deliveries.c.status)
+    ).all()
+    found = {status: n for status, n in rows}
+    return {"callback_backlog": found.get("pending", 0), "callbacks_dead": found.get("dead", 0)}

@@ -185,3 +185,4 @@ class TaskUpsert:
     target: str | None = None
     callback_url: str | None = None
     meta: dict[str, Any] | None = None
+    traceparent: str | None = None  # the event's W3C trace context, kept on a new task (§17)

@@ -174,6 +174,7 @@ def _send_task_message(uow: UnitOfWork, row: RowMapping | dict[str, Any]) -> int
                 "externalId": row["external_id"],
                 "task": _build(row),
             },
+            traceparent=row.get("traceparent"),
         ),
     )
     return message["id"]
@@ -207,6 +208,8 @@ def upsert_from_integration(uow: UnitOfWork, cmd: TaskUpsert) -> tuple[TaskRecor
             "message_id": None,
             "created_at": uow.now,
             "updated_at": uow.now,
+            # set once: a later event's trace does not make a change of its own
+            "traceparent": cmd.traceparent,
         }
         try:
             with conn.begin_nested():
@@ -362,3 +365,8 @@ def reap_step(uow: UnitOfWork, _settings: Any) -> dict[str, list[Any]]:
 
 
 REAP_STEPS.append(reap_step)
+
+
+def callback_levels(conn: Connection) -> dict[str, int]:
+    """The callback backlog and dead callbacks, for /metrics."""
+    return repo.callback_levels(conn)

@@ -50,6 +50,9 @@ class MessageOut:
     payload: MessageOutPayloadType0 | None | Unset = UNSET
     reply_to: int | None | Unset = UNSET
     subject: None | str | Unset = UNSET
+    traceparent: None | str | Unset = UNSET
+    """ The W3C `traceparent` header the send came with (invalid ones are ignored); passed on to webhooks and
+    spawned processes """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -157,6 +160,12 @@ class MessageOut:
         else:
             subject = self.subject
 
+        traceparent: None | str | Unset
+        if isinstance(self.traceparent, Unset):
+            traceparent = UNSET
+        else:
+            traceparent = self.traceparent
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -197,6 +206,8 @@ class MessageOut:
             field_dict["replyTo"] = reply_to
         if subject is not UNSET:
             field_dict["subject"] = subject
+        if traceparent is not UNSET:
+            field_dict["traceparent"] = traceparent
 
         return field_dict
 
@@ -376,6 +387,16 @@ class MessageOut:
         subject = _parse_subject(d.pop("subject", UNSET))
 
 
+        def _parse_traceparent(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        traceparent = _parse_traceparent(d.pop("traceparent", UNSET))
+
+
         message_out = cls(
             body=body,
             claimable=claimable,
@@ -398,6 +419,7 @@ class MessageOut:
             payload=payload,
             reply_to=reply_to,
             subject=subject,
+            traceparent=traceparent,
         )
 
 
