@@ -26,7 +26,7 @@ import anyio
 import httpx2
 import mcp_types as types
 import pydantic_core
-from mcp import Client
+from mcp import Client, MCPError
 from mcp.client.streamable_http import streamable_http_client
 from mcp.server import Server, ServerRequestContext
 from mcp.server.stdio import stdio_server
@@ -96,7 +96,9 @@ async def serve(
     superseded = anyio.Event()
     try:
         async with (
-            httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(30.0, read=READ_TIMEOUT_S)) as http,
+            httpx2.AsyncClient(
+                headers=headers, timeout=httpx2.Timeout(30.0, read=READ_TIMEOUT_S), transport=_Answers()
+            ) as http,
             Client(streamable_http_client(f"{base}/mcp", http_client=http)) as upstream,
         ):
             session = upstream.session
@@ -134,6 +136,44 @@ async def serve(
         return 1
     await agent.stop()  # says offline
     return 0
+
+
+UNREACHABLE = "relay unreachable"
+
+
+class _Answers(httpx2.AsyncBaseTransport):
+    """Every POST to /mcp gets an answer the SDK's client turns into an error for that call:
+    a relay that cannot be reached is a 503 (not an exception that would end the SDK's
+    transport, and with it this process), and the relay's own HTTP errors (`{"error": …}`:
+    413 too large, 401 a revoked token …) become JSON-RPC errors that keep their words."""
+
+    def __init__(self) -> None:
+        self.inner = httpx2.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        try:
+            response = await self.inner.handle_async_request(request)
+        except httpx2.TransportError as exc:
+            return _jsonrpc_error(503, f"{UNREACHABLE}: {exc or type(exc).__name__}")
+        if request.method != "POST" or response.status_code < 400:
+            return response
+        body = await response.aread()
+        await response.aclose()
+        try:
+            said = json.loads(body)
+        except ValueError:
+            said = None
+        if isinstance(said, dict) and isinstance(said.get("error"), str):  # the relay's, not JSON-RPC's
+            return _jsonrpc_error(response.status_code, f"{response.status_code} {said['error']}")
+        return httpx2.Response(response.status_code, headers=response.headers, content=body)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def _jsonrpc_error(status: int, message: str) -> httpx2.Response:
+    error = {"jsonrpc": "2.0", "id": None, "error": {"code": -32000, "message": message}}
+    return httpx2.Response(status, json=error)
 
 
 class _Lines:
@@ -235,6 +275,16 @@ def _bridge(
             )
         try:
             result = await upstream.call_tool(params.name, params.arguments or {})
+        except MCPError as exc:  # an HTTP error (too large, token revoked …) or no relay (_Answers)
+            if exc.message.startswith(UNREACHABLE):
+                return _error_result(
+                    "The relay could not be reached. Try again in a few seconds.", "unreachable"
+                )
+            return _error_result(
+                f"The relay refused this call ({exc.message}). If it carried a very large body, "
+                "send a shorter one (the relay caps a message's size); do not retry it unchanged.",
+                "refused",
+            )
         except Exception as exc:  # the relay is unreachable or broke the connection
             return _error_result(
                 f"The relay could not be reached ({type(exc).__name__}). Try again in a few seconds.",

@@ -260,6 +260,10 @@ def test_a_line_that_is_no_message_gets_an_error_for_its_id_not_silence(
         assert bad["id"] == 9 and bad["error"]["code"] == -32600, bad
         garbled = ask("{not json")
         assert garbled["id"] is None and garbled["error"]["code"] == -32700, garbled
+        huge = ask(call % (11, json.dumps({"to": "liner", "body": "y" * 5_000_000})))  # over /mcp's cap
+        assert huge["id"] == 11 and huge["result"]["isError"] is True, str(huge)[:300]
+        said = huge["result"]["content"][0]["text"]
+        assert "refused" in said and "413" in said and "could not be reached" not in said, said
         fine = ask(call % (10, '{"to":"liner","body":"ok"}'))
         assert fine["id"] == 10 and fine["result"]["isError"] is False, fine
     finally:
