@@ -15,18 +15,22 @@ not import this module."""
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
+import re
 import sys
 from typing import Any
 
 import anyio
 import httpx2
 import mcp_types as types
-from mcp import Client
+import pydantic_core
+from mcp import Client, MCPError
 from mcp.client.streamable_http import streamable_http_client
 from mcp.server import Server, ServerRequestContext
 from mcp.server.stdio import stdio_server
+from mcp.shared.message import SessionMessage
 
 from agent_relay_client.agent import AsyncRelayAgent
 from agent_relay_client.client import DEFAULT_URL, VERSION
@@ -92,7 +96,9 @@ async def serve(
     superseded = anyio.Event()
     try:
         async with (
-            httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(30.0, read=READ_TIMEOUT_S)) as http,
+            httpx2.AsyncClient(
+                headers=headers, timeout=httpx2.Timeout(30.0, read=READ_TIMEOUT_S), transport=_Answers()
+            ) as http,
             Client(streamable_http_client(f"{base}/mcp", http_client=http)) as upstream,
         ):
             session = upstream.session
@@ -113,6 +119,8 @@ async def serve(
                 tg.start_soon(stop_when_superseded)
                 stdin, pipe = await _stdin_lines()
                 async with stdio_server(stdin=stdin) as (read, write):  # type: ignore[arg-type]
+                    if stdin is not None:
+                        tg.start_soon(_answer_refused, stdin, write)
                     await server.run(read, write, server.create_initialization_options())
                 tg.cancel_scope.cancel()  # stdin closed: the client is done with us
                 if pipe is not None:
@@ -130,22 +138,107 @@ async def serve(
     return 0
 
 
+UNREACHABLE = "relay unreachable"
+
+
+class _Answers(httpx2.AsyncBaseTransport):
+    """Every POST to /mcp gets an answer the SDK's client turns into an error for that call:
+    a relay that cannot be reached is a 503 (not an exception that would end the SDK's
+    transport, and with it this process), and the relay's own HTTP errors (`{"error": …}`:
+    413 too large, 401 a revoked token …) become JSON-RPC errors that keep their words."""
+
+    def __init__(self) -> None:
+        self.inner = httpx2.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        try:
+            response = await self.inner.handle_async_request(request)
+        except httpx2.TransportError as exc:
+            return _jsonrpc_error(503, f"{UNREACHABLE}: {exc or type(exc).__name__}")
+        if request.method != "POST" or response.status_code < 400:
+            return response
+        body = await response.aread()
+        await response.aclose()
+        try:
+            said = json.loads(body)
+        except ValueError:
+            said = None
+        if isinstance(said, dict) and isinstance(said.get("error"), str):  # the relay's, not JSON-RPC's
+            return _jsonrpc_error(response.status_code, f"{response.status_code} {said['error']}")
+        return httpx2.Response(response.status_code, headers=response.headers, content=body)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def _jsonrpc_error(status: int, message: str) -> httpx2.Response:
+    error = {"jsonrpc": "2.0", "id": None, "error": {"code": -32000, "message": message}}
+    return httpx2.Response(status, json=error)
+
+
 class _Lines:
     """Standard input as lines read by the event loop: cancellable, unlike the SDK's default
     (a worker thread blocked in read(), which would keep a superseded process alive for as
-    long as its client keeps stdin open)."""
+    long as its client keeps stdin open).
+
+    A line that is no JSON-RPC message (a lone surrogate, nesting past the parser's depth,
+    not JSON) is not passed on, where the SDK would drop it unanswered and leave the client
+    waiting for its id: its error goes to `refused`, which `_answer_refused` writes out."""
 
     def __init__(self, reader: asyncio.StreamReader) -> None:
         self.reader = reader
+        self.refused: asyncio.Queue[types.JSONRPCError] = asyncio.Queue()
 
     def __aiter__(self) -> _Lines:
         return self
 
     async def __anext__(self) -> str:
-        line = await self.reader.readline()
-        if not line:
-            raise StopAsyncIteration
-        return line.decode("utf-8", "replace")
+        while True:
+            line = await self.reader.readline()
+            if not line:
+                raise StopAsyncIteration
+            text = line.decode("utf-8", "replace")
+            if not text.strip():
+                continue
+            try:
+                types.jsonrpc_message_adapter.validate_json(text, by_name=False)  # as the SDK reads it
+            except ValueError as exc:
+                self.refused.put_nowait(_unreadable(text, exc))
+                continue
+            return text
+
+
+_ID = re.compile(rb'"id"\s*:\s*(-?\d{1,18}|"(?:[^"\\]|\\.){0,200}")')
+
+
+def _unreadable(text: str, exc: ValueError) -> types.JSONRPCError:
+    """The error for a line the SDK cannot read: -32700 for no JSON, -32600 for JSON that is
+    no JSON-RPC message; under the line's id when one can be found, else null."""
+    try:
+        parsed: Any = pydantic_core.from_json(text)
+    except ValueError:
+        parsed, code, what = None, types.PARSE_ERROR, "Parse error"
+    else:
+        code, what = types.INVALID_REQUEST, "Invalid request"
+    request_id: int | str | None = None
+    if isinstance(parsed, dict):
+        found = parsed.get("id")
+        if isinstance(found, str) or (isinstance(found, int) and not isinstance(found, bool)):
+            request_id = found
+    elif parsed is None and (match := _ID.search(text.encode("utf-8", "replace"))):
+        raw = match.group(1)
+        request_id = int(raw) if raw[:1] != b'"' else json.loads(raw)
+    reason = str(exc).splitlines()[0][:200]
+    return types.JSONRPCError(
+        jsonrpc="2.0", id=request_id, error=types.ErrorData(code=code, message=f"{what}: {reason}")
+    )
+
+
+async def _answer_refused(lines: _Lines, write: Any) -> None:
+    """Write the errors for unreadable lines, through the SDK's own writer (one line each)."""
+    while True:
+        error = await lines.refused.get()
+        await write.send(SessionMessage(error))
 
 
 async def _stdin_lines() -> tuple[_Lines | None, asyncio.BaseTransport | None]:
@@ -182,6 +275,16 @@ def _bridge(
             )
         try:
             result = await upstream.call_tool(params.name, params.arguments or {})
+        except MCPError as exc:  # an HTTP error (too large, token revoked …) or no relay (_Answers)
+            if exc.message.startswith(UNREACHABLE):
+                return _error_result(
+                    "The relay could not be reached. Try again in a few seconds.", "unreachable"
+                )
+            return _error_result(
+                f"The relay refused this call ({exc.message}). If it carried a very large body, "
+                "send a shorter one (the relay caps a message's size); do not retry it unchanged.",
+                "refused",
+            )
         except Exception as exc:  # the relay is unreachable or broke the connection
             return _error_result(
                 f"The relay could not be reached ({type(exc).__name__}). Try again in a few seconds.",

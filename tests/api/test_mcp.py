@@ -308,3 +308,61 @@ async def test_a_superseded_session_gets_a_tool_error(relay: Relay) -> None:
             refused = await call(stale, tool, args, error=True)
             assert "superseded" in text(refused) and "do not retry" in text(refused)
             assert refused.structured_content == {"error": "agent session superseded", "status": 409}
+
+
+async def test_get_on_mcp_is_405_not_a_stream_held_open_forever(relay: Relay) -> None:
+    """The endpoint is stateless: it never sends anything unasked, so a GET (which clients
+    of the initialize era send after the handshake) is refused at once rather than held
+    open with nothing on it for as long as the client lives."""
+    for headers in (
+        {"Authorization": f"Bearer {await relay.token('getter')}", "Accept": "text/event-stream"},
+        {"X-Agent-Relay-Token": ADMIN, "X-Agent-Id": "getter", "Accept": "text/event-stream"},
+    ):
+        async with relay.http2(headers) as raw:
+            r = await asyncio.wait_for(raw.get("/mcp"), timeout=30)
+            assert r.status_code == 405 and r.headers["allow"] == "POST"
+            assert r.json() == {"error": "method not allowed"}
+            r = await asyncio.wait_for(raw.delete("/mcp"), timeout=30)
+            assert r.status_code == 405 and r.headers["allow"] == "POST"
+    async with relay.http2({"Accept": "text/event-stream"}) as anonymous:  # nobody: still 401 first
+        r = await asyncio.wait_for(anonymous.get("/mcp"), timeout=30)
+        assert r.status_code == 401
+
+
+async def test_release_of_a_message_you_cannot_see_says_nothing_about_it(relay: Relay) -> None:
+    """Releasing another pair's message is a 404 like claim/ack/thread, whatever state it is
+    in: not "not claimed by you", "completed" or "dead-lettered", which tell that it exists."""
+    async with relay.agent("sender") as sender, relay.agent("worker") as worker, relay.agent("eve") as eve:
+        sent = await call(sender, "send_message", {"to": "worker", "body": "SECRET", "claimable": True})
+        mid = sent.structured_content["message"]["id"]
+        r = await relay.http.post("/api/agents/eve/tokens", json={"label": "http"})
+        eve_token = r.json()["token"]
+        for step in ("open", "claimed", "completed"):
+            if step == "claimed":
+                await call(worker, "claim_message", {"messageId": mid})
+            if step == "completed":
+                await call(worker, "ack_message", {"messageId": mid})
+            for tool in ("release_message", "claim_message", "ack_message", "get_thread"):
+                refused = await call(eve, tool, {"messageId": mid}, error=True)
+                assert refused.structured_content["status"] == 404, (step, tool, text(refused))
+                assert "SECRET" not in text(refused)
+            async with relay.http2({"Authorization": f"Bearer {eve_token}"}) as eve_http:
+                r = await eve_http.post(f"/api/messages/{mid}/release", json={"agentId": "eve"})
+            assert r.status_code == 404 and r.json() == {"error": "message not found"}, (step, r.text)
+
+
+async def test_arguments_keep_their_json_types(relay: Relay) -> None:
+    """The schema says number and boolean: a string or a boolean in their place is refused,
+    not read as 5 or as true."""
+    async with relay.agent("typed") as typed:
+        for args in (
+            {"waitSeconds": "5"},
+            {"waitSeconds": True},
+            {"includeRead": 1},
+            {"includeRead": "yes"},
+        ):
+            refused = await call(typed, "check_inbox", args, error=True)
+            name = next(iter(args))
+            assert text(refused).startswith(f"Invalid input: {name}"), text(refused)
+        assert (await call(typed, "check_inbox", {"waitSeconds": 0.5, "includeRead": True})).is_error is False
+        assert (await call(typed, "check_inbox", {"waitSeconds": 0})).is_error is False

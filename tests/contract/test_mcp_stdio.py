@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import subprocess
 import sys
 import time
@@ -212,3 +213,63 @@ def test_without_the_mcp_extra_the_command_says_how_to_install_it() -> None:
     run = subprocess.run([sys.executable, "-c", blocked], capture_output=True, timeout=60)
     assert run.returncode == 2
     assert b"pip install 'agent-relay-client[mcp]'" in run.stderr
+
+
+def test_a_line_that_is_no_message_gets_an_error_for_its_id_not_silence(
+    server: ServerProcess, admin: httpx.Client
+) -> None:
+    """A request the bridge cannot read (a lone surrogate, nesting past the parser's depth,
+    not JSON-RPC) is answered with an error under its id at once: a client waiting for
+    that id is not left hanging until its own timeout. The next request is served."""
+    token = mint(admin, "liner")
+    proc = subprocess.Popen(
+        [*RELAY, "mcp", "--agent", "liner"],
+        env={**os.environ, **env_for(server, token)},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+
+    def ask(line: str) -> dict[str, Any]:
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(line.encode() + b"\n")
+        proc.stdin.flush()
+        ready, _, _ = select.select([proc.stdout], [], [], 30)
+        assert ready, f"no answer to {line[:80]!r}"
+        return json.loads(proc.stdout.readline())
+
+    try:
+        hello = {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": {"name": "t", "version": "1"},
+        }
+        assert "result" in ask(
+            json.dumps({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": hello})
+        )
+        proc.stdin.write(b'{"jsonrpc":"2.0","method":"notifications/initialized"}\n')
+        call = (
+            '{"jsonrpc":"2.0","id":%s,"method":"tools/call","params":{"name":"send_message","arguments":%s}}'
+        )
+        surrogate = ask(call % (7, '{"to":"liner","body":"\\ud800"}'))
+        assert surrogate["id"] == 7 and surrogate["error"]["code"] == -32700, surrogate
+        deep = ask(call % ('"deep"', '{"to":"liner","body":' + "[" * 5000 + "]" * 5000 + "}"))
+        assert deep["id"] == "deep" and deep["error"]["code"] == -32700, deep
+        bad = ask('{"jsonrpc":"2.0","id":9,"method":7}')
+        assert bad["id"] == 9 and bad["error"]["code"] == -32600, bad
+        garbled = ask("{not json")
+        assert garbled["id"] is None and garbled["error"]["code"] == -32700, garbled
+        huge = ask(call % (11, json.dumps({"to": "liner", "body": "y" * 5_000_000})))  # over /mcp's cap
+        assert huge["id"] == 11 and huge["result"]["isError"] is True, str(huge)[:300]
+        said = huge["result"]["content"][0]["text"]
+        assert "refused" in said and "413" in said and "could not be reached" not in said, said
+        fine = ask(call % (10, '{"to":"liner","body":"ok"}'))
+        assert fine["id"] == 10 and fine["result"]["isError"] is False, fine
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=30)
+        err = proc.stderr.read() if proc.stderr else b""
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0 and b"Traceback" not in err, err

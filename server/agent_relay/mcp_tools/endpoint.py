@@ -107,14 +107,19 @@ async def serving(state: Any, max_body_bytes: int) -> AsyncIterator[None]:
 
 
 class McpApp:
-    """The ASGI app at PATH: refuses a caller that is nobody (401), an agent token naming
-    another agent (403) or a malformed header (400), the way the HTTP routes do; then hands
-    the request to the SDK."""
+    """The ASGI app at PATH: refuses a caller that is nobody (401), any method but POST (405),
+    an agent token naming another agent (403) or a malformed header (400), the way the HTTP
+    routes do; then hands the request to the SDK."""
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         principal = principal_of(scope)
         if principal.role in ("anonymous", "integration"):
             await _send_error(send, 401, "unauthorized", [(b"www-authenticate", b"Bearer")])
+            return
+        if scope["method"] != "POST":
+            # stateless: no stream for the server to speak unasked (a GET would be held open with
+            # nothing on it for the client's lifetime) and no session to end (DELETE)
+            await _send_error(send, 405, "method not allowed", [(b"allow", b"POST")])
             return
         named: str | None = None
         for name, value in scope["headers"]:

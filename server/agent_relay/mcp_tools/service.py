@@ -95,7 +95,7 @@ async def whoami(relay: Relay, caller: Caller, _args: Args) -> Outcome:
     role = caller.principal.role
     if caller.agent_id is None:
         return Outcome(
-            f"Role {role}, acting as no agent. " + NO_AGENT.split(": ", 1)[1],
+            f"Role {role}, acting as no agent: " + NO_AGENT.split(": ", 1)[1],
             {"role": role, "agentId": None},
         )
     agent_id = caller.agent_id

@@ -139,10 +139,9 @@ class SendArgs(Args):
 
 
 class InboxArgs(Args):
+    # strict: a JSON number (5 or 5.0), never "5" or true
     wait_seconds: Annotated[float, Field(ge=0, le=MAX_WAIT_S, allow_inf_nan=False)] = 0
     include_read: bool = False
-
-    model_config = ConfigDict(strict=False)  # waitSeconds: 5 or 5.0
 
 
 class ClaimArgs(Args):

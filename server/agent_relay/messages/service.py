@@ -280,6 +280,7 @@ def release(
     hidden_until = uow.now + delay_ms if delay_ms else None
     row = repo.release(uow.conn, message_id, agent_id, uow.now, hidden_until)
     if row is None:
+        _check_visible(uow.conn, message_id, principal)  # another's message: 404, not its state
         _refuse_finished(_row(uow.conn, message_id))
         raise Conflict(f"message is not claimed by {agent_id}")
     message = _build(row)
