@@ -541,7 +541,25 @@ def refine(spec: dict[str, Any]) -> dict[str, Any]:
     }
     spec["tags"] = [{"name": tag, "description": TAGS[tag]} for tag in TAGS if tag in used]
     spec["tags"] += [{"name": tag} for tag in sorted(used - set(TAGS))]  # a test names the missing
+    _sort_enums(spec)
     return spec
+
+
+def _sort_enums(node: Any) -> None:
+    """Every enum in sorted order, so the spec is the same in every process. FastAPI builds
+    `Optional[Literal[...]]` for query parameters when the app is created, and typing caches
+    such unions by equality, which ignores order: in a process that has already built an equal
+    Literal in another order (the generated SDK sorts its values), the spec would list that
+    order instead of ours."""
+    if isinstance(node, dict):
+        values = node.get("enum")
+        if isinstance(values, list) and all(isinstance(v, str) for v in values):
+            node["enum"] = sorted(values)
+        for child in node.values():
+            _sort_enums(child)
+    elif isinstance(node, list):
+        for child in node:
+            _sort_enums(child)
 
 
 def install(app: FastAPI) -> None:

@@ -288,3 +288,13 @@ def test_request_fields_with_a_server_default_are_optional_without_default(spec:
         assert not [p for p, s in props.items() if "default" in s], name
     # responses keep theirs: a field with a default is always present in an answer
     assert spec["components"]["schemas"]["OkBody"]["properties"]["ok"]["default"] is True
+
+
+def test_the_spec_does_not_depend_on_what_the_process_imported_first() -> None:
+    """The generated SDK builds Literal types equal to ours in another order; typing caches
+    unions by equality, so without sorting, the spec built after importing it listed the SDK's
+    order (a failure that depended on which tests ran first)."""
+    import agent_relay_client._generated.models  # noqa: F401
+
+    committed = json.loads((ROOT / "sdk" / "openapi.json").read_text())
+    assert json.loads(json.dumps(create_app(Settings()).openapi())) == committed
