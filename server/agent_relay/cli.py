@@ -68,7 +68,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     _migrate(settings)
     from agent_relay import http_server, logs
 
-    access_log = args.access_log or settings.access_log
+    access_log = settings.access_log if args.access_log is None else args.access_log
     config = http_server.log_config(args.log_level, access_log, logs.resolve_format(settings.log_format))
     logging.config.dictConfig(config)
     auth = "token required" if settings.token else "OPEN (no AGENT_RELAY_TOKEN): loopback only"
@@ -173,7 +173,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug", "trace"]
     )
     serve.add_argument(
-        "--access-log", action="store_true", help="log every request (whatever the --log-level)"
+        "--access-log",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a log line per request, whatever the --log-level (default AGENT_RELAY_ACCESS_LOG: on)",
     )
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("migrate", help="migrate the database to head").set_defaults(func=cmd_migrate)

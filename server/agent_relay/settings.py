@@ -89,7 +89,7 @@ class Settings(BaseSettings):
     max_long_polls: int = Field(400, ge=1)  # inbox `wait=` requests waiting at once
     # Logs (contract §17, logs.py): `json` or `text`; unset: text on a terminal, JSON otherwise.
     log_format: Literal["json", "text"] | None = None
-    access_log: bool = False  # one log line per request (what `serve --access-log` turns on)
+    access_log: bool = True  # one log line per request (`serve --no-access-log` turns it off)
 
     @field_validator("cors_origins")
     @classmethod

@@ -285,9 +285,9 @@ def test_token_in_the_query_never_reaches_the_access_log(tmp_path: Path) -> None
         assert secret not in log
 
 
-def test_access_log_flag_shows_requests_at_the_default_level_without_secrets(tmp_path: Path) -> None:
-    """`--access-log` alone (level warning) used to print nothing; and the relay's token and
-    integration tokens are redacted wherever a client puts them in the target."""
+def test_requests_are_logged_by_default_without_secrets(tmp_path: Path) -> None:
+    """A plain `serve` logs every request (issue 17: an operator saw one line in 17 minutes);
+    the relay's token and integration tokens are redacted wherever a client puts them."""
     targets = [
         "/api/events?x=1;token=s3cret-token",
         "/api/events?token%3Ds3cret-token",
@@ -298,7 +298,7 @@ def test_access_log_flag_shows_requests_at_the_default_level_without_secrets(tmp
     ]
     with fresh_database("sqlite", tmp_path) as url:
         env = {"AGENT_RELAY_TOKEN": "s3cret-token", "AGENT_RELAY_INTEGRATION_TOKENS": "ci=integ-tok-9"}
-        process = ServerProcess(url, tmp_path / "home", env=env, args=["--access-log"]).start()
+        process = ServerProcess(url, tmp_path / "home", env=env).start()
         try:
             for target in targets:
                 sock = connect(process)
@@ -314,3 +314,15 @@ def test_access_log_flag_shows_requests_at_the_default_level_without_secrets(tmp
     assert len(access_lines) >= len(targets), log[-2000:]
     for secret in ("s3cret-token", "integ-tok-9", "s3cret"):
         assert secret not in log, log[-2000:]
+
+
+def test_no_access_log_turns_the_request_lines_off(tmp_path: Path) -> None:
+    with fresh_database("sqlite", tmp_path) as url:
+        process = ServerProcess(url, tmp_path / "home", args=["--no-access-log"]).start()
+        try:
+            assert httpx.get(f"{process.url}/api/health?probe=1", timeout=5).status_code == 200
+        finally:
+            process.stop()
+        log = process.log_path.read_text()
+    assert "writer started" in log  # lifecycle lines still come
+    assert "/api/health?probe=1" not in log, log[-2000:]
