@@ -5,6 +5,7 @@ already open keep working; and `?token=` never reaches the access log."""
 from __future__ import annotations
 
 import contextlib
+import re
 import socket
 import time
 from collections.abc import Iterator
@@ -326,3 +327,31 @@ def test_no_access_log_turns_the_request_lines_off(tmp_path: Path) -> None:
         log = process.log_path.read_text()
     assert "writer started" in log  # lifecycle lines still come
     assert "/api/health?probe=1" not in log, log[-2000:]
+
+
+def _long_polls_waiting(server: ServerProcess) -> float:
+    text = httpx.get(f"{server.url}/metrics", timeout=5).text
+    return float(re.search(r"^agent_relay_long_polls_waiting (\S+)$", text, re.M).group(1))
+
+
+def test_a_long_poll_whose_client_hangs_up_gives_its_slot_back(tmp_path: Path) -> None:
+    """One waiting slot; a client opens a 60 s long-poll and hangs up. Its slot is free at
+    once (not when its wait runs out), and the next long-poll is served, not refused 503."""
+    with fresh_database("sqlite", tmp_path) as url:
+        env = {"AGENT_RELAY_MAX_LONG_POLLS": "1"}
+        process = ServerProcess(url, tmp_path / "home", env=env).start()
+        try:
+            sock = connect(process)
+            sock.sendall(b"GET /api/inbox/gone?wait=60 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            deadline = time.monotonic() + 10
+            while _long_polls_waiting(process) != 1:
+                assert time.monotonic() < deadline, "the long-poll never started waiting"
+                time.sleep(0.05)
+            sock.close()
+            deadline = time.monotonic() + 5
+            while _long_polls_waiting(process) != 0:
+                assert time.monotonic() < deadline, "the slot is still held 5 s after its client hung up"
+                time.sleep(0.05)
+            assert httpx.get(f"{process.url}/api/inbox/other?wait=0.2", timeout=5).status_code == 200
+        finally:
+            process.stop()

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request
 
 from agent_relay.context import RelayDep, relay_of
+from agent_relay.disconnect import unless_disconnected
 from agent_relay.inbox import service
 from agent_relay.inbox.schemas import DraftIn, DraftOut
 from agent_relay.messages.schemas import MessageOut
@@ -30,10 +31,14 @@ async def list_inbox(
     label, tags and capabilities. Claimable messages claimed by another agent are left out."""
     principal_of(request.scope).act_as(agent_id)  # §14: an agent token reads its own inbox only
     guard = guard_from_headers(request.headers.raw)  # a hot path: not one more dependency
-    items = await service.read_inbox(
+    read = service.read_inbox(
         relay_of(request), agent_id, guard, after=after, unread=unread, limit=limit, wait_s=wait
     )
-    return json_response(items)
+    if wait <= 0:
+        return json_response(await read)
+    # A long-poll whose client hangs up gives its waiting slot back at once.
+    answered, items = await unless_disconnected(request.receive, read)
+    return json_response(items if answered else [])
 
 
 @router.get("/{agentId}/draft", response_model=DraftOut, responses=error_responses(400, 404))
