@@ -130,6 +130,7 @@ def test_row_builder_reads_positional_rows_like_build() -> None:
         "completed_at": None,
         "dead_lettered_at": None,
         "hidden_until": 12,
+        "traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
     }
     stored = {**row, "meta": orjson.dumps(row["meta"]).decode()}  # SQLite's text
     build = MESSAGE_WIRE.row_builder(convert={"meta": json_from_db, "payload": json_from_db})
