@@ -61,6 +61,7 @@ TARGETS = {
     "idle_p99_ratio": 2.0,  # send p99 with 2000 idle subscribers / without, at most
 }
 # The relay allows 400 streams and 1000 connections by default; the fan-out scenarios need more.
+RELAY_ENV: dict[str, str] = {}  # --relay-env: settings for every relay under test
 MAX_SSE_STREAMS = 5000
 
 
@@ -203,6 +204,7 @@ class Database:
             AGENT_RELAY_MAX_SSE_STREAMS=str(MAX_SSE_STREAMS),
             AGENT_RELAY_MAX_CONNECTIONS=str(MAX_SSE_STREAMS + 1000),
         )
+        env.update(RELAY_ENV)  # --relay-env
         return env
 
     def migrate(self) -> None:
@@ -1076,7 +1078,15 @@ def main() -> None:
     p.add_argument("--profile-top", type=int, default=15)
     p.add_argument("--out", default=str(ROOT / "bench-results" / "latest.json"))
     p.add_argument("--keep-tmp", action="store_true")
+    p.add_argument(
+        "--relay-env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a setting for the relays under test, e.g. AGENT_RELAY_ACCESS_LOG=false (repeatable)",
+    )
     args = p.parse_args()
+    RELAY_ENV.update(item.split("=", 1) for item in args.relay_env)
     if args.agent_token and not (args.skip_inbox and args.skip_sse):
         p.error("--agent-token measures the send path only: add --skip-inbox --skip-sse")
     results = run(args)

@@ -68,7 +68,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
     _migrate(settings)
     from agent_relay import http_server, logs
 
-    access_log = settings.access_log if args.access_log is None else args.access_log
+    access_log = logs.resolve_access_log(settings.access_log if args.access_log is None else args.access_log)
     config = http_server.log_config(args.log_level, access_log, logs.resolve_format(settings.log_format))
     logging.config.dictConfig(config)
     auth = "token required" if settings.token else "OPEN (no AGENT_RELAY_TOKEN): loopback only"
@@ -176,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--access-log",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="a log line per request, whatever the --log-level (default AGENT_RELAY_ACCESS_LOG: on)",
+        help="a log line per request, whatever the --log-level (default AGENT_RELAY_ACCESS_LOG, else on a terminal only)",
     )
     serve.set_defaults(func=cmd_serve)
     sub.add_parser("migrate", help="migrate the database to head").set_defaults(func=cmd_migrate)

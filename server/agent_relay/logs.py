@@ -27,14 +27,23 @@ REQUEST_FIELDS = ("method", "path", "status", "durationMs", "role", "agentId")
 _STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
 
+def _on_a_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def resolve_format(value: str | None) -> str:
     """The format to use: the setting, else text on a terminal and JSON elsewhere."""
-    if value:
-        return value
-    try:
-        return "text" if sys.stderr.isatty() else "json"
-    except (AttributeError, ValueError):
-        return "json"
+    return value or ("text" if _on_a_terminal() else "json")
+
+
+def resolve_access_log(value: bool | None) -> bool:
+    """Whether to log every request: the flag or setting, else only on a terminal. A developer
+    running `make run` sees each request; a service writing to a file or a journal pays for
+    the line (~45 µs of CPU per request on the send path, docs/benchmarks.md) only when asked."""
+    return _on_a_terminal() if value is None else value
 
 
 def _ts(created: float) -> str:

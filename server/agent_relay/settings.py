@@ -89,7 +89,9 @@ class Settings(BaseSettings):
     max_long_polls: int = Field(400, ge=1)  # inbox `wait=` requests waiting at once
     # Logs (contract §17, logs.py): `json` or `text`; unset: text on a terminal, JSON otherwise.
     log_format: Literal["json", "text"] | None = None
-    access_log: bool = True  # one log line per request (`serve --no-access-log` turns it off)
+    access_log: bool | None = (
+        None  # a log line per request; unset: on a terminal only (logs.resolve_access_log)
+    )
 
     @field_validator("cors_origins")
     @classmethod

@@ -286,9 +286,9 @@ def test_token_in_the_query_never_reaches_the_access_log(tmp_path: Path) -> None
         assert secret not in log
 
 
-def test_requests_are_logged_by_default_without_secrets(tmp_path: Path) -> None:
-    """A plain `serve` logs every request (issue 17: an operator saw one line in 17 minutes);
-    the relay's token and integration tokens are redacted wherever a client puts them."""
+def test_access_log_flag_shows_requests_at_the_default_level_without_secrets(tmp_path: Path) -> None:
+    """`--access-log` alone (level warning) used to print nothing; and the relay's token and
+    integration tokens are redacted wherever a client puts them in the target."""
     targets = [
         "/api/events?x=1;token=s3cret-token",
         "/api/events?token%3Ds3cret-token",
@@ -299,7 +299,7 @@ def test_requests_are_logged_by_default_without_secrets(tmp_path: Path) -> None:
     ]
     with fresh_database("sqlite", tmp_path) as url:
         env = {"AGENT_RELAY_TOKEN": "s3cret-token", "AGENT_RELAY_INTEGRATION_TOKENS": "ci=integ-tok-9"}
-        process = ServerProcess(url, tmp_path / "home", env=env).start()
+        process = ServerProcess(url, tmp_path / "home", env=env, args=["--access-log"]).start()
         try:
             for target in targets:
                 sock = connect(process)
@@ -317,9 +317,10 @@ def test_requests_are_logged_by_default_without_secrets(tmp_path: Path) -> None:
         assert secret not in log, log[-2000:]
 
 
-def test_no_access_log_turns_the_request_lines_off(tmp_path: Path) -> None:
+def test_no_request_lines_by_default_off_a_terminal(tmp_path: Path) -> None:
+    """The server's output here is a file, not a terminal: no line per request unless asked."""
     with fresh_database("sqlite", tmp_path) as url:
-        process = ServerProcess(url, tmp_path / "home", args=["--no-access-log"]).start()
+        process = ServerProcess(url, tmp_path / "home").start()
         try:
             assert httpx.get(f"{process.url}/api/health?probe=1", timeout=5).status_code == 200
         finally:

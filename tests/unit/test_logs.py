@@ -63,8 +63,12 @@ def test_the_default_is_text_on_a_terminal_json_elsewhere(monkeypatch: pytest.Mo
 
     monkeypatch.setattr("sys.stderr", Tty())
     assert logs.resolve_format(None) == "text"
+    assert logs.resolve_access_log(None) is True  # a developer watching sees every request
+    assert logs.resolve_access_log(False) is False
     monkeypatch.setattr("sys.stderr", io.StringIO())
     assert logs.resolve_format(None) == "json"
+    assert logs.resolve_access_log(None) is False  # a file or journal: only when asked
+    assert logs.resolve_access_log(True) is True
 
 
 @pytest.mark.parametrize("fmt", ["json", "text"])
