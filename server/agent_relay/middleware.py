@@ -29,7 +29,7 @@ GUARDED_PATHS = {"/metrics"}
 INTEGRATION_PATHS = SELF_AUTHENTICATING_PATHS | {"/api/whoami"}
 
 
-async def _send_error(
+async def send_error(
     send: Any, status: int, message: str, headers: list[tuple[bytes, bytes]] | None = None
 ) -> None:
     body = orjson.dumps({"error": message})
@@ -69,7 +69,7 @@ class TokenAuth:
         if principal.role == "anonymous" and (
             (path.startswith("/api/") and path not in UNGUARDED_PATHS) or path in GUARDED_PATHS
         ):
-            await _send_error(send, 401, "unauthorized", [(b"www-authenticate", b"Bearer")])
+            await send_error(send, 401, "unauthorized", [(b"www-authenticate", b"Bearer")])
             return
         scope.setdefault("state", {})["principal"] = principal
         await self.app(scope, receive, send)
@@ -94,10 +94,10 @@ class BodySizeLimit:
                 try:
                     declared = int(value)
                 except ValueError:
-                    await _send_error(send, 400, "invalid Content-Length")
+                    await send_error(send, 400, "invalid Content-Length")
                     return
                 if declared > limit:
-                    await _send_error(send, 413, f"request body too large (max {limit} bytes)")
+                    await send_error(send, 413, f"request body too large (max {limit} bytes)")
                     return
                 # The HTTP server reads no more than the declared length: nothing to count.
                 await self.app(scope, receive, send)
@@ -170,13 +170,13 @@ class NormalizeRequest:
             return
         nul_field = _nul_in_url(scope)
         if nul_field:
-            await _send_error(send, 400, f"{nul_field} must not contain NUL characters")
+            await send_error(send, 400, f"{nul_field} must not contain NUL characters")
             return
         if scope["method"] in self.BODY_METHODS and not scope["path"].startswith(self.RAW_PATHS):
             headers = scope["headers"]
             content_type = next((v for k, v in headers if k == b"content-type"), None)
             if not _is_json(content_type) and _has_body(headers):
-                await _send_error(send, 415, "content type must be application/json")
+                await send_error(send, 415, "content type must be application/json")
                 return
         await self.app(scope, receive, send)
 
@@ -232,12 +232,12 @@ class BrowserGuard:
             elif name == b"origin":
                 origin = value
         if host is not None and not self._host_ok(_host_name(host), scope.get("server")):
-            await _send_error(send, 421, "host not allowed")
+            await send_error(send, 421, "host not allowed")
             return
         if origin is not None and scope["method"] in STATE_CHANGING:
             claimed = origin.decode("latin-1").lower()
             own = f"{scope.get('scheme', 'http')}://{(host or b'').decode('latin-1').lower()}"
             if claimed != own and claimed not in self.allowed_origins:
-                await _send_error(send, 403, "origin not allowed")
+                await send_error(send, 403, "origin not allowed")
                 return
         await self.app(scope, receive, send)

@@ -22,7 +22,7 @@ from agent_relay import __version__
 from agent_relay.errors import BadRequest, RelayError
 from agent_relay.mcp_tools import service
 from agent_relay.mcp_tools.tools import INSTRUCTIONS, TOOLS
-from agent_relay.middleware import _send_error
+from agent_relay.middleware import send_error
 from agent_relay.principal import principal_of
 from agent_relay.session import guard_from_headers
 
@@ -114,12 +114,12 @@ class McpApp:
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         principal = principal_of(scope)
         if principal.role in ("anonymous", "integration"):
-            await _send_error(send, 401, "unauthorized", [(b"www-authenticate", b"Bearer")])
+            await send_error(send, 401, "unauthorized", [(b"www-authenticate", b"Bearer")])
             return
         if scope["method"] != "POST":
             # stateless: no stream for the server to speak unasked (a GET would be held open with
             # nothing on it for the client's lifetime) and no session to end (DELETE)
-            await _send_error(send, 405, "method not allowed", [(b"allow", b"POST")])
+            await send_error(send, 405, "method not allowed", [(b"allow", b"POST")])
             return
         named: str | None = None
         for name, value in scope["headers"]:
@@ -134,11 +134,11 @@ class McpApp:
                 named = principal.agent_id
             guard = guard_from_headers(scope["headers"])
         except RelayError as exc:  # 400 a bad header, 403 another agent's id
-            await _send_error(send, exc.status_code, exc.message)
+            await send_error(send, exc.status_code, exc.message)
             return
         manager = getattr(scope["app"].state, "mcp_manager", None)
         if manager is None:
-            await _send_error(send, 503, "MCP is not running")
+            await send_error(send, 503, "MCP is not running")
             return
         scope.setdefault("state", {})[CALLER] = service.Caller(principal, named, guard)
         await manager.handle_request(scope, receive, send)
